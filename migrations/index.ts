@@ -1,0 +1,4 @@
+import * as platform from './0001_platform.js';
+
+/** Every migration, in order. Add new ones at the end. */
+export const migrations = [platform];

@@ -1,0 +1,18 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  'use strict';
+  function focusErrorSummary(root) {
+    var summary = (root || document).querySelector('[data-error-summary]');
+    if (summary) summary.focus();
+  }
+  document.addEventListener('DOMContentLoaded', function () { focusErrorSummary(document); });
+  // After an htmx swap, move focus to a new error summary, or announce the change.
+  document.addEventListener('htmx:afterSwap', function (event) {
+    var target = event.detail && event.detail.target;
+    if (!target) return;
+    if (target.querySelector('[data-error-summary]')) { focusErrorSummary(target); return; }
+    var message = target.getAttribute('data-announce');
+    var live = document.getElementById('live-region');
+    if (message && live) live.textContent = message;
+  });
+})();

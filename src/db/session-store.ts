@@ -1,0 +1,70 @@
+import type { Session } from 'fastify';
+import type { Knex } from 'knex';
+
+
+type Callback<T = void> = (err?: Error | null, value?: T) => void;
+
+const DEFAULT_TTL_MS = 8 * 60 * 60 * 1000;
+/** A rolling session whose data has not changed is re-written at most this often. */
+const TOUCH_INTERVAL_MS = 60 * 1000;
+
+/**
+ * @fastify/session store in PostgreSQL: sessions survive restarts and are shared by
+ * every app process (R-U2). Rows carry user_id so an account's sessions can be ended at once.
+ */
+export class PgSessionStore {
+  private lastWritten = new Map<string, { json: string; expiresAt: number }>();
+  private pruneTimer: NodeJS.Timeout;
+
+  constructor(private readonly db: Knex) {
+    this.pruneTimer = setInterval(() => void this.prune().catch(() => {}), 15 * 60 * 1000);
+    this.pruneTimer.unref();
+  }
+
+  get(sid: string, cb: Callback<Session | null>): void {
+    this.db('sessions')
+      .where({ sid })
+      .where('expiresAt', '>', new Date())
+      .first('data', 'expiresAt')
+      .then((row: { data: Session; expiresAt: Date } | undefined) => {
+        if (row) this.remember(sid, JSON.stringify(row.data), row.expiresAt.getTime());
+        cb(null, row ? row.data : null);
+      }, cb);
+  }
+
+  set(sid: string, session: Session, cb: Callback): void {
+    const expires = session.cookie?.expires ? new Date(session.cookie.expires) : new Date(Date.now() + DEFAULT_TTL_MS);
+    const json = JSON.stringify(session);
+    const previous = this.lastWritten.get(sid);
+    if (previous && previous.json === json && Math.abs(expires.getTime() - previous.expiresAt) < TOUCH_INTERVAL_MS) {
+      cb(null);
+      return;
+    }
+    this.db('sessions')
+      .insert({ sid, data: json, userId: typeof session.userId === 'number' ? session.userId : null, expiresAt: expires })
+      .onConflict('sid')
+      .merge()
+      .then(() => {
+        this.remember(sid, json, expires.getTime());
+        cb(null);
+      }, cb);
+  }
+
+  destroy(sid: string, cb: Callback): void {
+    this.lastWritten.delete(sid);
+    this.db('sessions').where({ sid }).delete().then(() => cb(null), cb);
+  }
+
+  close(): void {
+    clearInterval(this.pruneTimer);
+  }
+
+  async prune(): Promise<void> {
+    await this.db('sessions').where('expiresAt', '<', new Date()).delete();
+  }
+
+  private remember(sid: string, json: string, expiresAt: number): void {
+    if (this.lastWritten.size > 10_000) this.lastWritten.clear();
+    this.lastWritten.set(sid, { json, expiresAt });
+  }
+}

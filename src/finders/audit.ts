@@ -1,0 +1,24 @@
+import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
+import { auditEntriesVisibleTo } from '../policy/scopes.js';
+import type { Viewer } from '../policy/viewer.js';
+
+export interface AuditRow {
+  id: number;
+  createdAt: Date;
+  action: string;
+  subjectType: string;
+  subjectId: number | null;
+  subjectLabel: string;
+  actorName: string | null;
+}
+
+/** Newest first, keyset-paged on the id (ids only grow); the actor's name in the same query. */
+export async function findAuditEntries(viewer: Viewer, after: unknown, pageSize = 50): Promise<Page<AuditRow>> {
+  const q = auditEntriesVisibleTo(viewer)
+    .leftJoin('users', 'users.id', 'auditLog.actorId')
+    .select('auditLog.id', 'auditLog.createdAt', 'auditLog.action', 'auditLog.subjectType', 'auditLog.subjectId', 'auditLog.subjectLabel', 'users.name as actorName');
+  const cursor = decodeCursor(after, ['number']);
+  if (cursor) q.where('auditLog.id', '<', cursor[0] as number);
+  const rows = (await q.orderBy('auditLog.id', 'desc').limit(pageSize + 1)) as unknown as AuditRow[];
+  return toPage(rows, pageSize, (r) => [r.id]);
+}

@@ -1,0 +1,46 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { t, type MessageKey } from '../i18n/index.js';
+import { HttpError } from '../lib/errors.js';
+
+const known = new Set([400, 403, 404, 409, 413, 415, 422, 429, 503]);
+
+/** Every error a user can cause gets a clear page with its status; nothing shows a stack trace. */
+export default fp(
+  async function errorsPlugin(app: FastifyInstance) {
+    app.setNotFoundHandler({ preHandler: undefined }, async (request, reply) => errorPage(request, reply, 404));
+
+    app.setErrorHandler(async (error: FastifyError, request, reply) => {
+      let status = error instanceof HttpError ? error.statusCode : (error.statusCode ?? 500);
+      if (isDatabaseDown(error)) status = 503;
+      if (status >= 500 && status !== 503) {
+        request.log.error({ err: error, reqId: request.id }, 'request failed');
+        status = 500;
+      } else if (!known.has(status)) {
+        status = status >= 400 && status < 500 ? 400 : 500;
+      }
+      const detail = error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET' ? t('error.403.csrf') : error instanceof HttpError && error.message && status === 403 ? error.message : undefined;
+      return errorPage(request, reply, status, detail);
+    });
+  },
+  { name: 'errors', dependencies: ['views'] },
+);
+
+function isDatabaseDown(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  const message = (error as { message?: string }).message ?? '';
+  return code === 'ECONNREFUSED' || code === '57P01' || code === '57P03' || /Knex: Timeout acquiring a connection/.test(message);
+}
+
+async function errorPage(request: FastifyRequest, reply: FastifyReply, status: number, detail?: string): Promise<FastifyReply> {
+  const title = t(`error.${status}.title` as MessageKey);
+  const bodyKey = `error.${status}.body` as MessageKey;
+  const body = detail ?? (t(bodyKey) === bodyKey ? '' : t(bodyKey, { requestId: request.id }));
+  if (status === 503) reply.header('Retry-After', '30');
+  try {
+    return await reply.page('pages/error', { title, status, body }, status);
+  } catch (err) {
+    request.log.error({ err }, 'error page failed to render');
+    return reply.code(status).type('text/plain; charset=utf-8').send(`${title}\n${body}`);
+  }
+}

@@ -1,0 +1,75 @@
+import path from 'node:path';
+import fastifyView from '@fastify/view';
+import { Eta } from 'eta';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { projectRoot } from '../config.js';
+import { t } from '../i18n/index.js';
+import type { FieldError } from '../lib/forms.js';
+import { formatDate, formatDateTime, formatNumber } from '../lib/format.js';
+import type { Flash } from './session.js';
+
+export interface PageData {
+  title: string;
+  errors?: FieldError[];
+  [key: string]: unknown;
+}
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** Renders a full page (layout included) with the common data every page needs. */
+    page(template: string, data: PageData, status?: number): FastifyReply;
+    /** Renders the partial alone for htmx requests, the full page otherwise (one template, two uses). */
+    pageOrPartial(template: string, partial: string, data: PageData, status?: number): FastifyReply;
+  }
+}
+
+/** htmx fragment only on a narrow, explicit test; history restores and boosts get full pages. */
+export function wantsFragment(request: FastifyRequest): boolean {
+  const h = request.headers;
+  return h['hx-request'] === 'true' && h['hx-boosted'] !== 'true' && h['hx-history-restore-request'] !== 'true';
+}
+
+export default fp(
+  async function viewsPlugin(app: FastifyInstance, opts: { production: boolean }) {
+    const eta = new Eta({ views: path.join(projectRoot, 'views'), cache: opts.production, autoTrim: false });
+    await app.register(fastifyView, { engine: { eta }, root: path.join(projectRoot, 'views'), production: opts.production });
+
+    function commonData(request: FastifyRequest, reply: FastifyReply, data: PageData) {
+      const viewer = request.viewer;
+      let flash: Flash | undefined;
+      if (request.session?.get('flash')) {
+        flash = request.session.get('flash');
+        request.session.set('flash', undefined);
+      }
+      const timeZone = viewer?.signedIn ? viewer.timeZone : 'UTC';
+      const errors = data.errors ?? [];
+      return {
+        errors,
+        values: {},
+        ...data,
+        pageTitle: errors.length > 0 ? t('title.error', { title: data.title }) : data.title,
+        viewer,
+        flash,
+        path: request.url,
+        t,
+        csrf: () => reply.generateCsrf(),
+        fmt: { dateTime: (d: Date | string | null) => formatDateTime(d, timeZone), date: (d: Date | string | null) => formatDate(d, timeZone), number: formatNumber },
+        errorFor: (field: string) => errors.find((e) => e.field === field)?.message,
+      };
+    }
+
+    app.decorateReply('page', function page(this: FastifyReply, template: string, data: PageData, status = 200) {
+      this.code(status).type('text/html; charset=utf-8');
+      return this.view(template, commonData(this.request, this, data));
+    });
+
+    app.decorateReply('pageOrPartial', function pageOrPartial(this: FastifyReply, template: string, partial: string, data: PageData, status = 200) {
+      this.header('Vary', 'HX-Request');
+      if (!wantsFragment(this.request)) return this.page(template, data, status);
+      this.code(status).type('text/html; charset=utf-8');
+      return this.view(partial, commonData(this.request, this, data));
+    });
+  },
+  { name: 'views', dependencies: ['session', 'viewer'] },
+);

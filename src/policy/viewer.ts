@@ -1,0 +1,45 @@
+import type { User } from '../models/user.js';
+
+export interface AnonymousViewer {
+  signedIn: false;
+  id: null;
+}
+
+export interface SignedInViewer {
+  signedIn: true;
+  id: number;
+  name: string;
+  email: string;
+  timeZone: string;
+  isExtranet: boolean;
+  isAdmin: boolean;
+  /** R-U3: only an admin can have it on, and only for the session that switched it on. */
+  adminMode: boolean;
+}
+
+export type Viewer = AnonymousViewer | SignedInViewer;
+
+export const anonymous: AnonymousViewer = Object.freeze({ signedIn: false, id: null });
+
+/** Built fresh from the user row on every request, so transfers and deactivation apply at once (R-X7, R-U6). */
+export function viewerFromUser(user: User, adminModeRequested: boolean): SignedInViewer {
+  return {
+    signedIn: true,
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    timeZone: user.timeZone,
+    isExtranet: user.isExtranet,
+    isAdmin: user.isAdmin,
+    adminMode: user.isAdmin && adminModeRequested,
+  };
+}
+
+/** An admin with admin mode on sees and may do everything (SPEC §1). */
+export function isSuperuser(viewer: Viewer): boolean {
+  return viewer.signedIn && viewer.isAdmin && viewer.adminMode;
+}
+
+export function isEmployee(viewer: Viewer): boolean {
+  return viewer.signedIn && !viewer.isExtranet;
+}

@@ -1,0 +1,46 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { t, type MessageKey } from '../../i18n/index.js';
+import { NotFoundError, parseId } from '../../lib/errors.js';
+import { formValues } from '../../lib/forms.js';
+import { findUsers } from '../../finders/users.js';
+import { applyAdminUserAction, createUserFromForm } from '../../services/users.js';
+import { countActiveUsers, getSettings } from '../../services/settings.js';
+
+const actions = {
+  deactivate: 'admin.users.deactivated.flash',
+  reactivate: 'admin.users.reactivated.flash',
+  'grant-admin': 'admin.users.adminGranted',
+  'revoke-admin': 'admin.users.adminRevoked',
+} as const satisfies Record<string, MessageKey>;
+type ActionName = keyof typeof actions;
+
+export default async function adminUserRoutes(app: FastifyInstance): Promise<void> {
+  const access = { config: { access: 'admin-mode' as const } };
+
+  app.get('/users', access, async (request: FastifyRequest<{ Querystring: { q?: string; after?: string } }>, reply) => {
+    const q = typeof request.query.q === 'string' ? request.query.q.slice(0, 100) : '';
+    const [page, settings, active] = await Promise.all([findUsers(request.viewer, { q, after: request.query.after }), getSettings(), countActiveUsers()]);
+    return reply.pageOrPartial('pages/admin/users', 'partials/admin/users-list', { title: t('admin.users.title'), q, page, seatLimit: settings.seatLimit, active });
+  });
+
+  app.get('/users/new', access, async (_request, reply) => reply.page('pages/admin/user-new', { title: t('admin.create.title'), values: { kind: 'employee' } }));
+
+  app.post('/users', access, async (request: FastifyRequest<{ Body: Record<string, unknown> }>, reply) => {
+    const result = await createUserFromForm(app.db, request.viewer, request.body);
+    if (!result.ok) {
+      const values = formValues(request.body);
+      delete values.password;
+      return reply.page('pages/admin/user-new', { title: t('admin.create.title'), errors: result.errors, values }, 422);
+    }
+    request.session.set('flash', { kind: 'success', message: t('admin.users.created', { name: result.value.name }) });
+    return reply.redirect('/admin/users', 303);
+  });
+
+  app.post('/users/:id/:action', access, async (request: FastifyRequest<{ Params: { id: string; action: string } }>, reply) => {
+    const action = request.params.action;
+    if (!(action in actions)) throw new NotFoundError();
+    const result = await applyAdminUserAction(app.db, request.viewer, parseId(request.params.id), action as ActionName);
+    request.session.set('flash', result.ok ? { kind: 'success', message: t(actions[action as ActionName], { name: result.user.name }) } : { kind: 'error', message: result.message });
+    return reply.redirect('/admin/users', 303);
+  });
+}

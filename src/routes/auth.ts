@@ -1,0 +1,53 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { t } from '../i18n/index.js';
+import { formValues, type FieldError } from '../lib/forms.js';
+import { authenticate } from '../services/login.js';
+
+/** Only local paths are followed after sign-in, never another site. */
+export function safeNext(raw: unknown): string {
+  if (typeof raw !== 'string' || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\') || raw.length > 500) return '/';
+  return raw;
+}
+
+const reasons = {
+  failed: 'login.failed',
+  deactivated: 'login.deactivated',
+  'extranet-off': 'login.extranetOff',
+  'rate-limited': 'login.rateLimited',
+} as const;
+
+export default async function authRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/login', { config: { access: 'guest' } }, async (request, reply) => {
+    const next = safeNext((request.query as { next?: unknown }).next);
+    return reply.page('pages/auth/login', { title: t('login.title'), values: { next } });
+  });
+
+  app.post('/login', { config: { access: 'guest' } }, async (request: FastifyRequest<{ Body: Record<string, unknown> }>, reply) => {
+    const body = request.body ?? {};
+    const values = formValues(body);
+    const email = typeof body.email === 'string' ? body.email.slice(0, 254) : '';
+    const password = typeof body.password === 'string' ? body.password.slice(0, 200) : '';
+    const errors: FieldError[] = [];
+    if (!email.trim()) errors.push({ field: 'email', message: t('validation.required', { label: t('login.email').toLowerCase() }) });
+    if (!password) errors.push({ field: 'password', message: t('validation.required', { label: t('login.password').toLowerCase() }) });
+    if (errors.length === 0) {
+      const outcome = await authenticate(app.db, email, password, request.ip);
+      if (outcome.ok) {
+        // A new session id at sign-in prevents session fixation.
+        await request.session.regenerate();
+        request.session.set('userId', outcome.user.id);
+        request.session.set('adminMode', false);
+        return reply.redirect(safeNext(body.next), 303);
+      }
+      errors.push({ field: 'email', message: t(reasons[outcome.reason]) });
+      const status = outcome.reason === 'rate-limited' ? 429 : 422;
+      return reply.page('pages/auth/login', { title: t('login.title'), errors, values: { email: values.email ?? '', next: safeNext(body.next) } }, status);
+    }
+    return reply.page('pages/auth/login', { title: t('login.title'), errors, values: { email: values.email ?? '', next: safeNext(body.next) } }, 422);
+  });
+
+  app.post('/logout', { config: { access: 'signed-in' } }, async (request, reply) => {
+    await request.session.destroy();
+    return reply.redirect('/login', 303);
+  });
+}

@@ -1,0 +1,47 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { t } from '../i18n/index.js';
+import { formValues, type FieldError } from '../lib/forms.js';
+import { NotFoundError } from '../lib/errors.js';
+import { can } from '../policy/abilities.js';
+import { findVisibleUser } from '../finders/users.js';
+import { changePassword, updateProfile } from '../services/users.js';
+import { recordAudit } from '../services/audit.js';
+
+type FormRequest = FastifyRequest<{ Body: Record<string, unknown> }>;
+
+export default async function profileRoutes(app: FastifyInstance): Promise<void> {
+  async function renderProfile(request: FastifyRequest, reply: FastifyReply, opts: { errors?: FieldError[]; values?: Record<string, string>; status?: number } = {}) {
+    const viewer = request.viewer;
+    if (!viewer.signedIn) throw new NotFoundError();
+    const me = await findVisibleUser(viewer, viewer.id);
+    if (!me) throw new NotFoundError();
+    const values = opts.values ?? { name: me.name, jobTitle: me.jobTitle, phone: me.phone, timeZone: me.timeZone };
+    return reply.page('pages/profile/show', { title: t('profile.title'), me, values, errors: opts.errors ?? [], canSwitchAdminMode: can(viewer, 'admin-mode:switch', null) }, opts.status ?? 200);
+  }
+
+  app.get('/profile', { config: { access: 'signed-in' } }, async (request, reply) => renderProfile(request, reply));
+
+  app.post('/profile', { config: { access: 'signed-in' } }, async (request: FormRequest, reply) => {
+    const result = await updateProfile(request.viewer, request.body);
+    if (!result.ok) return renderProfile(request, reply, { errors: result.errors, values: formValues(request.body), status: 422 });
+    request.session.set('flash', { kind: 'success', message: t('profile.saved') });
+    return reply.redirect('/profile', 303);
+  });
+
+  app.post('/profile/password', { config: { access: 'signed-in' } }, async (request: FormRequest, reply) => {
+    const result = await changePassword(app.db, request.viewer, request.body, request.session.sessionId);
+    if (!result.ok) return renderProfile(request, reply, { errors: result.errors, status: 422 });
+    request.session.set('flash', { kind: 'success', message: t('profile.passwordChanged') });
+    return reply.redirect('/profile', 303);
+  });
+
+  // R-U3: a per-session switch, off by default, shown in the header while on.
+  app.post('/profile/admin-mode', { config: { access: 'signed-in' } }, async (request: FormRequest, reply) => {
+    const viewer = request.viewer;
+    if (!can(viewer, 'admin-mode:switch', null)) throw new NotFoundError();
+    const on = request.body?.mode === 'on';
+    request.session.set('adminMode', on);
+    await recordAudit(app.db, { actorId: viewer.id, action: on ? 'admin-mode.on' : 'admin-mode.off', subjectType: 'user', subjectId: viewer.id, subjectLabel: viewer.signedIn ? viewer.name : '' });
+    return reply.redirect('/profile', 303);
+  });
+}

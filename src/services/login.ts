@@ -1,0 +1,51 @@
+import type { Knex } from 'knex';
+import { User } from '../models/user.js';
+import { getSettings } from './settings.js';
+import { timingDecoy, verifyPassword } from './passwords.js';
+
+const WINDOW_MS = 15 * 60 * 1000;
+export const MAX_FAILURES_PER_ACCOUNT = 5;
+export const MAX_FAILURES_PER_ADDRESS = 20;
+
+export type LoginOutcome =
+  | { ok: true; user: User }
+  | { ok: false; reason: 'failed' | 'deactivated' | 'extranet-off' | 'rate-limited' };
+
+/**
+ * Checks a sign-in attempt. Failures are counted in PostgreSQL per address and per
+ * account, so the limit holds across app processes.
+ */
+export async function authenticate(db: Knex, emailRaw: string, password: string, ip: string): Promise<LoginOutcome> {
+  const email = emailRaw.trim().toLowerCase();
+  const since = new Date(Date.now() - WINDOW_MS);
+  const [counts] = (await db('login_failures')
+    .where('createdAt', '>', since)
+    .select(
+      db.raw('count(*) filter (where ip = ?)::int as by_ip', [ip]),
+      db.raw('count(*) filter (where email = ?)::int as by_email', [email]),
+    )) as { byIp: number; byEmail: number }[];
+  if (counts && (counts.byIp >= MAX_FAILURES_PER_ADDRESS || counts.byEmail >= MAX_FAILURES_PER_ACCOUNT)) {
+    return { ok: false, reason: 'rate-limited' };
+  }
+
+  const user = await User.query(db).whereRaw('lower(email) = ?', [email]).first();
+  const valid = user ? await verifyPassword(user.passwordHash, password) : await timingDecoy(password);
+  if (!user || !valid) {
+    await db('login_failures').insert({ ip: ip.slice(0, 64), email: email.slice(0, 254) });
+    return { ok: false, reason: 'failed' };
+  }
+  // R-U6, R-U8: told apart only once the password is right, so nothing leaks to a guesser.
+  if (user.deactivatedAt) return { ok: false, reason: 'deactivated' };
+  if (user.isExtranet && !(await getSettings()).extranetEnabled) return { ok: false, reason: 'extranet-off' };
+  await db('login_failures').where({ email }).delete();
+  return { ok: true, user };
+}
+
+/** Loads the signed-in user for a request; a deactivated or missing user is no user (R-U6). */
+export async function activeUserById(id: number): Promise<User | undefined> {
+  return User.query().findById(id).whereNull('deactivatedAt');
+}
+
+export async function pruneLoginFailures(db: Knex): Promise<void> {
+  await db('login_failures').where('createdAt', '<', new Date(Date.now() - WINDOW_MS)).delete();
+}

@@ -1,0 +1,69 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { t } from '../i18n/index.js';
+import { parseForm, checkbox, type FormResult } from '../lib/forms.js';
+import { ForbiddenError } from '../lib/errors.js';
+import { Settings } from '../models/settings.js';
+import { User } from '../models/user.js';
+import { can } from '../policy/abilities.js';
+import type { Viewer } from '../policy/viewer.js';
+import { recordAudit } from './audit.js';
+
+export async function getSettings(trx?: Knex.Transaction): Promise<Settings> {
+  const s = await Settings.query(trx).findById(1);
+  if (!s) throw new Error('settings row missing');
+  return s;
+}
+
+export async function countActiveUsers(trx?: Knex.Transaction): Promise<number> {
+  const row = (await User.query(trx).whereNull('deactivatedAt').count('* as n').first()) as unknown as { n: number };
+  return Number(row.n);
+}
+
+/** R-U7: true while one more active user fits under the seat limit. */
+export async function seatAvailable(trx?: Knex.Transaction): Promise<{ ok: boolean; limit: number | null }> {
+  const s = await getSettings(trx);
+  if (s.seatLimit === null) return { ok: true, limit: null };
+  return { ok: (await countActiveUsers(trx)) < s.seatLimit, limit: s.seatLimit };
+}
+
+const optionalPositiveInt = (labelKey: 'admin.settings.seatLimit' | 'admin.settings.uploadLimit', min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d{0,7}$/, { error: t('validation.invalid', { label: t(labelKey).toLowerCase() }) })
+    .transform((s) => (s === '' ? null : Number(s)))
+    .refine((n) => n === null || (n >= min && n <= max), { error: t('validation.invalid', { label: t(labelKey).toLowerCase() }) });
+
+const settingsSchema = z.object({
+  extranetEnabled: checkbox,
+  seatLimit: optionalPositiveInt('admin.settings.seatLimit', 1, 1_000_000),
+  uploadLimitMb: optionalPositiveInt('admin.settings.uploadLimit', 1, 10240).refine((n) => n !== null, {
+    error: t('validation.required', { label: t('admin.settings.uploadLimit').toLowerCase() }),
+  }),
+});
+
+export async function updateSettings(db: Knex, viewer: Viewer, body: unknown): Promise<FormResult<Settings>> {
+  if (!can(viewer, 'settings:edit', null)) throw new ForbiddenError();
+  const parsed = parseForm(settingsSchema, body);
+  if (!parsed.ok) return parsed;
+  const { extranetEnabled, seatLimit, uploadLimitMb } = parsed.value;
+  return db.transaction(async (trx) => {
+    const active = await countActiveUsers(trx);
+    if (seatLimit !== null && seatLimit < active) {
+      return { ok: false, errors: [{ field: 'seatLimit', message: t('admin.settings.seatLimitBelowActive', { active }) }] };
+    }
+    const before = await getSettings(trx);
+    const updated = await Settings.query(trx).patchAndFetchById(1, { extranetEnabled, seatLimit, uploadLimitMb: uploadLimitMb ?? 100, updatedAt: new Date() });
+    await recordAudit(trx, {
+      actorId: viewer.id,
+      action: 'settings.update',
+      subjectType: 'settings',
+      details: {
+        before: { extranetEnabled: before.extranetEnabled, seatLimit: before.seatLimit, uploadLimitMb: before.uploadLimitMb },
+        after: { extranetEnabled, seatLimit, uploadLimitMb },
+      },
+    });
+    return { ok: true, value: updated };
+  });
+}

@@ -1,0 +1,76 @@
+// `npm test`: prepares a PostgreSQL server (DATABASE_URL, or an embedded one in a temp dir),
+// migrates a template database once, runs tap (each test file clones the template), cleans up.
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { copyAssets } from '../scripts/assets.mjs';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../src/db/embedded.js';
+import { createKnex } from '../src/db/knex.js';
+import { migrateLatest } from '../src/db/migrate.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+copyAssets(root);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+let embedded: EmbeddedServer | null = null;
+let tmpDir: string | null = null;
+let adminUrl = process.env.DATABASE_URL;
+if (!adminUrl) {
+  tmpDir = mkdtempSync(path.join(os.tmpdir(), 'atrium-test-'));
+  chmodSync(tmpDir, 0o755);
+  embedded = await startEmbeddedPostgres({ dir: path.join(tmpDir, 'pg'), port: await freePort() });
+  adminUrl = embedded.url;
+}
+
+const template = `atrium_test_tpl_${process.pid}`;
+const admin = createKnex(adminUrl, 2);
+await admin.raw('drop database if exists ??', [template]);
+await admin.raw('create database ??', [template]);
+const templateUrl = new URL(adminUrl);
+templateUrl.pathname = `/${template}`;
+const tpl = createKnex(templateUrl.toString(), 1);
+await migrateLatest(tpl);
+await tpl.destroy();
+
+const args = process.argv.slice(2);
+const tap = spawn(process.execPath, [path.join(root, 'node_modules', 'tap', 'dist', 'esm', 'run.mjs'), ...args], {
+  stdio: 'inherit',
+  env: { ...process.env, ATRIUM_TEST_ADMIN_URL: adminUrl, ATRIUM_TEST_TEMPLATE: template, ATRIUM_TEST_PREFIX: `atrium_t_${process.pid}_`, LOG_LEVEL: 'silent' },
+});
+const code: number = await new Promise((resolve) => tap.on('close', (c) => resolve(c ?? 1)));
+printAssertionCounts(path.join(root, '.tap', 'test-results'));
+
+const leftovers = await admin.raw('select datname from pg_database where starts_with(datname, ?) or datname = ?', [`atrium_t_${process.pid}_`, template]);
+for (const row of leftovers.rows as { datname: string }[]) await admin.raw('drop database if exists ?? with (force)', [row.datname]);
+await admin.destroy();
+await embedded?.stop();
+if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
+process.exit(code);
+
+/** One plain closing line with assertion counts, read from the TAP files tap saves. */
+function printAssertionCounts(dir: string): void {
+  if (!existsSync(dir)) return;
+  let passed = 0;
+  let failed = 0;
+  for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.tap')) continue;
+    for (const line of readFileSync(path.join(dir, file), 'utf8').split('\n')) {
+      const m = /^\s*(not )?ok \d+/.exec(line);
+      if (!m || line.includes('# time=')) continue;
+      if (m[1]) failed++;
+      else passed++;
+    }
+  }
+  console.log(`assertions: ${passed} passed, ${failed} failed`);
+}
