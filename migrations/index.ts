@@ -1,4 +1,5 @@
 import * as platform from './0001_platform.js';
+import * as groups from './0002_groups.js';
 
 /** Every migration, in order. Add new ones at the end. */
-export const migrations = [platform];
+export const migrations = [platform, groups];

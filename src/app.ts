@@ -13,6 +13,7 @@ import viewsPlugin from './plugins/views.js';
 import { requireAccessDeclarations } from './policy/access.js';
 import adminRoutes from './routes/admin/index.js';
 import authRoutes from './routes/auth.js';
+import groupRoutes from './routes/groups/index.js';
 import healthRoutes from './routes/health.js';
 import homeRoutes from './routes/home.js';
 import profileRoutes from './routes/profile.js';
@@ -68,6 +69,7 @@ export async function buildApp({ config, db, production = false, logger = false 
   await app.register(homeRoutes);
   await app.register(profileRoutes);
   await app.register(usersRoutes);
+  await app.register(groupRoutes);
   await app.register(adminRoutes, { prefix: '/admin' });
   return app;
 }

@@ -65,7 +65,8 @@ export function email(labelKey: MessageKey) {
 
 /** A checkbox: present ("on", "true", "1") means true; absent means false. */
 export const checkbox = z
-  .union([z.string(), z.undefined()])
+  .unknown()
+  .optional()
   .transform((v) => v === 'on' || v === 'true' || v === '1');
 
 export function password(labelKey: MessageKey, min = 10) {

@@ -1,3 +1,4 @@
+import type { GroupKind, Role, Tool, WhoCanInvite } from '../models/group.js';
 import type { Viewer } from './viewer.js';
 import { isSuperuser } from './viewer.js';
 
@@ -6,6 +7,42 @@ export interface UserRecord {
   isAdmin: boolean;
   isExtranet: boolean;
   deactivatedAt: Date | null;
+}
+
+export interface GroupRecord {
+  id: number;
+  kind: GroupKind;
+  visibleToAll: boolean;
+  isOpen: boolean;
+  isExtranet: boolean;
+  whoCanInvite: WhoCanInvite;
+  tools: Tool[];
+  archivedAt: Date | null;
+}
+
+/** A group as one viewer meets it: the group and the viewer's role in it (null: not a member). */
+export interface GroupContext {
+  group: GroupRecord;
+  role: Role | null;
+  /** Set when the viewer already asked to join. */
+  hasPendingRequest?: boolean;
+}
+
+/** A member as the target of a membership action. */
+export interface MemberTarget extends GroupContext {
+  target: { userId: number; role: Role; isExtranet: boolean };
+}
+
+const isManager = (role: Role | null) => role === 'owner' || role === 'moderator';
+const live = (g: GroupRecord) => g.archivedAt === null;
+
+/** R-G5: who may invite follows the group's setting. */
+function mayInvite(ctx: GroupContext): boolean {
+  const { role, group } = ctx;
+  if (!role) return false;
+  if (group.whoCanInvite === 'owner') return role === 'owner';
+  if (group.whoCanInvite === 'moderators') return isManager(role);
+  return true;
 }
 
 /**
@@ -23,6 +60,35 @@ interface Rules {
   'user:reactivate': UserRecord;
   'user:set-admin': UserRecord;
   'settings:edit': null;
+  /** R-G1: any employee can create groups; extranet users cannot. */
+  'group:create': null;
+  /** R-G9, R-X1: members; employees for groups visible to all; admin mode. Mirrors groupsVisibleTo. */
+  'group:view': GroupContext;
+  /** Group content (home, tools) is for members; admin mode sees all. */
+  'group:read-content': GroupContext;
+  /** R-G4, R-G7: owner and moderators edit, not while archived. */
+  'group:edit': GroupContext;
+  /** R-G4, R-G7, R-G8: only the owner (or admin mode). */
+  'group:archive': GroupContext;
+  'group:unarchive': GroupContext;
+  'group:delete': GroupContext;
+  'group:change-owner': GroupContext;
+  /** R-G5: invitations follow who-can-invite; none while archived. */
+  'member:invite': GroupContext;
+  /** R-G5: an employee joins an open group without approval. */
+  'group:join': GroupContext;
+  /** R-G5: an employee asks to join a group visible to all. */
+  'group:request-join': GroupContext;
+  'join-request:decide': GroupContext;
+  /** R-G6: anyone but the owner can leave. */
+  'member:leave': GroupContext;
+  /** R-G6: owner and moderators remove members; a moderator cannot remove the owner or another moderator. */
+  'member:remove': MemberTarget;
+  /** Owner and moderators promote members; only the owner demotes a moderator. */
+  'member:promote': MemberTarget;
+  'member:demote': MemberTarget;
+  /** R-X8: owner and moderators set an external member's expiry. */
+  'member:set-expiry': MemberTarget;
 }
 
 export type Action = keyof Rules;
@@ -35,6 +101,24 @@ const rules: { [A in Action]: (viewer: Viewer, record: Rules[A]) => boolean } = 
   'user:reactivate': (v, user) => isSuperuser(v) && user.deactivatedAt !== null,
   'user:set-admin': (v, user) => isSuperuser(v) && v.id !== user.id && !user.isExtranet,
   'settings:edit': (v) => isSuperuser(v),
+  'group:create': (v) => v.signedIn && !v.isExtranet,
+  'group:view': (v, c) => isSuperuser(v) || c.role !== null || (v.signedIn && !v.isExtranet && c.group.visibleToAll),
+  'group:read-content': (v, c) => isSuperuser(v) || c.role !== null,
+  'group:edit': (v, c) => live(c.group) && (isSuperuser(v) || isManager(c.role)),
+  'group:archive': (v, c) => live(c.group) && (isSuperuser(v) || c.role === 'owner'),
+  'group:unarchive': (v, c) => !live(c.group) && (isSuperuser(v) || c.role === 'owner'),
+  'group:delete': (v, c) => isSuperuser(v) || c.role === 'owner',
+  'group:change-owner': (v, c) => isSuperuser(v) || c.role === 'owner',
+  'member:invite': (v, c) => live(c.group) && (isSuperuser(v) || mayInvite(c)),
+  'group:join': (v, c) => v.signedIn && !v.isExtranet && live(c.group) && c.role === null && c.group.isOpen,
+  'group:request-join': (v, c) => v.signedIn && !v.isExtranet && live(c.group) && c.role === null && c.group.visibleToAll && !c.group.isOpen && !c.hasPendingRequest,
+  'join-request:decide': (v, c) => live(c.group) && (isSuperuser(v) || isManager(c.role)),
+  'member:leave': (_v, c) => c.role !== null && c.role !== 'owner',
+  'member:remove': (v, c) =>
+    live(c.group) && c.target.role !== 'owner' && v.id !== c.target.userId && (isSuperuser(v) || c.role === 'owner' || (c.role === 'moderator' && c.target.role === 'member')),
+  'member:promote': (v, c) => live(c.group) && c.target.role === 'member' && !c.target.isExtranet && (isSuperuser(v) || isManager(c.role)),
+  'member:demote': (v, c) => live(c.group) && c.target.role === 'moderator' && (isSuperuser(v) || c.role === 'owner'),
+  'member:set-expiry': (v, c) => live(c.group) && c.target.isExtranet && (isSuperuser(v) || isManager(c.role)),
 };
 
 export function can<A extends Action>(viewer: Viewer, action: A, record: Rules[A]): boolean {

@@ -1,5 +1,7 @@
 import type { QueryBuilder } from 'objection';
+import type { Knex } from 'knex';
 import { AuditEntry } from '../models/audit-entry.js';
+import { Group, GroupInvitation, JoinRequest, Membership, type Role } from '../models/group.js';
 import { User } from '../models/user.js';
 import type { Viewer } from './viewer.js';
 import { isSuperuser } from './viewer.js';
@@ -8,16 +10,111 @@ import { isSuperuser } from './viewer.js';
  * Scopes: every read starts here. Each returns a query already narrowed to what the
  * viewer may see; "not visible" and "does not exist" are the same empty result (R-X1).
  */
+
+/** R-X8: an expired membership is no membership, wherever memberships are read. */
+export function activeMembership(alias: string): string {
+  return `(${alias}.expires_at is null or ${alias}.expires_at > now())`;
+}
+
+/** Ids of the groups the viewer is an active member of, as a subquery. */
+export function myGroupIds(viewerId: number): QueryBuilder<Membership> {
+  return Membership.query().alias('mine').select('mine.groupId').where('mine.userId', viewerId).whereRaw(activeMembership('mine'));
+}
+
+/**
+ * R-G9, R-X1: members see their groups; employees also see groups visible to all;
+ * an admin in admin mode sees every group.
+ */
+export function groupsVisibleTo(viewer: Viewer): QueryBuilder<Group> {
+  const q = Group.query();
+  if (!viewer.signedIn) return q.whereRaw('false');
+  if (isSuperuser(viewer)) return q;
+  const member = myGroupIds(viewer.id);
+  if (viewer.isExtranet) return q.whereIn('groups.id', member);
+  return q.where((b) => b.where('groups.visibleToAll', true).orWhereIn('groups.id', member));
+}
+
+/**
+ * R-X1, R-X2: extranet users see only their contacts (people who share an active
+ * group with them); employees see all employees and the extranet users they share a group with.
+ */
 export function usersVisibleTo(viewer: Viewer): QueryBuilder<User> {
   const q = User.query();
   if (!viewer.signedIn) return q.whereRaw('false');
   if (isSuperuser(viewer)) return q;
-  if (viewer.isExtranet) return q.where('users.id', viewer.id);
-  return q.where((b) => b.where('users.isExtranet', false).orWhere('users.id', viewer.id));
+  const contacts = Membership.query()
+    .alias('theirs')
+    .select('theirs.userId')
+    .whereIn('theirs.groupId', myGroupIds(viewer.id))
+    .whereRaw(activeMembership('theirs'));
+  if (viewer.isExtranet) return q.where((b) => b.where('users.id', viewer.id).orWhereIn('users.id', contacts));
+  return q.where((b) => b.where('users.isExtranet', false).orWhere('users.id', viewer.id).orWhereIn('users.id', contacts));
+}
+
+/**
+ * Active memberships the viewer may see: in groups it may see, of people it may see
+ * (so a visible group never reveals an external user who is not the viewer's contact).
+ */
+export function membershipsVisibleTo(viewer: Viewer): QueryBuilder<Membership> {
+  return Membership.query()
+    .whereRaw(activeMembership('memberships'))
+    .whereIn('memberships.groupId', groupsVisibleTo(viewer).select('groups.id'))
+    .whereIn('memberships.userId', usersVisibleTo(viewer).select('users.id'));
+}
+
+/** Correlated subquery: active members of the group in `groupIdColumn` (for lists of visible groups). */
+export function memberCountOf(groupIdColumn: string): QueryBuilder<Membership> {
+  return Membership.query().alias('mc').count('*').whereColumn('mc.groupId', groupIdColumn).whereRaw(activeMembership('mc'));
+}
+
+/** Correlated subquery: the viewer's role in the group in `groupIdColumn`, or null. */
+export function viewerRoleIn(viewerId: number, groupIdColumn: string): QueryBuilder<Membership> {
+  return Membership.query().alias('me').select('me.role').where('me.userId', viewerId).whereColumn('me.groupId', groupIdColumn).whereRaw(activeMembership('me'));
+}
+
+/** Groups where the viewer is owner or moderator, as an id subquery. */
+function managedGroupIds(viewerId: number): QueryBuilder<Membership> {
+  return myGroupIds(viewerId).whereIn('mine.role', ['owner', 'moderator']);
+}
+
+/** R-G5: a request is seen by the person who asked and by the group's owner and moderators. */
+export function joinRequestsVisibleTo(viewer: Viewer): QueryBuilder<JoinRequest> {
+  const q = JoinRequest.query();
+  if (!viewer.signedIn) return q.whereRaw('false');
+  if (isSuperuser(viewer)) return q;
+  return q.where((b) => b.where('joinRequests.userId', viewer.id).orWhereIn('joinRequests.groupId', managedGroupIds(viewer.id)));
+}
+
+/** R-G5: an invitation is seen by the invitee and by the group's owner and moderators. */
+export function invitationsVisibleTo(viewer: Viewer): QueryBuilder<GroupInvitation> {
+  const q = GroupInvitation.query();
+  if (!viewer.signedIn) return q.whereRaw('false');
+  if (isSuperuser(viewer)) return q;
+  return q.where((b) => b.where('groupInvitations.userId', viewer.id).orWhereIn('groupInvitations.groupId', managedGroupIds(viewer.id)));
 }
 
 /** SPEC §6: the audit log is for administrators in admin mode. */
 export function auditEntriesVisibleTo(viewer: Viewer): QueryBuilder<AuditEntry> {
   const q = AuditEntry.query();
   return isSuperuser(viewer) ? q : q.whereRaw('false');
+}
+
+export interface VisibleGroup {
+  group: Group;
+  /** The viewer's role in the group, or null when the viewer is not an active member. */
+  role: Role | null;
+}
+
+/** One group through the scope, with the viewer's role, in one query; undefined when not visible. */
+export async function findVisibleGroup(viewer: Viewer, id: number, trx?: Knex.Transaction): Promise<VisibleGroup | undefined> {
+  const q = groupsVisibleTo(viewer).findById(id);
+  if (trx) q.transacting(trx);
+  if (viewer.signedIn) {
+    q.select('groups.*', viewerRoleIn(viewer.id, 'groups.id').as('viewerRole'));
+  }
+  const row = (await q) as (Group & { viewerRole?: Role | null }) | undefined;
+  if (!row) return undefined;
+  const role = row.viewerRole ?? null;
+  delete row.viewerRole;
+  return { group: row, role };
 }

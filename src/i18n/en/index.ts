@@ -1,5 +1,7 @@
 import { accounts } from './accounts.js';
 import { admin } from './admin.js';
 import { common } from './common.js';
+import { groups } from './groups.js';
+import { members } from './members.js';
 
-export const en = { ...common, ...accounts, ...admin };
+export const en = { ...common, ...accounts, ...admin, ...groups, ...members };

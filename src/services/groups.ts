@@ -1,0 +1,107 @@
+import type { Knex } from 'knex';
+import { t } from '../i18n/index.js';
+import { ForbiddenError, NotFoundError } from '../lib/errors.js';
+import { parseForm, type FieldError, type FormResult } from '../lib/forms.js';
+import { Group, Membership } from '../models/group.js';
+import { User } from '../models/user.js';
+import { can, type GroupContext } from '../policy/abilities.js';
+import { findVisibleGroup, usersVisibleTo } from '../policy/scopes.js';
+import type { Viewer } from '../policy/viewer.js';
+import { recordAudit } from './audit.js';
+import { groupSchema, parseAddressList, type GroupInput } from './group-form.js';
+import { inviteUsers } from './invitations.js';
+import { getSettings } from './settings.js';
+
+/** Loads a group the viewer may see, locked for update, and checks one ability on it. */
+export async function groupForAction(trx: Knex.Transaction, viewer: Viewer, groupId: number, ability: 'group:edit' | 'group:archive' | 'group:unarchive' | 'group:delete' | 'group:change-owner'): Promise<GroupContext & { group: Group }> {
+  const found = await findVisibleGroup(viewer, groupId, trx);
+  if (!found) throw new NotFoundError();
+  await Group.query(trx).findById(groupId).forUpdate();
+  if (!can(viewer, ability, found)) throw new ForbiddenError();
+  return found;
+}
+
+async function extranetErrors(trx: Knex.Transaction, input: GroupInput, existing?: Group): Promise<FieldError[]> {
+  if (input.isExtranet && !existing?.isExtranet && !(await getSettings(trx)).extranetEnabled) {
+    return [{ field: 'isExtranet', message: t('groups.form.extranetOff') }];
+  }
+  if (existing?.isExtranet && !input.isExtranet) {
+    const external = await Membership.query(trx).join('users', 'users.id', 'memberships.userId').where('memberships.groupId', existing.id).where('users.isExtranet', true).first();
+    if (external) return [{ field: 'isExtranet', message: t('groups.form.extranetHasExternal') }];
+  }
+  return [];
+}
+
+/** R-G1, R-G2, R-G3: creates a group with the creator as owner, inviting colleagues named by e-mail. */
+export async function createGroup(db: Knex, viewer: Viewer, body: unknown): Promise<FormResult<Group>> {
+  if (!viewer.signedIn || !can(viewer, 'group:create', null)) throw new ForbiddenError();
+  const parsed = parseForm(groupSchema, body);
+  const addresses = parseAddressList((body as Record<string, unknown> | null)?.invite);
+  const invitees = addresses.length ? await usersVisibleTo(viewer).whereRaw('lower(users.email) = any(?)', [addresses]).whereNull('users.deactivatedAt').where('users.isExtranet', false).select('users.id', 'users.email') : [];
+  const unknown = addresses.filter((a) => !invitees.some((u) => u.email.toLowerCase() === a));
+  const errors = parsed.ok ? [] : [...parsed.errors];
+  if (unknown.length) errors.push({ field: 'invite', message: t('groups.form.inviteUnknown', { list: unknown.slice(0, 10).join(', ') }) });
+  if (!parsed.ok || errors.length) return { ok: false, errors };
+  const input = parsed.value;
+  return db.transaction(async (trx) => {
+    const extranet = await extranetErrors(trx, input);
+    if (extranet.length) return { ok: false, errors: extranet };
+    const group = await Group.query(trx).insertAndFetch({ ...input, createdBy: viewer.id });
+    await Membership.query(trx).insert({ groupId: group.id, userId: viewer.id, role: 'owner' });
+    await inviteUsers(trx, group.id, viewer.id, invitees.map((u) => u.id).filter((id) => id !== viewer.id));
+    await recordAudit(trx, { actorId: viewer.id, action: 'group.create', subjectType: 'group', subjectId: group.id, subjectLabel: group.name });
+    return { ok: true, value: group };
+  });
+}
+
+/** R-G2, R-G3, R-G4: owner and moderators change the parameters; a workgroup becomes a project and back. */
+export async function updateGroup(db: Knex, viewer: Viewer, groupId: number, body: unknown): Promise<FormResult<Group>> {
+  return db.transaction(async (trx) => {
+    const { group } = await groupForAction(trx, viewer, groupId, 'group:edit');
+    const parsed = parseForm(groupSchema, body);
+    if (!parsed.ok) return parsed;
+    const extranet = await extranetErrors(trx, parsed.value, group);
+    if (extranet.length) return { ok: false, errors: extranet };
+    const updated = await Group.query(trx).patchAndFetchById(group.id, { ...parsed.value, updatedAt: new Date() });
+    return { ok: true, value: updated };
+  });
+}
+
+/** R-G7: archive and unarchive keep everything; only the owner or admin mode. */
+export async function setArchived(db: Knex, viewer: Viewer, groupId: number, archived: boolean): Promise<Group> {
+  return db.transaction(async (trx) => {
+    const { group } = await groupForAction(trx, viewer, groupId, archived ? 'group:archive' : 'group:unarchive');
+    const updated = await Group.query(trx).patchAndFetchById(group.id, { archivedAt: archived ? new Date() : null, updatedAt: new Date() });
+    await recordAudit(trx, { actorId: viewer.id, action: archived ? 'group.archive' : 'group.unarchive', subjectType: 'group', subjectId: group.id, subjectLabel: group.name });
+    return updated;
+  });
+}
+
+/** Tasks, posts, files, events and chat go with it by ON DELETE CASCADE; files on disk are removed after commit. */
+export async function deleteGroup(db: Knex, viewer: Viewer, groupId: number, confirmation: unknown): Promise<FormResult<Group>> {
+  return db.transaction(async (trx) => {
+    const { group } = await groupForAction(trx, viewer, groupId, 'group:delete');
+    if (typeof confirmation !== 'string' || confirmation.trim() !== group.name.trim()) {
+      return { ok: false, errors: [{ field: 'confirmName', message: t('groups.delete.mismatch', { name: group.name }) }] };
+    }
+    await Group.query(trx).deleteById(group.id);
+    await recordAudit(trx, { actorId: viewer.id, action: 'group.delete', subjectType: 'group', subjectId: group.id, subjectLabel: group.name });
+    return { ok: true, value: group };
+  });
+}
+
+/** R-G4: the owner (or admin mode) hands the group to another employee member; the old owner becomes a moderator. */
+export async function changeOwner(db: Knex, viewer: Viewer, groupId: number, newOwnerId: number): Promise<{ ok: true } | { ok: false; message: string }> {
+  return db.transaction(async (trx) => {
+    const { group } = await groupForAction(trx, viewer, groupId, 'group:change-owner');
+    const target = await Membership.query(trx).where({ groupId: group.id, userId: newOwnerId }).whereRaw('(expires_at is null or expires_at > now())').first();
+    const user = target ? await User.query(trx).findById(newOwnerId) : undefined;
+    if (!target || !user || user.deactivatedAt) return { ok: false, message: t('members.owner.notMember') };
+    if (user.isExtranet && !group.isExtranet) return { ok: false, message: t('members.owner.external') };
+    if (target.role === 'owner') return { ok: true };
+    await Membership.query(trx).where({ groupId: group.id, role: 'owner' }).patch({ role: 'moderator' });
+    await Membership.query(trx).findById(target.id).patch({ role: 'owner' });
+    await recordAudit(trx, { actorId: viewer.id, action: 'group.change-owner', subjectType: 'group', subjectId: group.id, subjectLabel: group.name, details: { newOwnerId } });
+    return { ok: true };
+  });
+}

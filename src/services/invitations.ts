@@ -1,0 +1,21 @@
+import type { Knex } from 'knex';
+import { GroupInvitation, Membership } from '../models/group.js';
+
+/**
+ * Records invitations for people who are neither members nor already invited.
+ * Returns the ids actually invited. The caller has checked `member:invite` and
+ * that each person is visible to the inviter.
+ */
+export async function inviteUsers(trx: Knex.Transaction, groupId: number, inviterId: number | null, userIds: number[]): Promise<number[]> {
+  if (userIds.length === 0) return [];
+  const members = await Membership.query(trx).where('groupId', groupId).whereIn('userId', userIds).select('userId');
+  const memberIds = new Set(members.map((m) => m.userId));
+  const fresh = userIds.filter((id) => !memberIds.has(id));
+  if (fresh.length === 0) return [];
+  const inserted = await GroupInvitation.query(trx)
+    .insert(fresh.map((userId) => ({ groupId, userId, invitedBy: inviterId })))
+    .onConflict(['groupId', 'userId'])
+    .ignore()
+    .returning('userId');
+  return (inserted as unknown as { userId: number }[]).map((r) => r.userId);
+}
