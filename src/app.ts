@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import { projectRoot, type Config } from './config.js';
 import errorsPlugin from './plugins/errors.js';
 import sessionPlugin from './plugins/session.js';
+import uploadsPlugin from './plugins/uploads.js';
 import viewerPlugin from './plugins/viewer.js';
 import viewsPlugin from './plugins/views.js';
 import { requireAccessDeclarations } from './policy/access.js';
@@ -59,6 +60,7 @@ export async function buildApp({ config, db, production = false, logger = false 
   requireAccessDeclarations(app);
 
   await app.register(fastifyFormbody);
+  await app.register(uploadsPlugin, { tmpDir: path.join(config.dataDir, 'tmp'), defaultFileSize: 100 * 1024 * 1024 });
   await app.register(sessionPlugin, { db, secret: config.sessionSecret });
   await app.register(viewerPlugin);
   await app.register(viewsPlugin, { production });

@@ -44,6 +44,7 @@ await migrateLatest(tpl);
 await tpl.destroy();
 
 const args = process.argv.slice(2);
+rmSync(path.join(root, '.tap', 'test-results'), { recursive: true, force: true });
 const tap = spawn(process.execPath, [path.join(root, 'node_modules', 'tap', 'dist', 'esm', 'run.mjs'), ...args], {
   stdio: 'inherit',
   env: { ...process.env, ATRIUM_TEST_ADMIN_URL: adminUrl, ATRIUM_TEST_TEMPLATE: template, ATRIUM_TEST_PREFIX: `atrium_t_${process.pid}_`, LOG_LEVEL: 'silent' },

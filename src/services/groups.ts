@@ -9,6 +9,7 @@ import { findVisibleGroup, usersVisibleTo } from '../policy/scopes.js';
 import type { Viewer } from '../policy/viewer.js';
 import { recordAudit } from './audit.js';
 import { groupSchema, parseAddressList, type GroupInput } from './group-form.js';
+import { removeGroupFiles } from './group-storage.js';
 import { inviteUsers } from './invitations.js';
 import { getSettings } from './settings.js';
 
@@ -78,8 +79,8 @@ export async function setArchived(db: Knex, viewer: Viewer, groupId: number, arc
 }
 
 /** Tasks, posts, files, events and chat go with it by ON DELETE CASCADE; files on disk are removed after commit. */
-export async function deleteGroup(db: Knex, viewer: Viewer, groupId: number, confirmation: unknown): Promise<FormResult<Group>> {
-  return db.transaction(async (trx) => {
+export async function deleteGroup(db: Knex, viewer: Viewer, groupId: number, confirmation: unknown, storageDir: string): Promise<FormResult<Group>> {
+  const result = await db.transaction(async (trx): Promise<FormResult<Group>> => {
     const { group } = await groupForAction(trx, viewer, groupId, 'group:delete');
     if (typeof confirmation !== 'string' || confirmation.trim() !== group.name.trim()) {
       return { ok: false, errors: [{ field: 'confirmName', message: t('groups.delete.mismatch', { name: group.name }) }] };
@@ -88,6 +89,9 @@ export async function deleteGroup(db: Knex, viewer: Viewer, groupId: number, con
     await recordAudit(trx, { actorId: viewer.id, action: 'group.delete', subjectType: 'group', subjectId: group.id, subjectLabel: group.name });
     return { ok: true, value: group };
   });
+  // Files leave the disk only once the deletion has committed.
+  if (result.ok) await removeGroupFiles(storageDir, result.value);
+  return result;
 }
 
 /** R-G4: the owner (or admin mode) hands the group to another employee member; the old owner becomes a moderator. */

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import imageRoutes from './image.js';
 import pageRoutes from './pages.js';
 
 export default async function groupRoutes(app: FastifyInstance): Promise<void> {
   await app.register(pageRoutes);
+  await app.register(imageRoutes);
 }

@@ -115,7 +115,7 @@ export default async function groupPageRoutes(app: FastifyInstance): Promise<voi
 
   app.post('/groups/:id/delete', signedIn, async (request: IdRequest, reply) => {
     const ctx = await loadGroup(request);
-    const result = await deleteGroup(app.db, request.viewer, ctx.group.id, request.body?.confirmName);
+    const result = await deleteGroup(app.db, request.viewer, ctx.group.id, request.body?.confirmName, app.config.dataDir);
     if (!result.ok) return groupPage(request, reply, 'pages/groups/delete', ctx, { title: t('groups.delete.title', { name: ctx.group.name }), values: formValues(request.body), errors: result.errors }, 422);
     request.session.set('flash', { kind: 'success', message: t('groups.deleted', { name: result.value.name }) });
     return reply.redirect('/groups', 303);
