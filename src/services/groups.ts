@@ -15,9 +15,10 @@ import { getSettings } from './settings.js';
 
 /** Loads a group the viewer may see, locked for update, and checks one ability on it. */
 export async function groupForAction(trx: Knex.Transaction, viewer: Viewer, groupId: number, ability: 'group:edit' | 'group:archive' | 'group:unarchive' | 'group:delete' | 'group:change-owner'): Promise<GroupContext & { group: Group }> {
+  // Lock first, so the role read next cannot change before this transaction ends.
+  await Group.query(trx).findById(groupId).forUpdate();
   const found = await findVisibleGroup(viewer, groupId, trx);
   if (!found) throw new NotFoundError();
-  await Group.query(trx).findById(groupId).forUpdate();
   if (!can(viewer, ability, found)) throw new ForbiddenError();
   return found;
 }
