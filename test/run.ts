@@ -1,7 +1,7 @@
 // `npm test`: prepares a PostgreSQL server (DATABASE_URL, or an embedded one in a temp dir),
 // migrates a template database once, runs tap (each test file clones the template), cleans up.
-import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,9 +43,20 @@ const tpl = createKnex(templateUrl.toString(), 1);
 await migrateLatest(tpl);
 await tpl.destroy();
 
+// tap compiles its plugin list (.taprc drops @tapjs/typescript, which TypeScript 7 breaks)
+// into node_modules; a fresh install still has the default list until `tap build` runs.
+const tapBin = path.join(root, 'node_modules', 'tap', 'dist', 'esm', 'run.mjs');
+const builtMarker = path.join(root, 'node_modules', '.atrium-tap-plugins');
+const taprc = readFileSync(path.join(root, '.taprc'), 'utf8');
+if (!existsSync(builtMarker) || readFileSync(builtMarker, 'utf8') !== taprc) {
+  const build = spawnSync(process.execPath, [tapBin, 'build'], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('tap build failed');
+  writeFileSync(builtMarker, taprc);
+}
+
 const args = process.argv.slice(2);
 rmSync(path.join(root, '.tap', 'test-results'), { recursive: true, force: true });
-const tap = spawn(process.execPath, [path.join(root, 'node_modules', 'tap', 'dist', 'esm', 'run.mjs'), ...args], {
+const tap = spawn(process.execPath, [tapBin, ...args], {
   stdio: 'inherit',
   env: { ...process.env, ATRIUM_TEST_ADMIN_URL: adminUrl, ATRIUM_TEST_TEMPLATE: template, ATRIUM_TEST_PREFIX: `atrium_t_${process.pid}_`, LOG_LEVEL: 'silent' },
 });
