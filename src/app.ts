@@ -12,8 +12,10 @@ import uploadsPlugin from './plugins/uploads.js';
 import viewerPlugin from './plugins/viewer.js';
 import viewsPlugin from './plugins/views.js';
 import { requireAccessDeclarations } from './policy/access.js';
+import { MailDispatcher } from './services/mail.js';
 import adminRoutes from './routes/admin/index.js';
 import authRoutes from './routes/auth.js';
+import extranetRoutes from './routes/extranet.js';
 import groupRoutes from './routes/groups/index.js';
 import healthRoutes from './routes/health.js';
 import homeRoutes from './routes/home.js';
@@ -24,6 +26,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     db: Knex;
     config: Config;
+    mail: MailDispatcher;
   }
 }
 
@@ -45,6 +48,9 @@ export async function buildApp({ config, db, production = false, logger = false 
   });
   app.decorate('db', db);
   app.decorate('config', config);
+  const mail = new MailDispatcher(db, config.smtpUrl, config.mailFrom, (msg) => app.log.info(msg));
+  app.decorate('mail', mail);
+  app.addHook('onClose', async () => mail.stop());
 
   await app.register(fastifyHelmet, {
     // upgrade-insecure-requests would break plain-HTTP installs; TLS is the proxy's job.
@@ -72,6 +78,7 @@ export async function buildApp({ config, db, production = false, logger = false 
   await app.register(profileRoutes);
   await app.register(usersRoutes);
   await app.register(groupRoutes);
+  await app.register(extranetRoutes);
   await app.register(adminRoutes, { prefix: '/admin' });
   return app;
 }

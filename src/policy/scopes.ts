@@ -1,6 +1,7 @@
 import type { QueryBuilder } from 'objection';
 import type { Knex } from 'knex';
 import { AuditEntry } from '../models/audit-entry.js';
+import { OutboxMessage } from '../models/outbox-message.js';
 import { Group, GroupInvitation, JoinRequest, Membership, type Role } from '../models/group.js';
 import { User } from '../models/user.js';
 import type { Viewer } from './viewer.js';
@@ -117,4 +118,10 @@ export async function findVisibleGroup(viewer: Viewer, id: number, trx?: Knex.Tr
   const role = row.viewerRole ?? null;
   delete row.viewerRole;
   return { group: row, role };
+}
+
+/** SPEC §6: the mail outbox holds invitation links; administrators in admin mode only. */
+export function outboxVisibleTo(viewer: Viewer): QueryBuilder<OutboxMessage> {
+  const q = OutboxMessage.query();
+  return isSuperuser(viewer) ? q : q.whereRaw('false');
 }

@@ -1,7 +1,8 @@
 import { accounts } from './accounts.js';
 import { admin } from './admin.js';
 import { common } from './common.js';
+import { extranet } from './extranet.js';
 import { groups } from './groups.js';
 import { members } from './members.js';
 
-export const en = { ...common, ...accounts, ...admin, ...groups, ...members };
+export const en = { ...common, ...accounts, ...admin, ...groups, ...members, ...extranet };

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import auditRoutes from './audit.js';
+import outboxRoutes from './outbox.js';
 import settingsRoutes from './settings.js';
 import userRoutes from './users.js';
 
@@ -9,4 +10,5 @@ export default async function adminRoutes(app: FastifyInstance): Promise<void> {
   await app.register(userRoutes);
   await app.register(settingsRoutes);
   await app.register(auditRoutes);
+  await app.register(outboxRoutes);
 }

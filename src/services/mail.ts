@@ -1,0 +1,80 @@
+import type { Knex } from 'knex';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { OutboxMessage } from '../models/outbox-message.js';
+
+export interface MailInput {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** Queues a message inside the caller's transaction; it leaves only if that transaction commits. */
+export async function enqueueMail(trx: Knex.Transaction | Knex, mail: MailInput): Promise<void> {
+  await OutboxMessage.query(trx).insert({ toAddress: mail.to, subject: mail.subject.slice(0, 300), bodyText: mail.text });
+}
+
+const MAX_ATTEMPTS = 8;
+const BATCH = 20;
+
+/**
+ * Sends queued mail after commit. With SMTP_URL, through nodemailer; without it, messages are
+ * kept in the outbox (shown on the admin Outbox page) so a demo works offline. Failed sends are
+ * retried with growing delays. Rows are claimed with SKIP LOCKED, so several app processes can run it.
+ */
+export class MailDispatcher {
+  private readonly transport: Transporter | null;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+
+  constructor(
+    private readonly db: Knex,
+    smtpUrl: string | undefined,
+    private readonly from: string,
+    private readonly log: (msg: string) => void = () => {},
+  ) {
+    this.transport = smtpUrl ? nodemailer.createTransport(smtpUrl) : null;
+  }
+
+  start(intervalMs = 2000): void {
+    this.timer = setInterval(() => void this.dispatch().catch((err: unknown) => this.log(`mail dispatch failed: ${String(err)}`)), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+    this.transport?.close();
+  }
+
+  /** Sends what is due; returns how many messages were handled. One run at a time per process. */
+  dispatch(): Promise<number> {
+    this.running ??= this.dispatchBatch().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async dispatchBatch(): Promise<number> {
+    return this.db.transaction(async (trx) => {
+      const due = await OutboxMessage.query(trx).where('status', 'pending').where('nextAttemptAt', '<=', new Date()).orderBy('id').limit(BATCH).forUpdate().skipLocked();
+      for (const message of due) {
+        if (!this.transport) {
+          await OutboxMessage.query(trx).findById(message.id).patch({ status: 'kept', attempts: message.attempts + 1 });
+          this.log(`mail kept in outbox for ${message.toAddress}: ${message.subject}`);
+          continue;
+        }
+        try {
+          await this.transport.sendMail({ from: this.from, to: message.toAddress, subject: message.subject, text: message.bodyText });
+          await OutboxMessage.query(trx).findById(message.id).patch({ status: 'sent', sentAt: new Date(), attempts: message.attempts + 1, lastError: null });
+        } catch (err) {
+          const attempts = message.attempts + 1;
+          const delayMs = Math.min(2 ** attempts * 1000, 60 * 60 * 1000);
+          await OutboxMessage.query(trx)
+            .findById(message.id)
+            .patch({ attempts, lastError: String(err).slice(0, 1000), status: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending', nextAttemptAt: new Date(Date.now() + delayMs) });
+        }
+      }
+      return due.length;
+    });
+  }
+}
