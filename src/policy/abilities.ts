@@ -60,6 +60,8 @@ interface Rules {
   'user:reactivate': UserRecord;
   'user:set-admin': UserRecord;
   'settings:edit': null;
+  /** R-U5: an administrator moves people between intranet and extranet (not themselves). */
+  'user:transfer': UserRecord;
   /** R-G1: any employee can create groups; extranet users cannot. */
   'group:create': null;
   /** R-G9, R-X1: members; employees for groups visible to all; admin mode. Mirrors groupsVisibleTo. */
@@ -101,6 +103,7 @@ const rules: { [A in Action]: (viewer: Viewer, record: Rules[A]) => boolean } = 
   'user:reactivate': (v, user) => isSuperuser(v) && user.deactivatedAt !== null,
   'user:set-admin': (v, user) => isSuperuser(v) && v.id !== user.id && !user.isExtranet,
   'settings:edit': (v) => isSuperuser(v),
+  'user:transfer': (v, user) => isSuperuser(v) && v.id !== user.id,
   'group:create': (v) => v.signedIn && !v.isExtranet,
   'group:view': (v, c) => isSuperuser(v) || c.role !== null || (v.signedIn && !v.isExtranet && c.group.visibleToAll),
   'group:read-content': (v, c) => isSuperuser(v) || c.role !== null,

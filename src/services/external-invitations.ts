@@ -102,6 +102,8 @@ export interface OpenInvitation {
 /** The link's token is the capability: an unused, unexpired invitation into a live group, or nothing. */
 export async function findOpenInvitation(token: string, trx?: Knex.Transaction): Promise<OpenInvitation | undefined> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
+  // Inside a transaction, lock the invitation first so it can be used only once.
+  if (trx) await ExternalInvitation.query(trx).where('tokenHash', hashToken(token)).forUpdate().first();
   const q = ExternalInvitation.query(trx)
     .join('groups', 'groups.id', 'externalInvitations.groupId')
     .leftJoin('users', 'users.id', 'externalInvitations.invitedBy')
@@ -112,7 +114,6 @@ export async function findOpenInvitation(token: string, trx?: Knex.Transaction):
     .where('groups.isExtranet', true)
     .select('externalInvitations.*', 'groups.name as groupName', 'users.name as inviterName')
     .first();
-  if (trx) q.forUpdate('externalInvitations');
   const row = (await q) as (ExternalInvitation & { groupName: string; inviterName: string | null }) | undefined;
   if (!row) return undefined;
   return { invitation: row, groupName: row.groupName, inviterName: row.inviterName ?? '' };

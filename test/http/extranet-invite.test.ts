@@ -14,7 +14,7 @@ import { Client, makeUser, signIn, testDatabase } from '../helper.js';
 import { makeGroup } from '../fixtures.js';
 
 /** A real SMTP server inside the test, collecting what it receives. */
-async function smtpInbox(t: Tap.Test): Promise<{ port: number; messages: string[] }> {
+async function smtpInbox(t: { teardown(fn: () => unknown): void }): Promise<{ port: number; messages: string[] }> {
   const messages: string[] = [];
   const server = new SMTPServer({
     authOptional: true,

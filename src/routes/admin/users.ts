@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { t, type MessageKey } from '../../i18n/index.js';
-import { NotFoundError, parseId } from '../../lib/errors.js';
+import { HttpError, NotFoundError, parseId } from '../../lib/errors.js';
 import { formValues } from '../../lib/forms.js';
 import { findUsers } from '../../finders/users.js';
 import { applyAdminUserAction, createUserFromForm } from '../../services/users.js';
 import { countActiveUsers, getSettings } from '../../services/settings.js';
+import { transferUser } from '../../services/transfers.js';
 
 const actions = {
   deactivate: 'admin.users.deactivated.flash',
@@ -33,6 +34,15 @@ export default async function adminUserRoutes(app: FastifyInstance): Promise<voi
       return reply.page('pages/admin/user-new', { title: t('admin.create.title'), errors: result.errors, values }, 422);
     }
     request.session.set('flash', { kind: 'success', message: t('admin.users.created', { name: result.value.name }) });
+    return reply.redirect('/admin/users', 303);
+  });
+
+  // R-U5: transfers between intranet and extranet.
+  app.post('/users/:id/transfer', access, async (request: FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown> }>, reply) => {
+    const to = request.body?.to;
+    if (to !== 'extranet' && to !== 'intranet') throw new HttpError(400, 'bad target');
+    const result = await transferUser(app.db, request.viewer, parseId(request.params.id), to);
+    request.session.set('flash', result.ok ? { kind: 'success', message: t(to === 'extranet' ? 'admin.transfer.doneExtranet' : 'admin.transfer.doneIntranet', { name: result.user.name }) } : { kind: 'error', message: result.message });
     return reply.redirect('/admin/users', 303);
   });
 
