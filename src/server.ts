@@ -1,6 +1,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
+import { startMaintenance } from './services/maintenance.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
 
   await app.listen({ host: config.host, port: config.port });
   app.mail.start();
+  const stopMaintenance = startMaintenance(db.knex, app.mail, (msg) => app.log.warn(msg));
+  app.addHook('onClose', async () => stopMaintenance());
   app.log.info(`Atrium ready at http://${config.host}:${config.port} (${db.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}) in ${Date.now() - started} ms`);
 }
 

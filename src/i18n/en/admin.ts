@@ -82,6 +82,8 @@ export const admin = {
   'audit.user.transfer-extranet': 'moved to the extranet',
   'audit.user.transfer-intranet': 'moved to the intranet',
   'audit.group.create': 'created group',
+  'audit.membership.set-expiry': 'set end of membership',
+  'audit.membership.expire': 'membership ended',
   'audit.group.archive': 'archived group',
   'audit.group.unarchive': 'unarchived group',
   'audit.group.delete': 'deleted group',
