@@ -151,6 +151,13 @@ t.test('invitation rules (R-X3, R-U7, R-U8)', async (t) => {
     t.equal(await count(), before, 'nothing was written');
   });
 
+  t.test('external people can be invited while the extranet group is created', async (t) => {
+    await o.get('/groups/new');
+    const res = await o.post('/groups', { name: 'Fresh client group', kind: 'workgroup', whoCanInvite: 'moderators', filesWrite: 'members', calendarWrite: 'members', isExtranet: 'on', inviteExternal: 'fresh@client.example' });
+    t.equal(res.statusCode, 303);
+    t.ok(await ExternalInvitation.query(db).findOne({ email: 'fresh@client.example' }));
+  });
+
   t.test('expired, unknown and malformed links answer 404', async (t) => {
     await o.post(`/groups/${group.id}/invite-external`, { emails: 'late@partner.example' });
     await ExternalInvitation.query(db).where({ email: 'late@partner.example' }).patch({ expiresAt: new Date(Date.now() - 1000) });

@@ -48,6 +48,8 @@ export const groups = {
   'groups.form.writeModerators': 'The owner and moderators',
   'groups.form.invite': 'Invite people',
   'groups.form.inviteHint': 'E-mail addresses of colleagues, one per line. They get an invitation to accept.',
+  'groups.form.inviteExternal': 'Invite external people',
+  'groups.form.inviteExternalHint': 'For groups available in the extranet: e-mail addresses, one per line. Each gets a link to join.',
   'groups.form.inviteUnknown': 'No colleague found for: {list}',
   'groups.form.create': 'Create group',
   'groups.form.save': 'Save changes',

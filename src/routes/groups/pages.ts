@@ -6,6 +6,7 @@ import { GROUP_TABS, findGroups, groupMemberCount, groupOwner, type GroupTab } f
 import { TOOLS } from '../../models/group.js';
 import { can } from '../../policy/abilities.js';
 import { joinRequestsVisibleTo, type VisibleGroup } from '../../policy/scopes.js';
+import { inviteExternal } from '../../services/external-invitations.js';
 import { createGroup, deleteGroup, setArchived, updateGroup } from '../../services/groups.js';
 import { getSettings } from '../../services/settings.js';
 import { groupAbilities, loadGroup } from './load.js';
@@ -54,8 +55,19 @@ export default async function groupPageRoutes(app: FastifyInstance): Promise<voi
   app.post('/groups', employee, async (request: FastifyRequest<{ Body: Record<string, unknown> }>, reply) => {
     const result = await createGroup(app.db, request.viewer, request.body);
     if (!result.ok) return renderForm(reply, submitted(request.body), result.errors, 422);
-    request.session.set('flash', { kind: 'success', message: t('groups.created', { name: result.value.name }) });
-    return reply.redirect(`/groups/${result.value.id}`, 303);
+    const group = result.value;
+    // R-X3: external people can be invited while the extranet group is created.
+    const external = request.body?.inviteExternal;
+    if (group.isExtranet && typeof external === 'string' && external.trim()) {
+      const invited = await inviteExternal(app.db, request.viewer, group.id, { emails: external }, app.config.publicUrl);
+      if (!invited.ok) {
+        request.session.set('flash', { kind: 'error', message: invited.errors[0]?.message ?? '' });
+        return reply.redirect(`/groups/${group.id}/invite-external`, 303);
+      }
+      void app.mail.dispatch().catch(() => {});
+    }
+    request.session.set('flash', { kind: 'success', message: t('groups.created', { name: group.name }) });
+    return reply.redirect(`/groups/${group.id}`, 303);
   });
 
   // Group content is for members; a visible group's other readers are shown its About page.
