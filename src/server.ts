@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   const app = await buildApp({ config, db: db.knex, production: true, logger: true });
 
   let closing = false;
+  let stopMaintenance = () => {};
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_GRACE_MS);
     timer.unref();
     try {
+      stopMaintenance();
       await app.close();
       await db.close();
     } finally {
@@ -44,8 +46,7 @@ async function main(): Promise<void> {
 
   await app.listen({ host: config.host, port: config.port });
   app.mail.start();
-  const stopMaintenance = startMaintenance(db.knex, app.mail, (msg) => app.log.warn(msg));
-  app.addHook('onClose', async () => stopMaintenance());
+  stopMaintenance = startMaintenance(db.knex, app.mail, (msg) => app.log.warn(msg));
   app.log.info(`Atrium ready at http://${config.host}:${config.port} (${db.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}) in ${Date.now() - started} ms`);
 }
 
