@@ -41,15 +41,24 @@ export async function testDatabase(t: Teardown): Promise<Knex> {
 /** The real app over a fresh database, as tests in fastify/demo build it. */
 export async function build(t: Teardown): Promise<{ app: FastifyInstance; db: Knex }> {
   const db = await testDatabase(t);
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'atrium-data-'));
+  const { app } = await buildOnDatabase(t, db);
+  return { app, db };
+}
+
+/**
+ * Another app instance over an existing database: a restart or a second process (R-U2).
+ * Pass the first instance's `dataDir` to share its session secret, as a restarted server does.
+ */
+export async function buildOnDatabase(t: Teardown, db: Knex, opts: { dataDir?: string } = {}): Promise<{ app: FastifyInstance; dataDir: string }> {
+  const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'atrium-data-'));
   const config = loadConfig({ ...process.env, DATABASE_URL: 'postgres://unused/x', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
   const app = await buildApp({ config, db });
   await app.ready();
   t.teardown(async () => {
     await app.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
-  return { app, db };
+  return { app, dataDir };
 }
 
 let passwordHash: Promise<string> | null = null;

@@ -45,7 +45,8 @@ export async function findGroups(viewer: Viewer, params: { tab: GroupTab; q?: st
   }
   if (params.tab === 'projects') q.where('groups.kind', 'project');
   if (params.tab === 'extranet') q.where('groups.isExtranet', true);
-  const search = (params.q ?? '').trim().toLowerCase().slice(0, 100);
+  // PostgreSQL text cannot hold NUL: a NUL in the query would be a 500, so it is dropped.
+  const search = (params.q ?? '').replaceAll('\u0000', '').trim().toLowerCase().slice(0, 100);
   if (search) q.whereRaw('lower(groups.name) like ?', [`%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`]);
   const cursor = decodeCursor(params.after, ['string', 'number']);
   if (cursor) q.whereRaw('(lower(groups.name), groups.id) > (?, ?)', cursor);

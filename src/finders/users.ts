@@ -17,7 +17,8 @@ export interface UserRow extends PersonView {
 /** People the viewer may see, by name, searched by name or e-mail, keyset-paged on (lower(name), id). */
 export async function findUsers(viewer: Viewer, params: UserListParams, pageSize = USERS_PAGE_SIZE): Promise<Page<UserRow>> {
   const q = usersVisibleTo(viewer).select('users.id', 'users.name', 'users.email', 'users.jobTitle', 'users.isExtranet', 'users.isAdmin', 'users.deactivatedAt');
-  const search = (params.q ?? '').trim().toLowerCase().slice(0, 100);
+  // PostgreSQL text cannot hold NUL: a NUL in the query would be a 500, so it is dropped.
+  const search = (params.q ?? '').replaceAll('\u0000', '').trim().toLowerCase().slice(0, 100);
   if (search) {
     const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q.where((b) => b.whereRaw('lower(users.name) like ?', [like]).orWhereRaw('lower(users.email) like ?', [like]));

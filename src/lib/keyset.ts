@@ -11,10 +11,19 @@ export function decodeCursor(cursor: unknown, shape: ('string' | 'number')[]): (
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (!Array.isArray(parsed) || parsed.length !== shape.length) return null;
-    return parsed.every((v, i) => typeof v === shape[i]) ? (parsed as (string | number)[]) : null;
+    return parsed.every((v, i) => typeof v === shape[i] && fitsQuery(v)) ? (parsed as (string | number)[]) : null;
   } catch {
     return null;
   }
+}
+
+/**
+ * What PostgreSQL accepts as a bound value next to the columns cursors hold: no NUL in text,
+ * numbers only as integers in the int4 range (ids, ranks). Anything else would be a 500.
+ */
+function fitsQuery(v: unknown): boolean {
+  if (typeof v === 'string') return !v.includes('\u0000');
+  return Number.isInteger(v) && Math.abs(v as number) <= 2147483647;
 }
 
 export interface Page<T> {

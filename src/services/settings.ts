@@ -29,7 +29,7 @@ export async function seatAvailable(trx?: Knex.Transaction): Promise<{ ok: boole
 
 const optionalPositiveInt = (labelKey: 'admin.settings.seatLimit' | 'admin.settings.uploadLimit', min: number, max: number) =>
   z
-    .string()
+    .string({ error: t('validation.invalid', { label: t(labelKey).toLowerCase() }) })
     .trim()
     .regex(/^\d{0,7}$/, { error: t('validation.invalid', { label: t(labelKey).toLowerCase() }) })
     .transform((s) => (s === '' ? null : Number(s)))

@@ -48,7 +48,8 @@ export default async function adminUserRoutes(app: FastifyInstance): Promise<voi
 
   app.post('/users/:id/:action', access, async (request: FastifyRequest<{ Params: { id: string; action: string } }>, reply) => {
     const action = request.params.action;
-    if (!(action in actions)) throw new NotFoundError();
+    // Own keys only: 'toString', 'constructor' … are `in` every object and must not act as actions.
+    if (!Object.hasOwn(actions, action)) throw new NotFoundError();
     const result = await applyAdminUserAction(app.db, request.viewer, parseId(request.params.id), action as ActionName);
     request.session.set('flash', result.ok ? { kind: 'success', message: t(actions[action as ActionName], { name: result.user.name }) } : { kind: 'error', message: result.message });
     return reply.redirect('/admin/users', 303);

@@ -1,0 +1,71 @@
+import t from 'tap';
+import { build, buildOnDatabase, Client, makeUser, signIn } from '../helper.js';
+
+const fixedCookie = (c: Client) => ({ cookie: c.sessionCookie });
+
+t.test('sessions live in PostgreSQL: they survive a restart and are shared by processes (R-U2)', async (t) => {
+  const { db } = await build(t);
+  const user = await makeUser(db, { name: 'Sam Session', email: 'sam@example.com' });
+  const first = await buildOnDatabase(t, db);
+
+  const a = await signIn(first.app, user);
+  t.match((await a.get('/')).body, /Welcome, Sam Session/, 'signed in on instance A');
+  t.ok(await db('sessions').where({ userId: user.id }).first(), 'the session row is in PostgreSQL');
+  const cookie = fixedCookie(a);
+
+  t.test('restart: A stops, B starts over the same database and data directory', async (t) => {
+    await first.app.close();
+    const second = await buildOnDatabase(t, db, { dataDir: first.dataDir });
+    const res = await second.app.inject({ url: '/', headers: cookie });
+    t.equal(res.statusCode, 200, 'the same cookie is still signed in');
+    t.match(res.body, /Welcome, Sam Session/);
+  });
+
+  t.test('without the session row, the cookie is worth nothing', async (t) => {
+    const other = await buildOnDatabase(t, db, { dataDir: first.dataDir });
+    const c = await signIn(other.app, user);
+    const stolen = fixedCookie(c);
+    t.equal((await other.app.inject({ url: '/', headers: stolen })).statusCode, 200);
+    await db('sessions').where({ userId: user.id }).delete();
+    const res = await other.app.inject({ url: '/', headers: stolen });
+    t.equal(res.statusCode, 303, 'nothing is kept in process memory');
+    t.match(res.headers.location, /^\/login/);
+  });
+
+  t.test('two processes at once: sign in on one, use and sign out on the other', async (t) => {
+    const p1 = await buildOnDatabase(t, db, { dataDir: first.dataDir });
+    const p2 = await buildOnDatabase(t, db, { dataDir: first.dataDir });
+    const c = await signIn(p1.app, user);
+    const headers = fixedCookie(c);
+    const onP2 = await p2.app.inject({ url: '/profile', headers });
+    t.equal(onP2.statusCode, 200, 'the second process knows the session');
+    t.match(onP2.body, /value="Sam Session"/);
+    const token = /name="_csrf" value="([^"]+)"/.exec(onP2.body)?.[1] ?? '';
+    const out = await p2.app.inject({ method: 'POST', url: '/logout', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${encodeURIComponent(token)}` });
+    t.equal(out.statusCode, 303, 'signed out on the second process (its CSRF token is valid there too)');
+    t.equal((await p1.app.inject({ url: '/', headers })).statusCode, 303, 'and the first process sees it at once');
+  });
+
+  t.test('a server with another secret does not accept the cookie', async (t) => {
+    const c = await signIn((await buildOnDatabase(t, db, { dataDir: first.dataDir })).app, user);
+    const stranger = await buildOnDatabase(t, db);
+    t.equal((await stranger.app.inject({ url: '/', headers: fixedCookie(c) })).statusCode, 303);
+  });
+});
+
+t.test('the session cookie is HttpOnly and SameSite=Lax, and carries no user data', async (t) => {
+  const { app, db } = await build(t);
+  const user = await makeUser(db, { email: 'cookie@example.com' });
+  const c = new Client(app);
+  await c.get('/login');
+  const res = await c.post('/login', { email: user.email, password: 'correct-horse-battery' });
+  t.equal(res.statusCode, 303);
+  const header = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((h) => h.startsWith('atrium.sid='));
+  t.ok(header, 'the session cookie is set');
+  t.match(header, /;\s*HttpOnly/i);
+  t.match(header, /;\s*SameSite=Lax/i);
+  t.match(header, /;\s*Path=\//);
+  t.notMatch(header, /cookie@example\.com|userId/, 'only an opaque, signed id');
+  const sid = /^atrium\.sid=([^.;]+)/.exec(header ?? '')?.[1];
+  t.ok(sid && (await db('sessions').where({ sid: decodeURIComponent(sid) }).first()), 'its id names a row in the sessions table');
+});
