@@ -1,6 +1,7 @@
 import * as platform from './0001_platform.js';
 import * as groups from './0002_groups.js';
 import * as extranet from './0003_extranet.js';
+import * as tasks from './0004_tasks.js';
 
 /** Every migration, in order. Add new ones at the end. */
-export const migrations = [platform, groups, extranet];
+export const migrations = [platform, groups, extranet, tasks];

@@ -19,7 +19,9 @@ import extranetRoutes from './routes/extranet.js';
 import groupRoutes from './routes/groups/index.js';
 import healthRoutes from './routes/health.js';
 import homeRoutes from './routes/home.js';
+import invitationRoutes from './routes/invitations.js';
 import profileRoutes from './routes/profile.js';
+import taskRoutes from './routes/tasks.js';
 import usersRoutes from './routes/users.js';
 
 declare module 'fastify' {
@@ -78,7 +80,9 @@ export async function buildApp({ config, db, production = false, logger = false 
   await app.register(profileRoutes);
   await app.register(usersRoutes);
   await app.register(groupRoutes);
+  await app.register(invitationRoutes);
   await app.register(extranetRoutes);
+  await app.register(taskRoutes);
   await app.register(adminRoutes, { prefix: '/admin' });
   return app;
 }

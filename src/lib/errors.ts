@@ -15,8 +15,9 @@ export class NotFoundError extends HttpError {
   }
 }
 
+/** Without a message the page shows the catalogue's general text; a message must come from t(). */
 export class ForbiddenError extends HttpError {
-  constructor(message = 'Forbidden') {
+  constructor(message = '') {
     super(403, message);
   }
 }

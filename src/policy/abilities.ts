@@ -28,6 +28,19 @@ export interface GroupContext {
   hasPendingRequest?: boolean;
 }
 
+/** A task as one viewer meets it (see findVisibleTask). */
+export interface TaskContext {
+  task: { creatorId: number; responsibleId: number; groupId: number | null };
+  taskRole: 'participant' | 'observer' | null;
+  groupRole: Role | null;
+  groupArchived: boolean;
+  /** Whether the task's group has the tasks tool on (R-G3). */
+  groupTasksOn: boolean;
+}
+
+const taskManager = (v: Viewer, c: TaskContext) =>
+  isSuperuser(v) || v.id === c.task.creatorId || v.id === c.task.responsibleId || isManager(c.groupRole);
+
 /** A member as the target of a membership action. */
 export interface MemberTarget extends GroupContext {
   target: { userId: number; role: Role; isExtranet: boolean };
@@ -91,6 +104,15 @@ interface Rules {
   'member:demote': MemberTarget;
   /** R-X8: owner and moderators set an external member's expiry. */
   'member:set-expiry': MemberTarget;
+  /** R-T2: mirrors tasksVisibleTo, checked against it by a consistency test. */
+  'task:view': TaskContext;
+  /** R-T8: creator, responsible, group owner/moderators (or admin mode); never in an archived group (R-G7). */
+  'task:edit': TaskContext;
+  'task:delete': TaskContext;
+  /** R-T8: participants too change the status. */
+  'task:change-status': TaskContext;
+  /** R-T8: participants and observers too comment. */
+  'task:comment': TaskContext;
 }
 
 export type Action = keyof Rules;
@@ -122,6 +144,12 @@ const rules: { [A in Action]: (viewer: Viewer, record: Rules[A]) => boolean } = 
   'member:promote': (v, c) => live(c.group) && c.target.role === 'member' && !c.target.isExtranet && (isSuperuser(v) || isManager(c.role)),
   'member:demote': (v, c) => live(c.group) && c.target.role === 'moderator' && (isSuperuser(v) || c.role === 'owner'),
   'member:set-expiry': (v, c) => live(c.group) && c.target.isExtranet && (isSuperuser(v) || isManager(c.role)),
+  'task:view': (v, c) =>
+    isSuperuser(v) || (v.signedIn && (v.id === c.task.creatorId || v.id === c.task.responsibleId || c.taskRole !== null || (c.groupRole !== null && c.groupTasksOn))),
+  'task:edit': (v, c) => !c.groupArchived && taskManager(v, c),
+  'task:delete': (v, c) => !c.groupArchived && taskManager(v, c),
+  'task:change-status': (v, c) => !c.groupArchived && (taskManager(v, c) || c.taskRole === 'participant'),
+  'task:comment': (v, c) => !c.groupArchived && (taskManager(v, c) || c.taskRole !== null),
 };
 
 export function can<A extends Action>(viewer: Viewer, action: A, record: Rules[A]): boolean {

@@ -94,6 +94,22 @@ export function invitationsVisibleTo(viewer: Viewer): QueryBuilder<GroupInvitati
   return q.where((b) => b.where('groupInvitations.userId', viewer.id).orWhereIn('groupInvitations.groupId', managedGroupIds(viewer.id)));
 }
 
+/**
+ * R-G5: ids of the people who already belong to, or are invited to, one group, so an
+ * invite search can leave them out. Only for a group the viewer is an active member of
+ * (or admin mode); otherwise empty, so it can never tell a stranger who is in a group.
+ */
+export function memberOrInviteeIds(viewer: Viewer, groupId: number): QueryBuilder<Membership> {
+  const seats = Membership.query().alias('seat').select('seat.userId').where('seat.groupId', groupId);
+  if (!viewer.signedIn) return seats.whereRaw('false');
+  const invited = GroupInvitation.query().alias('inv').select('inv.userId').where('inv.groupId', groupId);
+  if (!isSuperuser(viewer)) {
+    seats.whereIn('seat.groupId', myGroupIds(viewer.id));
+    invited.whereIn('inv.groupId', myGroupIds(viewer.id));
+  }
+  return seats.union(invited);
+}
+
 /** SPEC §6: the audit log is for administrators in admin mode. */
 export function auditEntriesVisibleTo(viewer: Viewer): QueryBuilder<AuditEntry> {
   const q = AuditEntry.query();

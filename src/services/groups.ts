@@ -11,6 +11,7 @@ import { recordAudit } from './audit.js';
 import { groupSchema, parseAddressList, type GroupInput } from './group-form.js';
 import { removeGroupFiles } from './group-storage.js';
 import { inviteUsers } from './invitations.js';
+import { tasksOutsideDates } from './tasks.js';
 import { getSettings } from './settings.js';
 
 /** Loads a group the viewer may see, locked for update, and checks one ability on it. */
@@ -64,6 +65,11 @@ export async function updateGroup(db: Knex, viewer: Viewer, groupId: number, bod
     if (!parsed.ok) return parsed;
     const extranet = await extranetErrors(trx, parsed.value, group);
     if (extranet.length) return { ok: false, errors: extranet };
+    // R-T3: the new dates must still hold every task deadline; the error names the tasks.
+    if (parsed.value.kind === 'project' && parsed.value.startsOn && parsed.value.endsOn) {
+      const outside = await tasksOutsideDates(trx, group.id, parsed.value.startsOn, parsed.value.endsOn);
+      if (outside.length) return { ok: false, errors: [{ field: 'startsOn', message: t('tasks.project.outside', { list: outside.join(', ') }) }] };
+    }
     const updated = await Group.query(trx).patchAndFetchById(group.id, { ...parsed.value, updatedAt: new Date() });
     return { ok: true, value: updated };
   });

@@ -8,7 +8,8 @@ import { GroupInvitation, Membership } from '../models/group.js';
  */
 export async function inviteUsers(trx: Knex.Transaction, groupId: number, inviterId: number | null, userIds: number[]): Promise<number[]> {
   if (userIds.length === 0) return [];
-  const members = await Membership.query(trx).where('groupId', groupId).whereIn('userId', userIds).select('userId');
+  // An expired membership (R-X8) is no membership: such a person can be invited again.
+  const members = await Membership.query(trx).where('groupId', groupId).whereIn('userId', userIds).whereRaw('(expires_at is null or expires_at > now())').select('userId');
   const memberIds = new Set(members.map((m) => m.userId));
   const fresh = userIds.filter((id) => !memberIds.has(id));
   if (fresh.length === 0) return [];

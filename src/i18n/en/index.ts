@@ -4,5 +4,6 @@ import { common } from './common.js';
 import { extranet } from './extranet.js';
 import { groups } from './groups.js';
 import { members } from './members.js';
+import { tasks } from './tasks.js';
 
-export const en = { ...common, ...accounts, ...admin, ...groups, ...members, ...extranet };
+export const en = { ...common, ...accounts, ...admin, ...groups, ...members, ...extranet, ...tasks };

@@ -1,0 +1,102 @@
+import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
+import { TASK_STATUSES, type TaskStatus } from '../models/task.js';
+import { usersVisibleTo } from '../policy/scopes.js';
+import { taskCommentsVisibleTo, taskMembersVisibleTo, tasksVisibleTo } from '../policy/task-scopes.js';
+import type { Viewer } from '../policy/viewer.js';
+
+export const TASK_ROLES = ['any', 'responsible', 'participant', 'observer', 'creator'] as const;
+export type TaskRoleFilter = (typeof TASK_ROLES)[number];
+export const TASKS_PAGE_SIZE = 50;
+
+export interface TaskRow {
+  id: number;
+  title: string;
+  status: TaskStatus;
+  deadline: string | null;
+  groupId: number | null;
+  groupName: string | null;
+  groupIsExtranet: boolean;
+  responsibleId: number;
+  responsibleName: string;
+  responsibleIsExtranet: boolean;
+}
+
+export function parseStatus(raw: unknown): TaskStatus | 'any' {
+  return (TASK_STATUSES as readonly string[]).includes(String(raw)) ? (raw as TaskStatus) : 'any';
+}
+
+export function parseRole(raw: unknown): TaskRoleFilter {
+  return (TASK_ROLES as readonly string[]).includes(String(raw)) ? (raw as TaskRoleFilter) : 'any';
+}
+
+/**
+ * R-T7: tasks the viewer is responsible for, participates in, observes or created, across
+ * groups, filtered by role and status, newest first, keyset-paged on the id; one query a page.
+ */
+export async function findTasks(viewer: Viewer, params: { role?: TaskRoleFilter; status?: TaskStatus | 'any'; groupId?: number; after?: unknown }, pageSize = TASKS_PAGE_SIZE): Promise<Page<TaskRow>> {
+  if (!viewer.signedIn) return { items: [], nextCursor: null };
+  const q = tasksVisibleTo(viewer)
+    .leftJoin('groups', 'groups.id', 'tasks.groupId')
+    .join('users as resp', 'resp.id', 'tasks.responsibleId')
+    .select('tasks.id', 'tasks.title', 'tasks.status', 'tasks.deadline', 'tasks.groupId', 'groups.name as groupName', 'groups.isExtranet as groupIsExtranet', 'tasks.responsibleId', 'resp.name as responsibleName', 'resp.isExtranet as responsibleIsExtranet');
+  const me = viewer.id;
+  const named = (role?: 'participant' | 'observer') => {
+    const sub = taskMembersVisibleTo(viewer).select('taskMembers.taskId').where('taskMembers.userId', me);
+    return role ? sub.where('taskMembers.role', role) : sub;
+  };
+  if (params.groupId !== undefined) q.where('tasks.groupId', params.groupId);
+  else {
+    const role = params.role ?? 'any';
+    if (role === 'responsible') q.where('tasks.responsibleId', me);
+    else if (role === 'creator') q.where('tasks.creatorId', me);
+    else if (role === 'participant' || role === 'observer') q.whereIn('tasks.id', named(role));
+    else q.where((b) => b.where('tasks.responsibleId', me).orWhere('tasks.creatorId', me).orWhereIn('tasks.id', named()));
+  }
+  if (params.status && params.status !== 'any') q.where('tasks.status', params.status);
+  const cursor = decodeCursor(params.after, ['number']);
+  if (cursor) q.where('tasks.id', '<', cursor[0] as number);
+  const rows = (await q.orderBy('tasks.id', 'desc').limit(pageSize + 1)) as unknown as TaskRow[];
+  return toPage(rows.map((r) => ({ ...r, groupIsExtranet: r.groupIsExtranet === true })), pageSize, (r) => [r.id]);
+}
+
+export interface TaskPerson {
+  id: number;
+  name: string;
+  isExtranet: boolean;
+  deactivated: boolean;
+  role: 'participant' | 'observer';
+}
+
+/** Participants and observers the viewer may see: an external viewer does not see non-contacts (R-T6). */
+export async function findTaskPeople(viewer: Viewer, taskId: number): Promise<TaskPerson[]> {
+  const rows = (await taskMembersVisibleTo(viewer)
+    .join('users', 'users.id', 'taskMembers.userId')
+    .where('taskMembers.taskId', taskId)
+    .whereIn('users.id', usersVisibleTo(viewer).select('users.id'))
+    .select('users.id', 'users.name', 'users.isExtranet', 'users.deactivatedAt', 'taskMembers.role')
+    .orderBy(['taskMembers.role', 'users.name'])) as unknown as (TaskPerson & { deactivatedAt: Date | null })[];
+  return rows.map((r) => ({ id: r.id, name: r.name, isExtranet: r.isExtranet, deactivated: r.deactivatedAt !== null, role: r.role }));
+}
+
+export interface CommentRow {
+  id: number;
+  body: string;
+  createdAt: Date;
+  authorId: number;
+  authorName: string;
+  authorIsExtranet: boolean;
+}
+
+export async function findTaskComments(viewer: Viewer, taskId: number): Promise<CommentRow[]> {
+  return (await taskCommentsVisibleTo(viewer)
+    .join('users', 'users.id', 'taskComments.authorId')
+    .where('taskComments.taskId', taskId)
+    .select('taskComments.id', 'taskComments.body', 'taskComments.createdAt', 'taskComments.authorId', 'users.name as authorName', 'users.isExtranet as authorIsExtranet')
+    .orderBy('taskComments.id')
+    .limit(500)) as unknown as CommentRow[];
+}
+
+/** Names (and addresses) of people on one visible task, through the users scope. */
+export async function findTaskNames(viewer: Viewer, ids: number[]) {
+  return usersVisibleTo(viewer).whereIn('users.id', ids).select('users.id', 'users.name', 'users.email', 'users.isExtranet', 'users.deactivatedAt');
+}

@@ -1,0 +1,53 @@
+import { BaseModel } from './base-model.js';
+
+export const TASK_STATUSES = ['pending', 'in_progress', 'completed', 'deferred'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+export type TaskMemberRole = 'participant' | 'observer';
+
+export class Task extends BaseModel {
+  static override tableName = 'tasks';
+
+  id!: number;
+  title!: string;
+  description!: string;
+  status!: TaskStatus;
+  deadline!: string | null;
+  creatorId!: number;
+  responsibleId!: number;
+  groupId!: number | null;
+  completedAt!: Date | null;
+  createdAt!: Date;
+  updatedAt!: Date;
+}
+
+export class TaskMember extends BaseModel {
+  static override tableName = 'task_members';
+  static override get idColumn() {
+    return ['taskId', 'userId'];
+  }
+
+  taskId!: number;
+  userId!: number;
+  role!: TaskMemberRole;
+}
+
+export class TaskComment extends BaseModel {
+  static override tableName = 'task_comments';
+
+  id!: number;
+  taskId!: number;
+  authorId!: number;
+  body!: string;
+  createdAt!: Date;
+}
+
+export class Activity extends BaseModel {
+  static override tableName = 'activity';
+
+  id!: number;
+  groupId!: number | null;
+  actorId!: number | null;
+  kind!: string;
+  taskId!: number | null;
+  createdAt!: Date;
+}

@@ -1,0 +1,95 @@
+import type { QueryBuilder } from 'objection';
+import { Membership, type Role } from '../models/group.js';
+import { Task, TaskComment, TaskMember, type TaskMemberRole } from '../models/task.js';
+import { activeMembership } from './scopes.js';
+import type { Viewer } from './viewer.js';
+import { isSuperuser } from './viewer.js';
+
+/** Groups where the viewer is an active member and the tasks tool is on, as an id subquery. */
+function myTaskGroupIds(viewerId: number): QueryBuilder<Membership> {
+  return Membership.query()
+    .alias('tm')
+    .join('groups as tg', 'tg.id', 'tm.groupId')
+    .select('tm.groupId')
+    .where('tm.userId', viewerId)
+    .whereRaw(activeMembership('tm'))
+    .whereRaw("'tasks' = any(tg.tools)");
+}
+
+/** Tasks that name the viewer as participant or observer, as an id subquery. */
+function tasksNamingMe(viewerId: number): QueryBuilder<TaskMember> {
+  return TaskMember.query().alias('named').select('named.taskId').where('named.userId', viewerId);
+}
+
+/**
+ * R-T2: members of the task's group (while the tasks tool is on) see it, and so do its
+ * creator, responsible, participants and observers. For an external viewer that is exactly
+ * "inside its own groups or where it is personally named". Admin mode sees all.
+ */
+export function tasksVisibleTo(viewer: Viewer): QueryBuilder<Task> {
+  const q = Task.query();
+  if (!viewer.signedIn) return q.whereRaw('false');
+  if (isSuperuser(viewer)) return q;
+  return q.where((b) =>
+    b
+      .where('tasks.creatorId', viewer.id)
+      .orWhere('tasks.responsibleId', viewer.id)
+      .orWhereIn('tasks.id', tasksNamingMe(viewer.id))
+      .orWhereIn('tasks.groupId', myTaskGroupIds(viewer.id)),
+  );
+}
+
+/** Correlated subquery: the viewer's participant/observer role on the task in `taskIdColumn`. */
+export function viewerTaskRoleIn(viewerId: number, taskIdColumn: string): QueryBuilder<TaskMember> {
+  return TaskMember.query().alias('vr').select('vr.role').where('vr.userId', viewerId).whereColumn('vr.taskId', taskIdColumn);
+}
+
+export interface VisibleTask {
+  task: Task;
+  taskRole: TaskMemberRole | null;
+  groupRole: Role | null;
+  groupArchived: boolean;
+  groupTasksOn: boolean;
+  groupName: string | null;
+  groupIsExtranet: boolean;
+  groupKind: 'workgroup' | 'project' | null;
+  groupStartsOn: string | null;
+  groupEndsOn: string | null;
+}
+
+/** One task through the scope, with everything the abilities need, in one query. */
+export async function findVisibleTask(viewer: Viewer, id: number): Promise<VisibleTask | undefined> {
+  const q = tasksVisibleTo(viewer)
+    .findById(id)
+    .leftJoin('groups', 'groups.id', 'tasks.groupId')
+    .select('tasks.*', 'groups.name as groupName', 'groups.isExtranet as groupIsExtranet', 'groups.archivedAt as groupArchivedAt', 'groups.kind as groupKind', 'groups.startsOn as groupStartsOn', 'groups.endsOn as groupEndsOn', 'groups.tools as groupTools');
+  if (viewer.signedIn) {
+    q.select(viewerTaskRoleIn(viewer.id, 'tasks.id').as('taskRole'));
+    q.select(Membership.query().alias('gm').select('gm.role').where('gm.userId', viewer.id).whereColumn('gm.groupId', 'tasks.groupId').whereRaw(activeMembership('gm')).as('groupRole'));
+  }
+  type Row = Task & { groupName: string | null; groupIsExtranet: boolean | null; groupArchivedAt: Date | null; groupKind: 'workgroup' | 'project' | null; groupStartsOn: string | null; groupEndsOn: string | null; groupTools: string[] | null; taskRole?: TaskMemberRole | null; groupRole?: Role | null };
+  const row = (await q) as Row | undefined;
+  if (!row) return undefined;
+  return {
+    task: row,
+    taskRole: row.taskRole ?? null,
+    groupRole: row.groupRole ?? null,
+    groupArchived: row.groupArchivedAt !== null && row.groupArchivedAt !== undefined,
+    groupTasksOn: row.groupTools?.includes('tasks') ?? false,
+    groupName: row.groupName,
+    groupIsExtranet: row.groupIsExtranet === true,
+    groupKind: row.groupKind,
+    groupStartsOn: row.groupStartsOn,
+    groupEndsOn: row.groupEndsOn,
+  };
+}
+
+/** Participant and observer rows of tasks the viewer may see (names are filtered by the caller, R-T6). */
+export function taskMembersVisibleTo(viewer: Viewer): QueryBuilder<TaskMember> {
+  return TaskMember.query().whereIn('taskMembers.taskId', tasksVisibleTo(viewer).select('tasks.id'));
+}
+
+/** Comments on tasks the viewer may see. */
+export function taskCommentsVisibleTo(viewer: Viewer): QueryBuilder<TaskComment> {
+  return TaskComment.query().whereIn('taskComments.taskId', tasksVisibleTo(viewer).select('tasks.id'));
+}

@@ -1,0 +1,120 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { t } from '../../i18n/index.js';
+import { parseId } from '../../lib/errors.js';
+import { findGroupInvitations, findGroupJoinRequests, findMember, findMembers, type MemberRow } from '../../finders/members.js';
+import { wantsFragment } from '../../plugins/views.js';
+import { can } from '../../policy/abilities.js';
+import type { VisibleGroup } from '../../policy/scopes.js';
+import { isEmployee, isSuperuser, type Viewer } from '../../policy/viewer.js';
+import { changeOwner } from '../../services/groups.js';
+import { decideJoinRequest, demoteMember, joinGroup, leaveGroup, promoteMember, removeMember, requestToJoin } from '../../services/memberships.js';
+import { groupAbilities, loadGroup } from './load.js';
+
+type ListRequest = FastifyRequest<{ Params: { id: string }; Querystring: { q?: string; after?: string } }>;
+type IdRequest = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown> | undefined }>;
+type MemberRequest = FastifyRequest<{ Params: { id: string; userId: string } }>;
+type DecideRequest = FastifyRequest<{ Params: { id: string; requestId: string } }>;
+
+/** What the viewer may do to one member, for the buttons on that member's row (R-G4, R-G6, R-X8). */
+function rowActions(viewer: Viewer, ctx: VisibleGroup, m: MemberRow) {
+  const target = { ...ctx, target: { userId: m.id, role: m.role, isExtranet: m.isExtranet } };
+  return {
+    promote: can(viewer, 'member:promote', target),
+    demote: can(viewer, 'member:demote', target),
+    remove: can(viewer, 'member:remove', target),
+    owner: m.role !== 'owner' && !m.deactivated && (!m.isExtranet || ctx.group.isExtranet) && can(viewer, 'group:change-owner', ctx),
+    expiry: can(viewer, 'member:set-expiry', target),
+  };
+}
+
+const membersUrl = (groupId: number) => `/groups/${groupId}/members`;
+
+/** R-G5, R-G6: the members page and every membership change made from it or from the About page. */
+export default async function memberRoutes(app: FastifyInstance): Promise<void> {
+  const signedIn = { config: { access: 'signed-in' as const } };
+  const employee = { config: { access: 'employee' as const } };
+
+  // Members see each other (R-G6); a visible group's other readers are shown its About page.
+  app.get('/groups/:id/members', signedIn, async (request: ListRequest, reply) => {
+    const viewer = request.viewer;
+    const ctx = await loadGroup(request);
+    if (!can(viewer, 'group:read-content', ctx)) return reply.redirect(`/groups/${ctx.group.id}/about`, 303);
+    const q = typeof request.query.q === 'string' ? request.query.q.slice(0, 100) : '';
+    const page = await findMembers(viewer, ctx.group.id, { q, after: request.query.after });
+    const abilities = groupAbilities(viewer, ctx);
+    const manages = isSuperuser(viewer) || ctx.role === 'owner' || ctx.role === 'moderator';
+    // The htmx search swaps the list only; the pending lists belong to the full page.
+    const full = !wantsFragment(request);
+    const [requests, invitations] = await Promise.all([
+      full && abilities['join-request:decide'] ? findGroupJoinRequests(viewer, ctx.group.id) : null,
+      full && manages ? findGroupInvitations(viewer, ctx.group.id) : null,
+    ]);
+    return reply.pageOrPartial('pages/groups/members', 'partials/groups/members-list', {
+      title: t('members.pageTitle', { name: ctx.group.name }),
+      group: ctx.group,
+      role: ctx.role,
+      can: abilities,
+      q,
+      isLater: typeof request.query.after === 'string' && request.query.after !== '',
+      page: { nextCursor: page.nextCursor, items: page.items.map((m) => ({ ...m, actions: rowActions(viewer, ctx, m) })) },
+      requests,
+      invitations,
+    });
+  });
+
+  const roleChanges = [
+    ['promote', promoteMember, 'members.promoted'],
+    ['demote', demoteMember, 'members.demoted'],
+    ['remove', removeMember, 'members.removed'],
+  ] as const;
+  for (const [path, change, done] of roleChanges) {
+    app.post(`/groups/:id/members/:userId/${path}`, signedIn, async (request: MemberRequest, reply) => {
+      const groupId = parseId(request.params.id);
+      const result = await change(app.db, request.viewer, groupId, parseId(request.params.userId));
+      request.session.set('flash', result.ok ? { kind: 'success', message: t(done, { name: result.value.name }) } : { kind: 'error', message: result.message });
+      return reply.redirect(membersUrl(groupId), 303);
+    });
+  }
+
+  // R-G4: the owner (or admin mode) hands over the group; the old owner becomes a moderator.
+  app.post('/groups/:id/members/:userId/owner', signedIn, async (request: MemberRequest, reply) => {
+    const groupId = parseId(request.params.id);
+    const userId = parseId(request.params.userId);
+    const result = await changeOwner(app.db, request.viewer, groupId, userId);
+    const member = result.ok ? await findMember(request.viewer, groupId, userId) : undefined;
+    request.session.set('flash', result.ok ? { kind: 'success', message: t('members.ownerChanged', { name: member?.name ?? '' }) } : { kind: 'error', message: result.message });
+    return reply.redirect(membersUrl(groupId), 303);
+  });
+
+  app.post('/groups/:id/leave', signedIn, async (request: IdRequest, reply) => {
+    const viewer = request.viewer;
+    const group = await leaveGroup(app.db, viewer, parseId(request.params.id));
+    request.session.set('flash', { kind: 'success', message: t('members.left', { name: group.name }) });
+    // Employees can still read the About page of a group visible to all; otherwise it is gone for them.
+    const stillVisible = isSuperuser(viewer) || (isEmployee(viewer) && group.visibleToAll);
+    return reply.redirect(stillVisible ? `/groups/${group.id}/about` : '/groups', 303);
+  });
+
+  app.post('/groups/:id/join', employee, async (request: IdRequest, reply) => {
+    const group = await joinGroup(app.db, request.viewer, parseId(request.params.id));
+    request.session.set('flash', { kind: 'success', message: t('groups.joined', { name: group.name }) });
+    return reply.redirect(`/groups/${group.id}`, 303);
+  });
+
+  app.post('/groups/:id/request', employee, async (request: IdRequest, reply) => {
+    const groupId = parseId(request.params.id);
+    const result = await requestToJoin(app.db, request.viewer, groupId, request.body?.message);
+    request.session.set('flash', result.ok ? { kind: 'success', message: t('groups.requested') } : { kind: 'error', message: result.errors[0]?.message ?? '' });
+    return reply.redirect(`/groups/${groupId}/about`, 303);
+  });
+
+  for (const [path, approve] of [['approve', true], ['reject', false]] as const) {
+    app.post(`/groups/:id/requests/:requestId/${path}`, signedIn, async (request: DecideRequest, reply) => {
+      const groupId = parseId(request.params.id);
+      const result = await decideJoinRequest(app.db, request.viewer, parseId(request.params.requestId), approve, groupId);
+      const message = result.ok ? t(result.value.approved ? 'members.request.approved' : 'members.request.rejected', { name: result.value.name }) : result.message;
+      request.session.set('flash', { kind: result.ok ? 'success' : 'error', message });
+      return reply.redirect(membersUrl(groupId), 303);
+    });
+  }
+}

@@ -1,0 +1,142 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { t } from '../i18n/index.js';
+import { NotFoundError, parseId } from '../lib/errors.js';
+import { formValues, type FieldError } from '../lib/forms.js';
+import { TASK_ROLES, findTaskComments, findTaskNames, findTaskPeople, findTasks, parseRole, parseStatus } from '../finders/tasks.js';
+import { TASK_STATUSES } from '../models/task.js';
+import { can } from '../policy/abilities.js';
+import { findVisibleGroup, type VisibleGroup } from '../policy/scopes.js';
+import { findVisibleTask, type VisibleTask } from '../policy/task-scopes.js';
+import { addTaskComment, changeTaskStatus, createTask, deleteTask, updateTask } from '../services/tasks.js';
+import { wantsFragment } from '../plugins/views.js';
+import { groupAbilities, loadGroup } from './groups/load.js';
+
+type TaskRequest = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown>; Querystring: Record<string, string | undefined> }>;
+const signedIn = { config: { access: 'signed-in' as const } };
+
+function taskAbilities(request: FastifyRequest, ctx: VisibleTask) {
+  const v = request.viewer;
+  return { edit: can(v, 'task:edit', ctx), delete: can(v, 'task:delete', ctx), status: can(v, 'task:change-status', ctx), comment: can(v, 'task:comment', ctx) };
+}
+
+async function loadTask(request: TaskRequest): Promise<VisibleTask> {
+  const found = await findVisibleTask(request.viewer, parseId(request.params.id));
+  if (!found) throw new NotFoundError();
+  return found;
+}
+
+/** The group a new task goes into, when ?group= names one the viewer may add tasks to. */
+async function targetGroup(request: FastifyRequest, raw: unknown): Promise<VisibleGroup | null> {
+  if (raw === undefined || raw === '') return null;
+  const ctx = await findVisibleGroup(request.viewer, parseId(String(raw)));
+  if (!ctx || !can(request.viewer, 'group:read-content', ctx) || !ctx.group.tools.includes('tasks')) throw new NotFoundError();
+  return ctx;
+}
+
+export default async function taskRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/tasks', signedIn, async (request: TaskRequest, reply) => {
+    const role = parseRole(request.query.role);
+    const status = parseStatus(request.query.status);
+    const page = await findTasks(request.viewer, { role, status, after: request.query.after });
+    const base = `/tasks?role=${role}&status=${status}`;
+    return reply.pageOrPartial('pages/tasks/index', 'partials/tasks/list', { title: t('tasks.title'), role, status, roles: TASK_ROLES, statuses: TASK_STATUSES, page, baseUrl: base });
+  });
+
+  app.get('/groups/:id/tasks', signedIn, async (request: TaskRequest, reply) => {
+    const ctx = await loadGroup(request);
+    if (!ctx.group.tools.includes('tasks')) throw new NotFoundError();
+    if (!can(request.viewer, 'group:read-content', ctx)) return reply.redirect(`/groups/${ctx.group.id}/about`, 303);
+    const status = parseStatus(request.query.status);
+    const page = await findTasks(request.viewer, { groupId: ctx.group.id, status, after: request.query.after });
+    return reply.pageOrPartial('pages/tasks/group', 'partials/tasks/list', {
+      title: t('tasks.groupTitle', { name: ctx.group.name }), group: ctx.group, role: ctx.role, can: groupAbilities(request.viewer, ctx), status, statuses: TASK_STATUSES, page, baseUrl: `/groups/${ctx.group.id}/tasks?status=${status}`, showGroup: false,
+    });
+  });
+
+  async function taskForm(request: FastifyRequest, reply: FastifyReply, group: VisibleGroup | null, values: Record<string, string>, errors: FieldError[] = [], status = 200) {
+    return reply.page('pages/tasks/new', { title: t('tasks.new'), group: group?.group ?? null, values, errors }, status);
+  }
+
+  app.get('/tasks/new', signedIn, async (request: TaskRequest, reply) => taskForm(request, reply, await targetGroup(request, request.query.group), {}));
+
+  app.post('/tasks', signedIn, async (request: TaskRequest, reply) => {
+    const group = await targetGroup(request, request.body?.group);
+    const result = await createTask(app.db, request.viewer, group?.group.id ?? null, request.body);
+    if (!result.ok) return taskForm(request, reply, group, formValues(request.body), result.errors, 422);
+    request.session.set('flash', { kind: 'success', message: t('tasks.created') });
+    return reply.redirect(`/tasks/${result.value.id}`, 303);
+  });
+
+  async function showTask(request: TaskRequest, reply: FastifyReply, ctx: VisibleTask, extra: { errors?: FieldError[]; values?: Record<string, string> } = {}, status = 200) {
+    const viewer = request.viewer;
+    const [people, comments, names] = await Promise.all([
+      findTaskPeople(viewer, ctx.task.id),
+      findTaskComments(viewer, ctx.task.id),
+      findTaskNames(viewer, [ctx.task.creatorId, ctx.task.responsibleId]),
+    ]);
+    const person = (id: number) => {
+      const u = names.find((n) => n.id === id);
+      return u ? { id: u.id, name: u.name, isExtranet: u.isExtranet, deactivated: u.deactivatedAt !== null } : null;
+    };
+    const data = {
+      title: ctx.task.title, task: ctx.task, ctx, people, comments, statuses: TASK_STATUSES,
+      creator: person(ctx.task.creatorId), responsible: person(ctx.task.responsibleId), may: taskAbilities(request, ctx), errors: extra.errors ?? [], values: extra.values ?? {},
+    };
+    return reply.page('pages/tasks/show', data, status);
+  }
+
+  app.get('/tasks/:id', signedIn, async (request: TaskRequest, reply) => showTask(request, reply, await loadTask(request)));
+
+  app.get('/tasks/:id/edit', signedIn, async (request: TaskRequest, reply) => {
+    const ctx = await loadTask(request);
+    if (!can(request.viewer, 'task:edit', ctx)) throw new NotFoundError();
+    const people = await findTaskPeople(request.viewer, ctx.task.id);
+    const named = await findTaskNames(request.viewer, [ctx.task.responsibleId, ...people.map((p) => p.id)]);
+    const emailOf = (id: number) => named.find((e) => e.id === id)?.email ?? '';
+    const values = {
+      title: ctx.task.title, description: ctx.task.description, deadline: ctx.task.deadline ?? '', status: ctx.task.status, responsible: emailOf(ctx.task.responsibleId),
+      participants: people.filter((p) => p.role === 'participant').map((p) => emailOf(p.id)).join('\n'),
+      observers: people.filter((p) => p.role === 'observer').map((p) => emailOf(p.id)).join('\n'),
+    };
+    return reply.page('pages/tasks/edit', { title: t('tasks.show.edit'), task: ctx.task, ctx, values, statuses: TASK_STATUSES });
+  });
+
+  app.post('/tasks/:id/edit', signedIn, async (request: TaskRequest, reply) => {
+    const ctx = await loadTask(request);
+    const result = await updateTask(app.db, request.viewer, ctx.task.id, request.body);
+    if (!result.ok) return reply.page('pages/tasks/edit', { title: t('tasks.show.edit'), task: ctx.task, ctx, values: formValues(request.body), errors: result.errors, statuses: TASK_STATUSES }, 422);
+    request.session.set('flash', { kind: 'success', message: t('tasks.saved') });
+    return reply.redirect(`/tasks/${ctx.task.id}`, 303);
+  });
+
+  app.post('/tasks/:id/status', signedIn, async (request: TaskRequest, reply) => {
+    const ctx = await loadTask(request);
+    const result = await changeTaskStatus(app.db, request.viewer, ctx.task.id, request.body?.status);
+    if (!result.ok) return showTask(request, reply, ctx, { errors: result.errors }, 422);
+    if (wantsFragment(request)) {
+      const fresh = await loadTask(request);
+      return reply.header('Vary', 'HX-Request').page('partials/tasks/status', { title: ctx.task.title, task: fresh.task, may: taskAbilities(request, fresh), statuses: TASK_STATUSES, announce: t('tasks.statusChanged', { status: t(`tasks.status.${fresh.task.status}`) }) });
+    }
+    request.session.set('flash', { kind: 'success', message: t('tasks.statusChanged', { status: t(`tasks.status.${result.value.status}`) }) });
+    return reply.redirect(`/tasks/${ctx.task.id}`, 303);
+  });
+
+  app.post('/tasks/:id/comments', signedIn, async (request: TaskRequest, reply) => {
+    const ctx = await loadTask(request);
+    const result = await addTaskComment(app.db, request.viewer, ctx.task.id, request.body?.comment);
+    if (!result.ok) return showTask(request, reply, ctx, { errors: result.errors, values: formValues(request.body) }, 422);
+    if (wantsFragment(request)) {
+      const comments = await findTaskComments(request.viewer, ctx.task.id);
+      return reply.header('Vary', 'HX-Request').page('partials/tasks/comments', { title: ctx.task.title, task: ctx.task, comments, may: taskAbilities(request, ctx), values: {}, announce: t('tasks.commented') });
+    }
+    request.session.set('flash', { kind: 'success', message: t('tasks.commented') });
+    return reply.redirect(`/tasks/${ctx.task.id}#comments`, 303);
+  });
+
+  app.post('/tasks/:id/delete', signedIn, async (request: TaskRequest, reply) => {
+    const ctx = await loadTask(request);
+    await deleteTask(app.db, request.viewer, ctx.task.id);
+    request.session.set('flash', { kind: 'success', message: t('tasks.deleted') });
+    return reply.redirect(ctx.task.groupId ? `/groups/${ctx.task.groupId}/tasks` : '/tasks', 303);
+  });
+}

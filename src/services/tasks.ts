@@ -1,0 +1,181 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { t } from '../i18n/index.js';
+import { ForbiddenError, NotFoundError } from '../lib/errors.js';
+import { formatDate } from '../lib/format.js';
+import { optionalText, parseForm, requiredText, type FieldError, type FormResult } from '../lib/forms.js';
+import { Group } from '../models/group.js';
+import { Activity, TASK_STATUSES, Task, TaskComment, TaskMember, type TaskStatus } from '../models/task.js';
+import { can, type Action } from '../policy/abilities.js';
+import { findVisibleGroup } from '../policy/scopes.js';
+import { findVisibleTask, type VisibleTask } from '../policy/task-scopes.js';
+import type { Viewer } from '../policy/viewer.js';
+import { resolveTaskPeople, type TaskPeople } from './task-people.js';
+
+/** A real 'YYYY-MM-DD' date (no 2026-02-30). */
+export function isCalendarDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+}
+
+const dateField = z
+  .string({ error: t('validation.invalid', { label: t('tasks.form.deadline').toLowerCase() }) })
+  .trim()
+  .optional()
+  .default('')
+  .refine((s) => s === '' || isCalendarDate(s), { error: t('validation.invalid', { label: t('tasks.form.deadline').toLowerCase() }) })
+  .transform((s) => (s === '' ? null : s));
+
+const peopleField = z.string({ error: t('validation.invalid', { label: t('tasks.form.participants').toLowerCase() }) }).max(10_000).optional().default('');
+
+const taskSchema = z.object({
+  title: requiredText('tasks.form.title', 255),
+  description: optionalText('tasks.form.description', 10_000),
+  deadline: dateField,
+  responsible: peopleField,
+  participants: peopleField,
+  observers: peopleField,
+});
+
+const statusSchema = z.enum(TASK_STATUSES, { error: t('validation.choose', { label: t('tasks.form.status').toLowerCase() }) });
+
+interface GroupDates {
+  kind: 'workgroup' | 'project' | null;
+  startsOn: string | null;
+  endsOn: string | null;
+}
+
+/** R-T3: a project task's deadline lies within the project's dates, inclusive. */
+export function deadlineError(deadline: string | null, group: GroupDates): FieldError | null {
+  if (!deadline || group.kind !== 'project' || !group.startsOn || !group.endsOn) return null;
+  if (deadline >= group.startsOn && deadline <= group.endsOn) return null;
+  return { field: 'deadline', message: t('tasks.form.deadlineOutside', { start: formatDate(group.startsOn), end: formatDate(group.endsOn) }) };
+}
+
+/** The database enforces R-T3 too; its refusal becomes the same field error. */
+function isDeadlineViolation(err: unknown): boolean {
+  return (err as { constraint?: string }).constraint === 'tasks_deadline_in_project';
+}
+
+async function replaceMembers(trx: Knex.Transaction, taskId: number, people: TaskPeople): Promise<void> {
+  await TaskMember.query(trx).where('taskId', taskId).delete();
+  const rows = [...people.participantIds.map((userId) => ({ taskId, userId, role: 'participant' as const })), ...people.observerIds.map((userId) => ({ taskId, userId, role: 'observer' as const }))];
+  if (rows.length) await TaskMember.query(trx).insert(rows);
+}
+
+/** R-T1..R-T5: a personal task, or a task in a group whose tasks tool is on and that is not archived. */
+export async function createTask(db: Knex, viewer: Viewer, groupId: number | null, body: unknown): Promise<FormResult<Task>> {
+  if (!viewer.signedIn) throw new ForbiddenError();
+  const parsed = parseForm(taskSchema, body);
+  try {
+    return await db.transaction(async (trx) => {
+      let group: Group | null = null;
+      if (groupId !== null) {
+        const ctx = await findVisibleGroup(viewer, groupId, trx);
+        if (!ctx) throw new NotFoundError();
+        if (!can(viewer, 'group:read-content', ctx) || !ctx.group.tools.includes('tasks')) throw new NotFoundError();
+        if (ctx.group.archivedAt) throw new ForbiddenError();
+        group = ctx.group;
+      }
+      if (!parsed.ok) return parsed;
+      const input = parsed.value;
+      const people = await resolveTaskPeople(trx, viewer, group, input);
+      const dateProblem = group ? deadlineError(input.deadline, group) : null;
+      if (!people.ok || dateProblem) return { ok: false, errors: [...(dateProblem ? [dateProblem] : []), ...(people.ok ? [] : people.errors)] };
+      const task = await Task.query(trx).insertAndFetch({
+        title: input.title,
+        description: input.description,
+        deadline: input.deadline,
+        creatorId: viewer.id,
+        responsibleId: people.people.responsibleId,
+        groupId: group?.id ?? null,
+      });
+      await replaceMembers(trx, task.id, people.people);
+      if (group) await Activity.query(trx).insert({ groupId: group.id, actorId: viewer.id, kind: 'task.created', taskId: task.id });
+      return { ok: true, value: task };
+    });
+  } catch (err) {
+    if (isDeadlineViolation(err)) return { ok: false, errors: [{ field: 'deadline', message: t('tasks.form.deadlineOutsideProject') }] };
+    throw err;
+  }
+}
+
+/** Loads a visible task (404 otherwise) and checks one ability on it (403). */
+export async function taskForAction(viewer: Viewer, taskId: number, ability: Action & `task:${string}`): Promise<VisibleTask> {
+  const found = await findVisibleTask(viewer, taskId);
+  if (!found) throw new NotFoundError();
+  if (!can(viewer, ability as 'task:edit', found)) throw new ForbiddenError();
+  return found;
+}
+
+/** R-T8: creator, responsible and the group's owner/moderators edit; R-T3 again on change. */
+export async function updateTask(db: Knex, viewer: Viewer, taskId: number, body: unknown): Promise<FormResult<Task>> {
+  if (!viewer.signedIn) throw new ForbiddenError();
+  const ctx = await taskForAction(viewer, taskId, 'task:edit');
+  const parsed = parseForm(taskSchema.extend({ status: statusSchema }), body);
+  if (!parsed.ok) return parsed;
+  const input = parsed.value;
+  const group = ctx.task.groupId ? { id: ctx.task.groupId, isExtranet: ctx.groupIsExtranet } : null;
+  try {
+    return await db.transaction(async (trx) => {
+      const people = await resolveTaskPeople(trx, viewer, group, input);
+      const dateProblem = deadlineError(input.deadline, { kind: ctx.groupKind, startsOn: ctx.groupStartsOn, endsOn: ctx.groupEndsOn });
+      if (!people.ok || dateProblem) return { ok: false, errors: [...(dateProblem ? [dateProblem] : []), ...(people.ok ? [] : people.errors)] };
+      const completing = input.status === 'completed' && ctx.task.status !== 'completed';
+      const task = await Task.query(trx).patchAndFetchById(taskId, {
+        title: input.title,
+        description: input.description,
+        deadline: input.deadline,
+        status: input.status,
+        completedAt: input.status === 'completed' ? (ctx.task.completedAt ?? new Date()) : null,
+        responsibleId: people.people.responsibleId,
+        updatedAt: new Date(),
+      });
+      await replaceMembers(trx, taskId, people.people);
+      if (completing && task.groupId) await Activity.query(trx).insert({ groupId: task.groupId, actorId: viewer.id, kind: 'task.completed', taskId });
+      return { ok: true, value: task };
+    });
+  } catch (err) {
+    if (isDeadlineViolation(err)) return { ok: false, errors: [{ field: 'deadline', message: t('tasks.form.deadlineOutside', { start: formatDate(ctx.groupStartsOn), end: formatDate(ctx.groupEndsOn) }) }] };
+    throw err;
+  }
+}
+
+/** R-T8: participants may change the status too. */
+export async function changeTaskStatus(db: Knex, viewer: Viewer, taskId: number, status: unknown): Promise<FormResult<Task>> {
+  const ctx = await taskForAction(viewer, taskId, 'task:change-status');
+  const parsed = statusSchema.safeParse(status);
+  if (!parsed.success) return { ok: false, errors: [{ field: 'status', message: t('validation.choose', { label: t('tasks.form.status').toLowerCase() }) }] };
+  const next: TaskStatus = parsed.data;
+  return db.transaction(async (trx) => {
+    const task = await Task.query(trx).patchAndFetchById(taskId, { status: next, completedAt: next === 'completed' ? (ctx.task.completedAt ?? new Date()) : null, updatedAt: new Date() });
+    if (next === 'completed' && ctx.task.status !== 'completed' && task.groupId) {
+      await Activity.query(trx).insert({ groupId: task.groupId, actorId: viewer.id, kind: 'task.completed', taskId });
+    }
+    return { ok: true, value: task };
+  });
+}
+
+/** R-T8: observers comment too. */
+export async function addTaskComment(db: Knex, viewer: Viewer, taskId: number, body: unknown): Promise<FormResult<TaskComment>> {
+  if (!viewer.signedIn) throw new ForbiddenError();
+  await taskForAction(viewer, taskId, 'task:comment');
+  const text = typeof body === 'string' ? body.trim() : '';
+  if (!text) return { ok: false, errors: [{ field: 'comment', message: t('tasks.comment.required') }] };
+  if (text.length > 5000 || text.includes('\u0000')) return { ok: false, errors: [{ field: 'comment', message: t('tasks.comment.tooLong') }] };
+  const comment = await TaskComment.query(db).insertAndFetch({ taskId, authorId: viewer.id, body: text });
+  return { ok: true, value: comment };
+}
+
+export async function deleteTask(db: Knex, viewer: Viewer, taskId: number): Promise<Task> {
+  const ctx = await taskForAction(viewer, taskId, 'task:delete');
+  await Task.query(db).deleteById(taskId);
+  return ctx.task;
+}
+
+/** R-T3: a project's dates cannot move so that existing deadlines fall outside; lists those tasks. */
+export async function tasksOutsideDates(trx: Knex.Transaction, groupId: number, startsOn: string, endsOn: string): Promise<string[]> {
+  const rows = await Task.query(trx).where('groupId', groupId).whereNotNull('deadline').where((b) => b.where('deadline', '<', startsOn).orWhere('deadline', '>', endsOn)).orderBy('deadline').limit(20).select('title');
+  return rows.map((r) => r.title);
+}

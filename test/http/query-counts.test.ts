@@ -1,0 +1,42 @@
+// DESIGN.md: a page runs a bounded number of queries whatever its size (no N+1).
+import type { Knex } from 'knex';
+import t from 'tap';
+import { Task } from '../../src/models/task.js';
+import { build, makeUser, signIn, type Client } from '../helper.js';
+import { makeGroup } from '../fixtures.js';
+
+async function countQueries(db: Knex, fn: () => Promise<unknown>): Promise<number> {
+  let n = 0;
+  const listener = () => n++;
+  db.on('query', listener);
+  try {
+    await fn();
+  } finally {
+    db.off('query', listener);
+  }
+  return n;
+}
+
+t.test('pages run a fixed number of queries (R-T7, R-G9)', async (t) => {
+  const { app, db } = await build(t);
+  const me = await makeUser(db, { name: 'Busy Person' });
+  const other = await makeUser(db, { name: 'Other' });
+  const groups: Awaited<ReturnType<typeof makeGroup>>[] = [];
+  for (let i = 0; i < 50; i++) groups.push(await makeGroup(db, other, { name: `Group ${String(i).padStart(2, '0')}` }, [[me]]));
+  const addTasks = async (n: number) => {
+    const rows = Array.from({ length: n }, (_, i) => ({ title: `Task ${i}`, groupId: groups[i % groups.length]!.id, responsibleId: i % 2 ? me.id : other.id, creatorId: other.id }));
+    await Task.query(db).insert(rows);
+  };
+  const c: Client = await signIn(app, me);
+  const pages = ['/tasks', '/tasks?role=responsible', '/groups?tab=my', `/groups/${groups[0]!.id}/tasks`, '/users'];
+
+  await addTasks(10);
+  const small: Record<string, number> = {};
+  for (const url of pages) small[url] = await countQueries(db, async () => t.equal((await c.get(url)).statusCode, 200, url));
+  await addTasks(200);
+  for (const url of pages) {
+    const large = await countQueries(db, () => c.get(url));
+    t.equal(large, small[url], `${url}: ${large} queries with 10 or 210 tasks`);
+    t.ok(large <= 8, `${url}: at most 8 queries (${large})`);
+  }
+});
