@@ -33,7 +33,7 @@ await page.getByRole('button', { name: 'Sign in' }).click();
 problems += await check(page, 'login-error', 1200);
 await page.getByLabel('Password').fill('atrium-demo-1');
 await page.getByRole('button', { name: 'Sign in' }).click();
-const pages: [string, string][] = [['home', '/'], ['groups', '/groups?tab=all'], ['group-new', '/groups/new'], ['people', '/users'], ['profile', '/profile']];
+const pages: [string, string][] = [['home', '/'], ['groups', '/groups?tab=all'], ['group-new', '/groups/new'], ['people', '/users'], ['profile', '/profile'], ['tasks', '/tasks'], ['task-new', '/tasks/new'], ['invitations', '/invitations']];
 for (const [name, url] of pages) {
   await page.goto(`${base}${url}`);
   problems += await check(page, name, 1200);
@@ -46,10 +46,31 @@ problems += await check(page, 'group-new-errors', 1200);
 await page.goto(`${base}/groups?tab=all`);
 await page.getByRole('link', { name: /Website relaunch/ }).click();
 problems += await check(page, 'group-home', 1200);
-for (const [name, suffix] of [['group-about', '/about'], ['group-edit', '/edit'], ['group-members', '/members']] as const) {
+for (const [name, suffix] of [['group-about', '/about'], ['group-edit', '/edit'], ['group-members', '/members'], ['group-tasks', '/tasks'], ['group-invite', '/invite'], ['group-invite-external', '/invite-external']] as const) {
   await page.goto(page.url().replace(/\/groups\/(\d+).*/, `/groups/$1${suffix}`));
   problems += await check(page, name, 1200);
 }
+await page.goto(`${base}/tasks/new`);
+await page.getByLabel('Title').fill('Check the copy');
+await page.getByLabel(/Deadline/).fill('2026-12-01');
+await page.getByRole('button', { name: 'Create task' }).click();
+problems += await check(page, 'task', 1200);
+problems += await check(page, 'task', 375);
+await page.getByRole('textbox', { name: 'Comment' }).fill('First draft is in the shared folder.');
+await page.getByRole('button', { name: 'Add comment' }).click();
+await page.getByText('First draft is in the shared folder.').waitFor();
+await page.goto(`${base}/profile`);
+await page.getByRole('button', { name: 'Sign out' }).click();
+await page.getByLabel('E-mail address').fill('admin@example.com');
+await page.getByLabel('Password').fill('atrium-demo-1');
+await page.getByRole('button', { name: 'Sign in' }).click();
+await page.goto(`${base}/profile`);
+await page.getByRole('button', { name: 'Switch admin mode on' }).click();
+for (const [name, url] of [['admin-users', '/admin/users'], ['admin-settings', '/admin/settings'], ['admin-outbox', '/admin/outbox'], ['admin-audit', '/admin/audit']] as const) {
+  await page.goto(`${base}${url}`);
+  problems += await check(page, name, 1200);
+}
+problems += await check(page, 'admin-audit', 375);
 await browser.close();
 console.log(problems === 0 ? 'no axe violations, no horizontal scrolling' : `${problems} problems`);
 process.exit(problems === 0 ? 0 : 1);
