@@ -1,4 +1,5 @@
 import type { Group, Role } from '../models/group.js';
+import { likePattern } from '../lib/search.js';
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { groupsVisibleTo, memberCountOf, membershipsVisibleTo, myGroupIds, viewerRoleIn } from '../policy/scopes.js';
 import type { Viewer } from '../policy/viewer.js';
@@ -46,8 +47,8 @@ export async function findGroups(viewer: Viewer, params: { tab: GroupTab; q?: st
   if (params.tab === 'projects') q.where('groups.kind', 'project');
   if (params.tab === 'extranet') q.where('groups.isExtranet', true);
   // PostgreSQL text cannot hold NUL: a NUL in the query would be a 500, so it is dropped.
-  const search = (params.q ?? '').replaceAll('\u0000', '').trim().toLowerCase().slice(0, 100);
-  if (search) q.whereRaw('lower(groups.name) like ?', [`%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`]);
+  const like = likePattern(params.q);
+  if (like) q.whereRaw('lower(groups.name) like ?', [like]);
   const cursor = decodeCursor(params.after, ['string', 'number']);
   if (cursor) q.whereRaw('(lower(groups.name), groups.id) > (?, ?)', cursor);
   const rows = (await q.orderByRaw('lower(groups.name), groups.id').limit(pageSize + 1)) as unknown as (Group & { memberCount: number; viewerRole?: Role | null })[];

@@ -1,4 +1,5 @@
 import { raw } from 'objection';
+import { likePattern } from '../lib/search.js';
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import type { Role } from '../models/group.js';
 import { invitationsVisibleTo, joinRequestsVisibleTo, memberOrInviteeIds, membershipsVisibleTo, usersVisibleTo } from '../policy/scopes.js';
@@ -27,11 +28,6 @@ export interface MemberRow extends Person {
 /** Owner first, then moderators, then members: the page's sort key starts with this rank. */
 const ROLE_RANK = "(case memberships.role when 'owner' then 0 when 'moderator' then 1 else 2 end)";
 
-function likePattern(q: string | undefined): string | null {
-  // PostgreSQL text cannot hold NUL: a NUL in the search would be a 500, so it is dropped.
-  const search = (q ?? '').replaceAll('\u0000', '').trim().toLowerCase().slice(0, 100);
-  return search ? `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-}
 
 /**
  * R-G6, R-X8: the active members of one group, through the memberships the viewer may see;

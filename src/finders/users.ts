@@ -1,3 +1,4 @@
+import { likePattern } from '../lib/search.js';
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { personView, type PersonView } from '../models/user.js';
 import { usersVisibleTo } from '../policy/scopes.js';
@@ -18,9 +19,8 @@ export interface UserRow extends PersonView {
 export async function findUsers(viewer: Viewer, params: UserListParams, pageSize = USERS_PAGE_SIZE): Promise<Page<UserRow>> {
   const q = usersVisibleTo(viewer).select('users.id', 'users.name', 'users.email', 'users.jobTitle', 'users.isExtranet', 'users.isAdmin', 'users.deactivatedAt');
   // PostgreSQL text cannot hold NUL: a NUL in the query would be a 500, so it is dropped.
-  const search = (params.q ?? '').replaceAll('\u0000', '').trim().toLowerCase().slice(0, 100);
-  if (search) {
-    const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const like = likePattern(params.q);
+  if (like) {
     q.where((b) => b.whereRaw('lower(users.name) like ?', [like]).orWhereRaw('lower(users.email) like ?', [like]));
   }
   const cursor = decodeCursor(params.after, ['string', 'number']);
