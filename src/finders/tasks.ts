@@ -1,6 +1,6 @@
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { TASK_STATUSES, type TaskStatus } from '../models/task.js';
-import { usersVisibleTo } from '../policy/scopes.js';
+import { membershipsVisibleTo, usersVisibleTo } from '../policy/scopes.js';
 import { taskCommentsVisibleTo, taskMembersVisibleTo, tasksVisibleTo } from '../policy/task-scopes.js';
 import type { Viewer } from '../policy/viewer.js';
 
@@ -99,4 +99,21 @@ export async function findTaskComments(viewer: Viewer, taskId: number): Promise<
 /** Names (and addresses) of people on one visible task, through the users scope. */
 export async function findTaskNames(viewer: Viewer, ids: number[]) {
   return usersVisibleTo(viewer).whereIn('users.id', ids).select('users.id', 'users.name', 'users.email', 'users.isExtranet', 'users.deactivatedAt');
+}
+
+export interface AssignablePerson {
+  name: string;
+  email: string;
+}
+
+/**
+ * Who the viewer may name on a task, offered as suggestions: in a group, its active members
+ * the viewer may see (R-T4, R-T5); for a personal task, the viewer's contacts if external.
+ * The service checks again whatever is typed.
+ */
+export async function findAssignablePeople(viewer: Viewer, groupId: number | null, limit = 200): Promise<AssignablePerson[]> {
+  const q = usersVisibleTo(viewer).whereNull('users.deactivatedAt').select('users.name', 'users.email').orderByRaw('lower(users.name), users.id').limit(limit);
+  if (groupId !== null) q.whereIn('users.id', membershipsVisibleTo(viewer).where('memberships.groupId', groupId).select('memberships.userId'));
+  else if (viewer.signedIn && !viewer.isExtranet) return [];
+  return q;
 }

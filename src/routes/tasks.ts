@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { t } from '../i18n/index.js';
 import { NotFoundError, parseId } from '../lib/errors.js';
 import { formValues, type FieldError } from '../lib/forms.js';
-import { TASK_ROLES, findTaskComments, findTaskNames, findTaskPeople, findTasks, parseRole, parseStatus } from '../finders/tasks.js';
+import { TASK_ROLES, findAssignablePeople, findTaskComments, findTaskNames, findTaskPeople, findTasks, parseRole, parseStatus } from '../finders/tasks.js';
 import { TASK_STATUSES } from '../models/task.js';
 import { can } from '../policy/abilities.js';
 import { findVisibleGroup, type VisibleGroup } from '../policy/scopes.js';
@@ -54,7 +54,8 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
   });
 
   async function taskForm(request: FastifyRequest, reply: FastifyReply, group: VisibleGroup | null, values: Record<string, string>, errors: FieldError[] = [], status = 200) {
-    return reply.page('pages/tasks/new', { title: t('tasks.new'), group: group?.group ?? null, values, errors }, status);
+    const assignable = await findAssignablePeople(request.viewer, group?.group.id ?? null);
+    return reply.page('pages/tasks/new', { title: t('tasks.new'), group: group?.group ?? null, values, errors, assignable }, status);
   }
 
   app.get('/tasks/new', signedIn, async (request: TaskRequest, reply) => taskForm(request, reply, await targetGroup(request, request.query.group), {}));
@@ -98,13 +99,17 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
       participants: people.filter((p) => p.role === 'participant').map((p) => emailOf(p.id)).join('\n'),
       observers: people.filter((p) => p.role === 'observer').map((p) => emailOf(p.id)).join('\n'),
     };
-    return reply.page('pages/tasks/edit', { title: t('tasks.show.edit'), task: ctx.task, ctx, values, statuses: TASK_STATUSES });
+    const assignable = await findAssignablePeople(request.viewer, ctx.task.groupId);
+    return reply.page('pages/tasks/edit', { title: t('tasks.show.edit'), task: ctx.task, ctx, values, statuses: TASK_STATUSES, assignable });
   });
 
   app.post('/tasks/:id/edit', signedIn, async (request: TaskRequest, reply) => {
     const ctx = await loadTask(request);
     const result = await updateTask(app.db, request.viewer, ctx.task.id, request.body);
-    if (!result.ok) return reply.page('pages/tasks/edit', { title: t('tasks.show.edit'), task: ctx.task, ctx, values: formValues(request.body), errors: result.errors, statuses: TASK_STATUSES }, 422);
+    if (!result.ok) {
+      const assignable = await findAssignablePeople(request.viewer, ctx.task.groupId);
+      return reply.page('pages/tasks/edit', { title: t('tasks.show.edit'), task: ctx.task, ctx, values: formValues(request.body), errors: result.errors, statuses: TASK_STATUSES, assignable }, 422);
+    }
     request.session.set('flash', { kind: 'success', message: t('tasks.saved') });
     return reply.redirect(`/tasks/${ctx.task.id}`, 303);
   });

@@ -60,6 +60,10 @@ t.test('tasks (R-T1..R-T8)', async (t) => {
     t.equal(res.statusCode, 422);
     t.match(res.body, /only its members can be named: hal@corp.example/);
     t.equal((await create(m, { group: String(extranet.id), title: 'Review', responsible: 'ava@client.example' })).statusCode, 303);
+    const offered = await a.get(`/tasks/new?group=${extranet.id}`);
+    t.match(offered.body, /<option value="mia@corp.example">/, 'the picker offers group members');
+    t.notMatch(offered.body, /hal@corp.example|ben@other.example/, 'and no one else');
+    t.equal((await a.post('/tasks', { group: String(extranet.id), title: 'From the client', responsible: 'mia@corp.example' })).statusCode, 303, 'an external member creates a task in its group (R-X5)');
     const personal = await create(a, { title: 'Mine', responsible: 'ben@other.example' });
     t.equal(personal.statusCode, 422, 'an external cannot name a non-contact');
     t.match(personal.body, /Nobody you can assign has these addresses: ben@other.example/);

@@ -35,6 +35,7 @@ export const tasks = {
   'tasks.form.observers': 'Observers',
   'tasks.form.peopleHint': 'E-mail addresses, one per line.',
   'tasks.form.group': 'Group',
+  'tasks.form.assignable': 'People you can name on this task ({count})',
   'tasks.form.status': 'Status',
   'tasks.form.create': 'Create task',
   'tasks.form.save': 'Save task',
