@@ -2,6 +2,8 @@ import * as platform from './0001_platform.js';
 import * as groups from './0002_groups.js';
 import * as extranet from './0003_extranet.js';
 import * as tasks from './0004_tasks.js';
+import * as feed from './0005_feed.js';
+import * as tools from './0006_tools.js';
 
 /** Every migration, in order. Add new ones at the end. */
-export const migrations = [platform, groups, extranet, tasks];
+export const migrations = [platform, groups, extranet, tasks, feed, tools];

@@ -15,7 +15,11 @@ import { requireAccessDeclarations } from './policy/access.js';
 import { MailDispatcher } from './services/mail.js';
 import adminRoutes from './routes/admin/index.js';
 import authRoutes from './routes/auth.js';
+import calendarRoutes from './routes/calendar/index.js';
+import chatRoutes from './routes/chat/index.js';
 import extranetRoutes from './routes/extranet.js';
+import feedRoutes from './routes/feed/index.js';
+import fileRoutes from './routes/files/index.js';
 import groupRoutes from './routes/groups/index.js';
 import healthRoutes from './routes/health.js';
 import homeRoutes from './routes/home.js';
@@ -83,6 +87,10 @@ export async function buildApp({ config, db, production = false, logger = false 
   await app.register(invitationRoutes);
   await app.register(extranetRoutes);
   await app.register(taskRoutes);
+  await app.register(feedRoutes);
+  await app.register(fileRoutes);
+  await app.register(calendarRoutes);
+  await app.register(chatRoutes);
   await app.register(adminRoutes, { prefix: '/admin' });
   return app;
 }

@@ -27,7 +27,7 @@ export class PgSessionStore {
       .where('expiresAt', '>', new Date())
       .first('data', 'expiresAt')
       .then((row: { data: Session; expiresAt: Date } | undefined) => {
-        if (row) this.remember(sid, JSON.stringify(row.data), row.expiresAt.getTime());
+        if (row) this.remember(sid, fingerprint(row.data), row.expiresAt.getTime());
         cb(null, row ? row.data : null);
       }, cb);
   }
@@ -35,8 +35,9 @@ export class PgSessionStore {
   set(sid: string, session: Session, cb: Callback): void {
     const expires = session.cookie?.expires ? new Date(session.cookie.expires) : new Date(Date.now() + DEFAULT_TTL_MS);
     const json = JSON.stringify(session);
+    const print = fingerprint(session);
     const previous = this.lastWritten.get(sid);
-    if (previous && previous.json === json && Math.abs(expires.getTime() - previous.expiresAt) < TOUCH_INTERVAL_MS) {
+    if (previous && previous.json === print && Math.abs(expires.getTime() - previous.expiresAt) < TOUCH_INTERVAL_MS) {
       cb(null);
       return;
     }
@@ -45,7 +46,7 @@ export class PgSessionStore {
       .onConflict('sid')
       .merge()
       .then(() => {
-        this.remember(sid, json, expires.getTime());
+        this.remember(sid, print, expires.getTime());
         cb(null);
       }, cb);
   }
@@ -67,4 +68,19 @@ export class PgSessionStore {
     if (this.lastWritten.size > 10_000) this.lastWritten.clear();
     this.lastWritten.set(sid, { json, expiresAt });
   }
+}
+
+/**
+ * What a session holds, for "has it changed?": without the cookie (a rolling cookie's expiry moves
+ * on every request; the expiry is compared on its own) and with keys in a fixed order (jsonb
+ * reorders them), so an unchanged session really is written at most once a minute.
+ */
+function fingerprint(session: unknown): string {
+  const canonical = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(canonical);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+    return v;
+  };
+  const { cookie: _cookie, ...rest } = (session ?? {}) as Record<string, unknown>;
+  return JSON.stringify(canonical(rest));
 }

@@ -49,5 +49,7 @@ export class Activity extends BaseModel {
   actorId!: number | null;
   kind!: string;
   taskId!: number | null;
+  /** What the event names besides a task, e.g. the uploaded file's name (file.uploaded). */
+  subjectLabel?: string | null;
   createdAt!: Date;
 }

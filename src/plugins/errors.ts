@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { t, type MessageKey } from '../i18n/index.js';
 import { HttpError } from '../lib/errors.js';
+import { isUnreadableMultipart } from './uploads.js';
 
 const known = new Set([400, 403, 404, 409, 413, 415, 422, 429, 503]);
 
@@ -13,6 +14,7 @@ export default fp(
     app.setErrorHandler(async (error: FastifyError, request, reply) => {
       let status = error instanceof HttpError ? error.statusCode : (error.statusCode ?? 500);
       if (isDatabaseDown(error)) status = 503;
+      if (status >= 500 && isUnreadableMultipart(request, error)) status = 400;
       if (status >= 500 && status !== 503) {
         request.log.error({ err: error, reqId: request.id }, 'request failed');
         status = 500;
@@ -38,7 +40,8 @@ async function errorPage(request: FastifyRequest, reply: FastifyReply, status: n
   const body = detail ?? (t(bodyKey) === bodyKey ? '' : t(bodyKey, { requestId: request.id }));
   if (status === 503) reply.header('Retry-After', '30');
   try {
-    return await reply.page('pages/error', { title, status, body }, status);
+    // Not `body`: the layout receives the rendered page as it.body.
+    return await reply.page('pages/error', { title, status, message: body }, status);
   } catch (err) {
     request.log.error({ err }, 'error page failed to render');
     return reply.code(status).type('text/plain; charset=utf-8').send(`${title}\n${body}`);

@@ -18,7 +18,15 @@ export interface UploadedFile {
 declare module 'fastify' {
   interface FastifyRequest {
     uploadTmpFiles: string[];
+    /** True while a multipart body is being parsed: an error then (no boundary, cut short) is the sender's. */
+    multipartUnread: boolean;
   }
+}
+
+/** A multipart body the parser could not read is a 400, not a 500; a failing disk (it has a syscall) stays a 500. */
+export function isUnreadableMultipart(request: FastifyRequest, error: unknown): boolean {
+  const e = error as { statusCode?: number; syscall?: string };
+  return request.multipartUnread === true && e.statusCode === undefined && e.syscall === undefined;
 }
 
 export function isUploadedFile(v: unknown): v is UploadedFile {
@@ -37,6 +45,11 @@ export default fp(
     app.addHook('onRequest', async (request) => {
       request.uploadTmpFiles = [];
     });
+    app.decorateRequest('multipartUnread', false);
+    // Around the parser's own preValidation hook: set before it runs, cleared once it succeeded.
+    app.addHook('preValidation', async (request) => {
+      request.multipartUnread = request.isMultipart();
+    });
     await app.register(fastifyMultipart, {
       attachFieldsToBody: 'keyValues',
       limits: { files: 1, fields: 20, fieldSize: 64 * 1024, parts: 25, fileSize: opts.defaultFileSize },
@@ -51,6 +64,9 @@ export default fp(
         const value: UploadedFile = { tmpPath, filename: part.filename, mimetype: part.mimetype, size };
         (part as unknown as { value: UploadedFile }).value = value;
       },
+    });
+    app.addHook('preValidation', async (request) => {
+      request.multipartUnread = false;
     });
     app.addHook('onResponse', async (request) => {
       await Promise.all(request.uploadTmpFiles.map((p) => rm(p, { force: true })));

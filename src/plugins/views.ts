@@ -7,6 +7,7 @@ import { projectRoot } from '../config.js';
 import { t } from '../i18n/index.js';
 import type { FieldError } from '../lib/forms.js';
 import { formatDate, formatDateTime, formatNumber } from '../lib/format.js';
+import { countUnreadNotifications, UNREAD_CAP } from '../finders/notifications.js';
 import type { Flash } from './session.js';
 
 export interface PageData {
@@ -18,9 +19,9 @@ export interface PageData {
 declare module 'fastify' {
   interface FastifyReply {
     /** Renders a full page (layout included) with the common data every page needs. */
-    page(template: string, data: PageData, status?: number): FastifyReply;
+    page(template: string, data: PageData, status?: number): Promise<FastifyReply>;
     /** Renders the partial alone for htmx requests, the full page otherwise (one template, two uses). */
-    pageOrPartial(template: string, partial: string, data: PageData, status?: number): FastifyReply;
+    pageOrPartial(template: string, partial: string, data: PageData, status?: number): Promise<FastifyReply>;
   }
 }
 
@@ -35,7 +36,21 @@ export default fp(
     const eta = new Eta({ views: path.join(projectRoot, 'views'), cache: opts.production, autoTrim: false });
     await app.register(fastifyView, { engine: { eta }, root: path.join(projectRoot, 'views'), production: opts.production });
 
-    function commonData(request: FastifyRequest, reply: FastifyReply, data: PageData) {
+    /**
+     * R-F5: the unread count in the header of every full page (one capped, indexed query); not for
+     * fragments, and not when the page is the database-down error (it would fail the same way).
+     */
+    async function unreadCount(request: FastifyRequest, template: string, status: number): Promise<number> {
+      if (!template.startsWith('pages/') || !request.viewer?.signedIn || status >= 500) return 0;
+      try {
+        return await countUnreadNotifications(request.viewer);
+      } catch (err) {
+        request.log.warn({ err }, 'unread count failed');
+        return 0;
+      }
+    }
+
+    function commonData(request: FastifyRequest, reply: FastifyReply, data: PageData, unread = 0) {
       const viewer = request.viewer;
       let flash: Flash | undefined;
       if (request.session?.get('flash')) {
@@ -50,6 +65,8 @@ export default fp(
         ...data,
         pageTitle: errors.length > 0 ? t('title.error', { title: data.title }) : data.title,
         viewer,
+        unreadNotifications: unread,
+        unreadNotificationsCap: UNREAD_CAP,
         flash,
         path: request.url,
         t,
@@ -59,12 +76,13 @@ export default fp(
       };
     }
 
-    app.decorateReply('page', function page(this: FastifyReply, template: string, data: PageData, status = 200) {
+    app.decorateReply('page', async function page(this: FastifyReply, template: string, data: PageData, status = 200) {
+      const unread = await unreadCount(this.request, template, status);
       this.code(status).type('text/html; charset=utf-8');
-      return this.view(template, commonData(this.request, this, data));
+      return this.view(template, commonData(this.request, this, data, unread));
     });
 
-    app.decorateReply('pageOrPartial', function pageOrPartial(this: FastifyReply, template: string, partial: string, data: PageData, status = 200) {
+    app.decorateReply('pageOrPartial', async function pageOrPartial(this: FastifyReply, template: string, partial: string, data: PageData, status = 200) {
       this.header('Vary', 'HX-Request');
       if (!wantsFragment(this.request)) return this.page(template, data, status);
       this.code(status).type('text/html; charset=utf-8');

@@ -1,4 +1,9 @@
 import type { GroupKind, Role, Tool, WhoCanInvite } from '../models/group.js';
+import type { CalendarContext } from './calendar-scopes.js';
+import type { ConversationContext } from './chat-scopes.js';
+import type { DriveContext } from './file-scopes.js';
+import { writesContent } from './tool-groups.js';
+import type { FeedTarget, PostContext } from './feed-scopes.js';
 import type { Viewer } from './viewer.js';
 import { isSuperuser } from './viewer.js';
 
@@ -113,6 +118,40 @@ interface Rules {
   'task:change-status': TaskContext;
   /** R-T8: participants and observers too comment. */
   'task:comment': TaskContext;
+  /** R-F2, R-G3, R-X1: mirrors filesVisibleTo/foldersVisibleTo, checked against them by a consistency test. */
+  'file:view': DriveContext;
+  /** R-F2, R-G3, R-G7: upload, new folder, rename, move, delete: files_write in a live group with the tool on; one's own drive. */
+  'file:write': DriveContext;
+  /** R-F2: public links are made by those who may write, never in an archived group (R-G7) … */
+  'file:link': DriveContext;
+  /** … and revoked by them even in an archived group (revoking only takes access away). */
+  'file:unlink': DriveContext;
+  /** R-F2, R-X4: only the owner shares a personal file or folder (with people it may contact). */
+  'file:share': DriveContext;
+  /** R-F3, R-X5: mirrors eventsVisibleTo: group members with the tool on; company events for employees. */
+  'event:view': CalendarContext;
+  /** R-F3, R-G3, R-G7: calendar_write in a live group with the tool on; company events by admin mode. */
+  'event:write': CalendarContext;
+  /** R-F4, R-X4: mirrors conversationsVisibleTo: group members with the tool on; the two people while they may contact each other. */
+  'chat:view': ConversationContext;
+  /** R-F4, R-X4, R-G7, R-U6: members of a live group; two distinct people who may contact each other, the other still active. */
+  'chat:post': ConversationContext;
+  /** R-F1, R-X5: mirrors postsVisibleTo: group members with the feed tool on; company-wide posts for employees only. */
+  'post:view': PostContext;
+  /** R-F1, R-X5, R-G7: members of a live group with the feed on; employees to all employees. */
+  'post:create': FeedTarget;
+  /** R-F1, R-X5: an employee thanks another active employee, publicly. */
+  'post:appreciate': UserRecord;
+  /** R-F1, R-G7: those who may post where the post is may comment on it. */
+  'post:comment': PostContext;
+  /** R-F1, R-G7: the same people vote, once each, on a poll. */
+  'post:vote': PostContext;
+  /** R-F1, R-G4: the author, the group's owner and moderators, admin mode; not while archived (R-G7). */
+  'post:delete': PostContext;
+  /** R-F1: each member switches the group's notifications on or off for itself. */
+  'notification:switch': GroupContext;
+  /** R-F5: a notification is its recipient's alone. */
+  'notification:read': { userId: number };
 }
 
 export type Action = keyof Rules;
@@ -150,6 +189,25 @@ const rules: { [A in Action]: (viewer: Viewer, record: Rules[A]) => boolean } = 
   'task:delete': (v, c) => !c.groupArchived && taskManager(v, c),
   'task:change-status': (v, c) => !c.groupArchived && (taskManager(v, c) || c.taskRole === 'participant'),
   'task:comment': (v, c) => !c.groupArchived && (taskManager(v, c) || c.taskRole !== null),
+  'file:view': (v, c) => v.signedIn && (c.groupId !== null ? c.toolOn && (isSuperuser(v) || c.role !== null) : c.ownerId === v.id || c.sharedWithViewer),
+  'file:write': (v, c) => v.signedIn && (c.groupId !== null ? c.toolOn && !c.archived && (isSuperuser(v) || writesContent(c.role, c.filesWrite)) : c.ownerId === v.id),
+  'file:link': (v, c) => v.signedIn && (c.groupId !== null ? c.toolOn && !c.archived && (isSuperuser(v) || writesContent(c.role, c.filesWrite)) : c.ownerId === v.id),
+  'file:unlink': (v, c) => v.signedIn && (c.groupId !== null ? c.toolOn && (isSuperuser(v) || writesContent(c.role, c.filesWrite)) : c.ownerId === v.id),
+  'file:share': (v, c) => v.signedIn && c.groupId === null && c.ownerId === v.id,
+  'event:view': (v, c) => v.signedIn && (c.groupId === null ? !v.isExtranet : c.toolOn && (isSuperuser(v) || c.role !== null)),
+  'event:write': (v, c) => v.signedIn && (c.groupId === null ? isSuperuser(v) : c.toolOn && !c.archived && (isSuperuser(v) || writesContent(c.role, c.calendarWrite))),
+  'chat:view': (v, c) => v.signedIn && (c.kind === 'group' ? c.toolOn && (isSuperuser(v) || c.role !== null) : c.participantIds.includes(v.id) && c.otherVisible),
+  'chat:post': (v, c) =>
+    v.signedIn && (c.kind === 'group' ? c.toolOn && !c.archived && c.role !== null : new Set(c.participantIds).size === 2 && c.participantIds.includes(v.id) && c.otherVisible && c.otherActive),
+  'post:view': (v, c) => v.signedIn && (c.post.groupId === null ? !v.isExtranet : c.toolOn && (isSuperuser(v) || c.role !== null)),
+  'post:create': (v, c) => v.signedIn && (c.groupId === null ? !v.isExtranet : c.toolOn && !c.archived && c.role !== null),
+  'post:appreciate': (v, u) => v.signedIn && !v.isExtranet && !u.isExtranet && u.deactivatedAt === null && u.id !== v.id,
+  'post:comment': (v, c) => v.signedIn && !c.archived && (c.post.groupId === null ? !v.isExtranet : c.toolOn && c.role !== null),
+  'post:vote': (v, c) => c.post.kind === 'poll' && v.signedIn && !c.archived && (c.post.groupId === null ? !v.isExtranet : c.toolOn && c.role !== null),
+  'post:delete': (v, c) =>
+    v.signedIn && !c.archived && (c.post.groupId === null ? !v.isExtranet : c.toolOn) && (v.id === c.post.authorId || isSuperuser(v) || (c.post.groupId !== null && isManager(c.role))),
+  'notification:switch': (v, c) => v.signedIn && c.role !== null,
+  'notification:read': (v, n) => v.signedIn && v.id === n.userId,
 };
 
 export function can<A extends Action>(viewer: Viewer, action: A, record: Rules[A]): boolean {

@@ -30,7 +30,7 @@ export default async function extranetRoutes(app: FastifyInstance): Promise<void
 
   async function joinForm(request: TokenRequest, reply: FastifyReply, values: Record<string, string>, errors: FieldError[] = [], status = 200) {
     const open = await findOpenInvitation(request.params.token);
-    if (!open) return reply.page('pages/error', { title: t('extranet.join.invalid.title'), body: t('extranet.join.invalid.body'), status: 404 }, 404);
+    if (!open) return reply.page('pages/error', { title: t('extranet.join.invalid.title'), message: t('extranet.join.invalid.body'), status: 404 }, 404);
     return reply.page('pages/extranet/join', { title: t('extranet.join.title', { group: open.groupName }), invitation: { email: open.invitation.email, groupName: open.groupName, inviterName: open.inviterName }, token: request.params.token, values, errors }, status);
   }
 

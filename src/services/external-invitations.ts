@@ -11,6 +11,7 @@ import { User } from '../models/user.js';
 import { can } from '../policy/abilities.js';
 import { findVisibleGroup } from '../policy/scopes.js';
 import type { SignedInViewer, Viewer } from '../policy/viewer.js';
+import { recordMemberJoined } from './feed-events.js';
 import { inviteUsers } from './invitations.js';
 import { enqueueMail } from './mail.js';
 import { countActiveUsers, getSettings } from './settings.js';
@@ -148,6 +149,7 @@ export async function acceptExternalInvitation(db: Knex, token: string, body: un
       role: 'member',
       expiresAt: invitation.membershipExpiresOn ? new Date(`${invitation.membershipExpiresOn}T00:00:00Z`) : null,
     });
+    await recordMemberJoined(trx, invitation.groupId, created.user.id);
     await ExternalInvitation.query(trx).findById(invitation.id).patch({ usedAt: new Date() });
     return { ok: true, value: { user: created.user, groupId: invitation.groupId } };
   });

@@ -9,6 +9,7 @@ import { findVisibleGroup, usersVisibleTo } from '../policy/scopes.js';
 import type { Viewer } from '../policy/viewer.js';
 import { recordAudit } from './audit.js';
 import { groupSchema, parseAddressList, type GroupInput } from './group-form.js';
+import { groupFileKeys } from './file-storage.js';
 import { removeGroupFiles } from './group-storage.js';
 import { inviteUsers } from './invitations.js';
 import { tasksOutsideDates } from './tasks.js';
@@ -87,17 +88,19 @@ export async function setArchived(db: Knex, viewer: Viewer, groupId: number, arc
 
 /** Tasks, posts, files, events and chat go with it by ON DELETE CASCADE; files on disk are removed after commit. */
 export async function deleteGroup(db: Knex, viewer: Viewer, groupId: number, confirmation: unknown, storageDir: string): Promise<FormResult<Group>> {
+  let fileKeys: string[] = [];
   const result = await db.transaction(async (trx): Promise<FormResult<Group>> => {
     const { group } = await groupForAction(trx, viewer, groupId, 'group:delete');
     if (typeof confirmation !== 'string' || confirmation.trim() !== group.name.trim()) {
       return { ok: false, errors: [{ field: 'confirmName', message: t('groups.delete.mismatch', { name: group.name }) }] };
     }
+    fileKeys = await groupFileKeys(trx, group.id);
     await Group.query(trx).deleteById(group.id);
     await recordAudit(trx, { actorId: viewer.id, action: 'group.delete', subjectType: 'group', subjectId: group.id, subjectLabel: group.name });
     return { ok: true, value: group };
   });
   // Files leave the disk only once the deletion has committed.
-  if (result.ok) await removeGroupFiles(storageDir, result.value);
+  if (result.ok) await removeGroupFiles(storageDir, result.value, fileKeys);
   return result;
 }
 

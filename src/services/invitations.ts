@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { GroupInvitation, Membership } from '../models/group.js';
+import { notify } from './notifications.js';
 
 /**
  * Records invitations for people who are neither members nor already invited.
@@ -18,5 +19,8 @@ export async function inviteUsers(trx: Knex.Transaction, groupId: number, invite
     .onConflict(['groupId', 'userId'])
     .ignore()
     .returning('userId');
-  return (inserted as unknown as { userId: number }[]).map((r) => r.userId);
+  const invited = (inserted as unknown as { userId: number }[]).map((r) => r.userId);
+  // R-F5: the invitee is told in the same transaction (no actor: the group is what matters, R-X1).
+  await notify(trx, invited.map((userId) => ({ userId, kind: 'invitation' as const, actorId: null, groupId })));
+  return invited;
 }

@@ -5,6 +5,7 @@ import { Group, GroupInvitation, JoinRequest, Membership } from '../models/group
 import { can, type GroupContext } from '../policy/abilities.js';
 import { findVisibleGroup, type VisibleGroup } from '../policy/scopes.js';
 import type { Viewer } from '../policy/viewer.js';
+import { recordMemberJoined, wroteRow } from './feed-events.js';
 
 /** A refusal the person can understand and act on, shown as a flash message. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -42,7 +43,8 @@ export function mayBecomeMember(user: { isExtranet: boolean; deactivatedAt: Date
  */
 export async function addMember(trx: Knex.Transaction, groupId: number, userId: number): Promise<void> {
   await Membership.query(trx).where({ groupId, userId }).whereNotNull('expiresAt').whereRaw('expires_at <= now()').delete();
-  await Membership.query(trx).insert({ groupId, userId, role: 'member' }).onConflict(['groupId', 'userId']).ignore();
+  const added: unknown = await Membership.query(trx).insert({ groupId, userId, role: 'member' }).onConflict(['groupId', 'userId']).ignore().returning('id');
+  if (wroteRow(added, 'id')) await recordMemberJoined(trx, groupId, userId);
   await GroupInvitation.query(trx).where({ groupId, userId }).delete();
   await JoinRequest.query(trx).where({ groupId, userId }).delete();
 }

@@ -5,9 +5,10 @@ import { NotFoundError } from '../lib/errors.js';
 import { optionalText, parseForm, type FormResult } from '../lib/forms.js';
 import { Group, GroupInvitation, JoinRequest, Membership } from '../models/group.js';
 import { User } from '../models/user.js';
-import { invitationsVisibleTo, joinRequestsVisibleTo, usersVisibleTo } from '../policy/scopes.js';
+import { activeMembership, invitationsVisibleTo, joinRequestsVisibleTo, usersVisibleTo } from '../policy/scopes.js';
 import type { Viewer } from '../policy/viewer.js';
 import { inviteUsers } from './invitations.js';
+import { notify } from './notifications.js';
 import { addMember, demand, lockVisibleGroup, mayBecomeMember, type Outcome } from './membership-helpers.js';
 
 export { demoteMember, promoteMember, removeMember } from './member-roles.js';
@@ -99,7 +100,12 @@ export async function requestToJoin(db: Knex, viewer: Viewer, groupId: number, m
     demand(viewer, 'group:request-join', { ...ctx, hasPendingRequest: pending !== undefined }, pending ? t('groups.requestPending') : undefined);
     const parsed = parseForm(requestSchema, { message: message ?? '' });
     if (!parsed.ok) return parsed;
-    if (viewer.signedIn) await JoinRequest.query(trx).insert({ groupId: ctx.group.id, userId: viewer.id, message: parsed.value.message }).onConflict(['groupId', 'userId']).ignore();
+    if (viewer.signedIn) {
+      await JoinRequest.query(trx).insert({ groupId: ctx.group.id, userId: viewer.id, message: parsed.value.message }).onConflict(['groupId', 'userId']).ignore();
+      // R-F5: the owner and moderators, who decide, are told in the same transaction.
+      const managers = await Membership.query(trx).alias('m').where('m.groupId', ctx.group.id).whereIn('m.role', ['owner', 'moderator']).whereRaw(activeMembership('m')).select('m.userId');
+      await notify(trx, managers.map((m) => ({ userId: m.userId, kind: 'join_request' as const, actorId: viewer.id, groupId: ctx.group.id })));
+    }
     return { ok: true, value: ctx.group };
   });
 }

@@ -10,6 +10,7 @@ import { can, type Action } from '../policy/abilities.js';
 import { findVisibleGroup } from '../policy/scopes.js';
 import { findVisibleTask, type VisibleTask } from '../policy/task-scopes.js';
 import type { Viewer } from '../policy/viewer.js';
+import { notifyAssigned, notifyStatusChanged, participantIds } from './task-notifications.js';
 import { resolveTaskPeople, type TaskPeople } from './task-people.js';
 
 /** A real 'YYYY-MM-DD' date (no 2026-02-30). */
@@ -93,6 +94,7 @@ export async function createTask(db: Knex, viewer: Viewer, groupId: number | nul
       });
       await replaceMembers(trx, task.id, people.people);
       if (group) await Activity.query(trx).insert({ groupId: group.id, actorId: viewer.id, kind: 'task.created', taskId: task.id });
+      await notifyAssigned(trx, viewer.id, task, { responsibleId: null, participantIds: [] }, people.people);
       return { ok: true, value: task };
     });
   } catch (err) {
@@ -123,6 +125,7 @@ export async function updateTask(db: Knex, viewer: Viewer, taskId: number, body:
       const dateProblem = deadlineError(input.deadline, { kind: ctx.groupKind, startsOn: ctx.groupStartsOn, endsOn: ctx.groupEndsOn });
       if (!people.ok || dateProblem) return { ok: false, errors: [...(dateProblem ? [dateProblem] : []), ...(people.ok ? [] : people.errors)] };
       const completing = input.status === 'completed' && ctx.task.status !== 'completed';
+      const before = { responsibleId: ctx.task.responsibleId, participantIds: await participantIds(trx, taskId) };
       const task = await Task.query(trx).patchAndFetchById(taskId, {
         title: input.title,
         description: input.description,
@@ -134,6 +137,8 @@ export async function updateTask(db: Knex, viewer: Viewer, taskId: number, body:
       });
       await replaceMembers(trx, taskId, people.people);
       if (completing && task.groupId) await Activity.query(trx).insert({ groupId: task.groupId, actorId: viewer.id, kind: 'task.completed', taskId });
+      await notifyAssigned(trx, viewer.id, task, before, people.people);
+      if (input.status !== ctx.task.status) await notifyStatusChanged(trx, viewer.id, task, input.status);
       return { ok: true, value: task };
     });
   } catch (err) {
@@ -153,6 +158,7 @@ export async function changeTaskStatus(db: Knex, viewer: Viewer, taskId: number,
     if (next === 'completed' && ctx.task.status !== 'completed' && task.groupId) {
       await Activity.query(trx).insert({ groupId: task.groupId, actorId: viewer.id, kind: 'task.completed', taskId });
     }
+    if (next !== ctx.task.status && viewer.signedIn) await notifyStatusChanged(trx, viewer.id, task, next);
     return { ok: true, value: task };
   });
 }

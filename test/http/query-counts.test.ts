@@ -1,21 +1,9 @@
 // DESIGN.md: a page runs a bounded number of queries whatever its size (no N+1).
-import type { Knex } from 'knex';
 import t from 'tap';
 import { Task } from '../../src/models/task.js';
 import { build, makeUser, signIn, type Client } from '../helper.js';
 import { makeGroup } from '../fixtures.js';
-
-async function countQueries(db: Knex, fn: () => Promise<unknown>): Promise<number> {
-  let n = 0;
-  const listener = () => n++;
-  db.on('query', listener);
-  try {
-    await fn();
-  } finally {
-    db.off('query', listener);
-  }
-  return n;
-}
+import { countQueries } from '../query-count.js';
 
 t.test('pages run a fixed number of queries (R-T7, R-G9)', async (t) => {
   const { app, db } = await build(t);

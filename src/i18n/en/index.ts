@@ -1,9 +1,13 @@
 import { accounts } from './accounts.js';
 import { admin } from './admin.js';
+import { calendar } from './calendar.js';
+import { chat } from './chat.js';
 import { common } from './common.js';
 import { extranet } from './extranet.js';
+import { feed } from './feed.js';
+import { files } from './files.js';
 import { groups } from './groups.js';
 import { members } from './members.js';
 import { tasks } from './tasks.js';
 
-export const en = { ...common, ...accounts, ...admin, ...groups, ...members, ...extranet, ...tasks };
+export const en = { ...common, ...accounts, ...admin, ...groups, ...members, ...extranet, ...tasks, ...feed, ...files, ...calendar, ...chat };

@@ -9,6 +9,7 @@ import { joinRequestsVisibleTo, type VisibleGroup } from '../../policy/scopes.js
 import { inviteExternal } from '../../services/external-invitations.js';
 import { createGroup, deleteGroup, setArchived, updateGroup } from '../../services/groups.js';
 import { getSettings } from '../../services/settings.js';
+import { renderGroupHome } from '../feed/group-feed.js';
 import { groupAbilities, loadGroup } from './load.js';
 
 type IdRequest = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown> }>;
@@ -71,10 +72,11 @@ export default async function groupPageRoutes(app: FastifyInstance): Promise<voi
   });
 
   // Group content is for members; a visible group's other readers are shown its About page.
-  app.get('/groups/:id', signedIn, async (request: IdRequest, reply) => {
+  // With the feed tool on, the home page shows the group's feed (R-F1), paged by ?after=.
+  app.get('/groups/:id', signedIn, async (request: FastifyRequest<{ Params: { id: string }; Querystring: { after?: string } }>, reply) => {
     const ctx = await loadGroup(request);
     if (!can(request.viewer, 'group:read-content', ctx)) return reply.redirect(`/groups/${ctx.group.id}/about`, 303);
-    return groupPage(request, reply, 'pages/groups/home', ctx, { title: ctx.group.name, tools: ctx.group.tools });
+    return renderGroupHome(request, reply, ctx, { after: request.query.after });
   });
 
   app.get('/groups/:id/about', signedIn, async (request: IdRequest, reply) => {

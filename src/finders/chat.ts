@@ -1,0 +1,101 @@
+import { raw } from 'objection';
+import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
+import { linkify } from '../lib/linkify.js';
+import { chatMessagesVisibleTo, conversationsVisibleTo, UNREAD_CAP, unreadCountOf } from '../policy/chat-scopes.js';
+import { myGroupIds, usersVisibleTo } from '../policy/scopes.js';
+import type { Viewer } from '../policy/viewer.js';
+
+export const MESSAGES_SHOWN = 50;
+export const NEW_MESSAGES_MAX = 200;
+export const CONVERSATIONS_PAGE_SIZE = 50;
+
+export interface MessageRow {
+  id: number;
+  createdAt: Date;
+  authorId: number;
+  /** Null when the author is no longer someone the viewer may see (R-X1). */
+  authorName: string | null;
+  authorIsExtranet: boolean;
+  /** The text, escaped, with its http(s) links made clickable (R-F4). */
+  html: string;
+}
+
+type Raw = Omit<MessageRow, 'html'> & { body: string };
+
+function messagesOf(viewer: Viewer, conversationId: number) {
+  const authors = usersVisibleTo(viewer).select('users.id', 'users.name', 'users.isExtranet').as('au');
+  return chatMessagesVisibleTo(viewer)
+    .leftJoin(authors, 'au.id', 'chatMessages.authorId')
+    .where('chatMessages.conversationId', conversationId)
+    .select('chatMessages.id', 'chatMessages.body', 'chatMessages.createdAt', 'chatMessages.authorId', 'au.name as authorName', 'au.isExtranet as authorIsExtranet');
+}
+
+const shape = (rows: Raw[]): MessageRow[] =>
+  rows.map((r) => ({ id: Number(r.id), createdAt: r.createdAt, authorId: r.authorId, authorName: r.authorName ?? null, authorIsExtranet: r.authorIsExtranet === true, html: linkify(r.body) }));
+
+/** The latest messages (or those before `before`), oldest first; one query. */
+export async function findMessages(viewer: Viewer, conversationId: number, before?: number): Promise<{ items: MessageRow[]; earlier: number | null }> {
+  const q = messagesOf(viewer, conversationId).orderBy('chatMessages.id', 'desc').limit(MESSAGES_SHOWN + 1);
+  if (before !== undefined) q.where('chatMessages.id', '<', before);
+  const rows = (await q) as unknown as Raw[];
+  const items = shape(rows.slice(0, MESSAGES_SHOWN)).reverse();
+  return { items, earlier: rows.length > MESSAGES_SHOWN && items[0] ? items[0].id : null };
+}
+
+/** Messages after `after` (the newest the page shows), oldest first: what a poll brings. */
+export async function findNewMessages(viewer: Viewer, conversationId: number, after: number): Promise<MessageRow[]> {
+  const rows = (await messagesOf(viewer, conversationId).where('chatMessages.id', '>', after).orderBy('chatMessages.id').limit(NEW_MESSAGES_MAX)) as unknown as Raw[];
+  return shape(rows);
+}
+
+export interface ConversationRow {
+  id: number;
+  kind: 'group' | 'direct';
+  groupId: number | null;
+  groupName: string | null;
+  groupIsExtranet: boolean;
+  otherId: number | null;
+  otherName: string | null;
+  otherIsExtranet: boolean;
+  unread: number;
+  /** Shown as "99+" when the cap is reached. */
+  unreadLabel: string;
+  lastMessageId: number;
+}
+
+/**
+ * R-F4, R-X6: the viewer's chats (its groups' and its direct conversations), most recent first,
+ * each with its unread count; keyset-paged on (last message, id); one query a page.
+ */
+export async function findConversations(viewer: Viewer, after: unknown, pageSize = CONVERSATIONS_PAGE_SIZE): Promise<Page<ConversationRow>> {
+  if (!viewer.signedIn) return { items: [], nextCursor: null };
+  const others = usersVisibleTo(viewer).select('users.id', 'users.name', 'users.isExtranet').as('ou');
+  const q = conversationsVisibleTo(viewer)
+    .leftJoin('groups as cg', 'cg.id', 'conversations.groupId')
+    .leftJoin(others, 'ou.id', raw('(case when conversations.user_low_id = ? then conversations.user_high_id else conversations.user_low_id end)', [viewer.id]))
+    // Admin mode sees every group's chat; the list is still the viewer's own.
+    .where((b) => b.where('conversations.kind', 'direct').orWhereIn('conversations.groupId', myGroupIds(viewer.id)))
+    .select(
+      'conversations.id',
+      'conversations.kind',
+      'conversations.groupId',
+      'cg.name as groupName',
+      'cg.isExtranet as groupIsExtranet',
+      'ou.id as otherId',
+      'ou.name as otherName',
+      'ou.isExtranet as otherIsExtranet',
+      raw('coalesce(conversations.last_message_id, 0) as "lastMessageId"'),
+      unreadCountOf(viewer.id, 'conversations.id').as('unread'),
+    );
+  const cursor = decodeCursor(after, ['number', 'number']);
+  if (cursor) q.whereRaw('(coalesce(conversations.last_message_id, 0), conversations.id) < (?, ?)', cursor);
+  const rows = (await q.orderByRaw('coalesce(conversations.last_message_id, 0) desc, conversations.id desc').limit(pageSize + 1)) as unknown as ConversationRow[];
+  const page = toPage(rows, pageSize, (r) => [Number(r.lastMessageId), r.id]);
+  return {
+    nextCursor: page.nextCursor,
+    items: page.items.map((r) => {
+      const unread = Number(r.unread);
+      return { ...r, lastMessageId: Number(r.lastMessageId), groupIsExtranet: r.groupIsExtranet === true, otherIsExtranet: r.otherIsExtranet === true, unread, unreadLabel: unread >= UNREAD_CAP ? `${UNREAD_CAP - 1}+` : String(unread) };
+    }),
+  };
+}

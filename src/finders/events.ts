@@ -1,0 +1,51 @@
+import { decodeCursor, encodeCursor, type Page } from '../lib/keyset.js';
+import { eventsVisibleTo } from '../policy/calendar-scopes.js';
+import { myGroupIds } from '../policy/scopes.js';
+import type { Viewer } from '../policy/viewer.js';
+
+export const EVENTS_PAGE_SIZE = 50;
+/** A month shows at most this many events (a calendar with more in one month is not for reading). */
+export const EVENTS_PER_MONTH = 1000;
+
+/** A group's calendar, or My calendar: the viewer's groups and, for employees, the company's (R-F3). */
+export type CalendarScope = { groupId: number } | { mine: true };
+
+export interface EventRow {
+  id: number;
+  title: string;
+  location: string;
+  startsAt: Date;
+  endsAt: Date;
+  groupId: number | null;
+  groupName: string | null;
+  groupIsExtranet: boolean;
+}
+
+function scoped(viewer: Viewer, scope: CalendarScope) {
+  const q = eventsVisibleTo(viewer)
+    .leftJoin('groups as g', 'g.id', 'events.groupId')
+    .select('events.id', 'events.title', 'events.location', 'events.startsAt', 'events.endsAt', 'events.groupId', 'g.name as groupName', 'g.isExtranet as groupIsExtranet');
+  if ('groupId' in scope) return q.where('events.groupId', scope.groupId);
+  // My calendar: the viewer's own groups (also in admin mode) and the company calendar the scope allows.
+  return q.where((b) => b.whereIn('events.groupId', myGroupIds(viewer.signedIn ? viewer.id : 0)).orWhereNull('events.groupId'));
+}
+
+const shape = (rows: EventRow[]) => rows.map((r) => ({ ...r, groupIsExtranet: r.groupIsExtranet === true }));
+
+/** Events overlapping [from, until), in start order; one query. */
+export async function findEventsBetween(viewer: Viewer, scope: CalendarScope, from: Date, until: Date): Promise<EventRow[]> {
+  const rows = (await scoped(viewer, scope).where('events.endsAt', '>=', from).where('events.startsAt', '<', until).orderBy([{ column: 'events.startsAt' }, { column: 'events.id' }]).limit(EVENTS_PER_MONTH)) as unknown as EventRow[];
+  return shape(rows);
+}
+
+/** Events that have not ended, soonest first, keyset-paged on (start, id); one query a page. */
+export async function findUpcomingEvents(viewer: Viewer, scope: CalendarScope, now: Date, after: unknown, pageSize = EVENTS_PAGE_SIZE): Promise<Page<EventRow>> {
+  const q = scoped(viewer, scope).where('events.endsAt', '>=', now);
+  const cursor = decodeCursor(after, ['string', 'number']);
+  const at = cursor ? new Date(String(cursor[0])) : null;
+  if (cursor && at && !Number.isNaN(at.getTime())) q.whereRaw('(events.starts_at, events.id) > (?, ?)', [at, cursor[1] as number]);
+  const rows = shape((await q.orderBy([{ column: 'events.startsAt' }, { column: 'events.id' }]).limit(pageSize + 1)) as unknown as EventRow[]);
+  const items = rows.slice(0, pageSize);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > pageSize && last ? encodeCursor([new Date(last.startsAt).toISOString(), last.id]) : null };
+}

@@ -1,0 +1,240 @@
+import { raw, type Model, type QueryBuilder } from 'objection';
+import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
+import type { Role } from '../models/group.js';
+import type { PostKind } from '../models/post.js';
+import { activityVisibleTo, postsVisibleTo, type PostContext } from '../policy/feed-scopes.js';
+import { activeMembership, usersVisibleTo } from '../policy/scopes.js';
+import type { Viewer } from '../policy/viewer.js';
+
+export const FEED_PAGE_SIZE = 20;
+
+/** One entry of a feed: a post (post, poll, appreciation) or an activity event. */
+export interface FeedRow {
+  src: 'post' | 'activity';
+  id: number;
+  createdAt: Date;
+  sortKey: string;
+  kind: string;
+  groupId: number | null;
+  groupName: string | null;
+  groupIsExtranet: boolean | null;
+  groupArchived: boolean | null;
+  viewerRole: Role | null;
+  actorId: number | null;
+  actorName: string | null;
+  actorIsExtranet: boolean | null;
+  actorDeactivated: boolean | null;
+  /** R-X1: a person the viewer may no longer see (e.g. a former member) is shown without a name. */
+  actorVisible: boolean | null;
+  body: string | null;
+  taskId: number | null;
+  taskTitle: string | null;
+  subjectLabel: string | null;
+  appreciatedId: number | null;
+  appreciatedName: string | null;
+  appreciatedIsExtranet: boolean | null;
+  commentCount: number;
+  /** The latest comments (all, up to COMMENTS_MAX, on a post's own page), oldest first. */
+  comments: FeedComment[];
+  /** A poll's answers in order, with counts and the viewer's own vote. */
+  pollOptions: FeedPollOption[];
+}
+
+export interface FeedComment {
+  id: number;
+  body: string;
+  createdAt: string;
+  authorId: number;
+  authorName: string;
+  authorIsExtranet: boolean;
+  authorDeactivated: boolean;
+  /** R-X1: a person the viewer may no longer see is shown without a name. */
+  authorVisible: boolean;
+}
+
+export interface FeedPollOption {
+  id: number;
+  label: string;
+  votes: number;
+  mine: boolean;
+}
+
+/** Comments shown under each post in a feed; the post's own page shows them all (up to COMMENTS_MAX). */
+export const FEED_COMMENTS = 3;
+export const COMMENTS_MAX = 500;
+
+/** Sort key at full (microsecond) precision: a JavaScript Date would round it and skip or repeat rows. */
+const sortKey = (table: string) => raw(`to_char(${table}.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
+
+/** A sort key as sortKey() writes it, and a real instant (PostgreSQL would refuse anything else: a 500). */
+function isSortKey(v: unknown): boolean {
+  if (typeof v !== 'string' || !/^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(v)) return false;
+  const d = new Date(v);
+  return !Number.isNaN(d.getTime()) && d.toISOString() === `${v.slice(0, 23)}Z`;
+}
+
+/** `users.id` of the person in `column` is one the viewer may see, as a boolean column. */
+function visible(viewer: Viewer, column: string) {
+  return raw('?? in ?', [column, usersVisibleTo(viewer).select('users.id')]);
+}
+
+/**
+ * Keyset condition for one branch of the union. Entries are ordered by (created_at, src, id)
+ * descending and `src` is constant within a branch, so each branch compares on (created_at, id).
+ */
+function after<M extends Model, Q extends QueryBuilder<M>>(q: Q, table: string, src: FeedRow['src'], cursor: (string | number)[] | null): Q {
+  if (!cursor) return q;
+  const [at, afterSrc, id] = cursor as [string, string, number];
+  // 'post' > 'activity': at the cursor's instant, posts come before activity.
+  if (src === afterSrc) q.whereRaw(`(${table}.created_at, ${table}.id) < (?::timestamptz, ?)`, [at, id]);
+  else if (src > afterSrc) q.whereRaw(`${table}.created_at < ?::timestamptz`, [at]);
+  else q.whereRaw(`${table}.created_at <= ?::timestamptz`, [at]);
+  return q;
+}
+
+/**
+ * The first branch of a union cannot carry its own ORDER BY and LIMIT (they would apply to the
+ * whole union), so the newest visible posts are picked in a limited subquery.
+ */
+function postBranch(viewer: Viewer, groupId: number | undefined, cursor: (string | number)[] | null, limit: number) {
+  const newest = postsVisibleTo(viewer).select('posts.id').orderByRaw('posts.created_at desc, posts.id desc').limit(limit);
+  if (groupId !== undefined) newest.where('posts.groupId', groupId);
+  after(newest, 'posts', 'post', cursor);
+  return postRows(viewer, FEED_COMMENTS).whereIn('posts.id', newest);
+}
+
+/**
+ * A post's latest comments as one JSON column (in the post's own row, so they are exactly as
+ * visible as the post), each with whether the viewer may see its author (R-X1).
+ */
+function latestComments(viewer: Viewer, limit: number) {
+  return raw(
+    `(select coalesce(json_agg(json_build_object('id', c.id, 'body', c.body, 'createdAt', c.created_at, 'authorId', cu.id, 'authorName', cu.name,
+        'authorIsExtranet', cu.is_extranet, 'authorDeactivated', cu.deactivated_at is not null, 'authorVisible', cu.id in ?) order by c.id), '[]'::json)
+      from (select * from post_comments pc where pc.post_id = posts.id order by pc.id desc limit ?) c join users cu on cu.id = c.author_id)`,
+    [usersVisibleTo(viewer).select('users.id'), limit],
+  );
+}
+
+/** A poll's answers with their counts and the viewer's vote, as one JSON column. */
+function pollAnswers(viewerId: number) {
+  return raw(
+    `(select coalesce(json_agg(json_build_object('id', o.id, 'label', o.label,
+        'votes', (select count(*) from poll_votes v where v.option_id = o.id),
+        'mine', exists (select 1 from poll_votes v where v.post_id = o.post_id and v.user_id = ? and v.option_id = o.id)) order by o.position), '[]'::json)
+      from poll_options o where o.post_id = posts.id)`,
+    [viewerId],
+  );
+}
+
+/** Visible posts as feed rows (the columns of the union's first branch). */
+function postRows(viewer: Viewer, commentLimit: number) {
+  const me = viewer.signedIn ? viewer.id : 0;
+  return postsVisibleTo(viewer)
+    .leftJoin('groups as fg', 'fg.id', 'posts.groupId')
+    .join('users as fa', 'fa.id', 'posts.authorId')
+    .leftJoin('users as fp', 'fp.id', 'posts.appreciatedId')
+    .select(
+      raw("'post'").as('src'),
+      'posts.id',
+      'posts.createdAt',
+      sortKey('posts').as('sortKey'),
+      'posts.kind',
+      'posts.groupId',
+      'fg.name as groupName',
+      'fg.isExtranet as groupIsExtranet',
+      raw('fg.archived_at is not null').as('groupArchived'),
+      raw(`(select m.role from memberships m where m.user_id = ? and m.group_id = posts.group_id and ${activeMembership('m')})`, [me]).as('viewerRole'),
+      'posts.authorId as actorId',
+      'fa.name as actorName',
+      'fa.isExtranet as actorIsExtranet',
+      raw('fa.deactivated_at is not null').as('actorDeactivated'),
+      visible(viewer, 'fa.id').as('actorVisible'),
+      'posts.body',
+      raw('null::int').as('taskId'),
+      raw('null::text').as('taskTitle'),
+      raw('null::text').as('subjectLabel'),
+      'posts.appreciatedId',
+      'fp.name as appreciatedName',
+      'fp.isExtranet as appreciatedIsExtranet',
+      raw('(select count(*) from post_comments pc where pc.post_id = posts.id)').as('commentCount'),
+      latestComments(viewer, commentLimit).as('comments'),
+      pollAnswers(me).as('pollOptions'),
+    );
+}
+
+function activityBranch(viewer: Viewer, groupId: number | undefined, cursor: (string | number)[] | null, limit: number) {
+  const q = activityVisibleTo(viewer)
+    .join('groups as fg', 'fg.id', 'activity.groupId')
+    .leftJoin('users as fa', 'fa.id', 'activity.actorId')
+    .leftJoin('tasks as ft', 'ft.id', 'activity.taskId')
+    .select(
+      raw("'activity'"),
+      'activity.id',
+      'activity.createdAt',
+      sortKey('activity'),
+      'activity.kind',
+      'activity.groupId',
+      'fg.name',
+      'fg.isExtranet',
+      raw('fg.archived_at is not null'),
+      raw('null::text'),
+      'activity.actorId',
+      'fa.name',
+      'fa.isExtranet',
+      raw('fa.deactivated_at is not null'),
+      visible(viewer, 'fa.id'),
+      raw('null::text'),
+      'activity.taskId',
+      'ft.title',
+      'activity.subjectLabel',
+      raw('null::int'),
+      raw('null::text'),
+      raw('null::boolean'),
+      raw('0::bigint'),
+      raw("'[]'::json"),
+      raw("'[]'::json"),
+    )
+    .orderByRaw('activity.created_at desc, activity.id desc')
+    .limit(limit);
+  if (groupId !== undefined) q.where('activity.groupId', groupId);
+  return after(q, 'activity', 'activity', cursor);
+}
+
+/**
+ * R-F1, R-X5, R-X6: the main feed (everything the viewer may see) or one group's feed, newest
+ * first, keyset-paged on (created_at, src, id): one query a page whatever the feed's size, comments
+ * and poll answers included. Each branch is limited before the union, so each reads at most a page.
+ */
+export async function findFeed(viewer: Viewer, params: { groupId?: number; after?: unknown }, pageSize = FEED_PAGE_SIZE): Promise<Page<FeedRow>> {
+  if (!viewer.signedIn) return { items: [], nextCursor: null };
+  const cursor = decodeCursor(params.after, ['string', 'string', 'number']);
+  if (cursor && !(isSortKey(cursor[0]) && (cursor[1] === 'post' || cursor[1] === 'activity'))) return findFeed(viewer, { ...params, after: undefined }, pageSize);
+  const rows = (await postBranch(viewer, params.groupId, cursor, pageSize + 1)
+    .unionAll(activityBranch(viewer, params.groupId, cursor, pageSize + 1), true)
+    .orderByRaw('created_at desc, src desc, id desc')
+    .limit(pageSize + 1)) as unknown as FeedRow[];
+  const items = rows.map(normalise);
+  return toPage(items, pageSize, (r) => [r.sortKey, r.src, r.id]);
+}
+
+function normalise(r: FeedRow): FeedRow {
+  return { ...r, commentCount: Number(r.commentCount), comments: r.comments ?? [], pollOptions: (r.pollOptions ?? []).map((o) => ({ ...o, votes: Number(o.votes) })) };
+}
+
+/** The context the post abilities judge, from a feed row (the scope already let the viewer see it). */
+export function feedPostContext(row: FeedRow): PostContext {
+  return {
+    post: { id: row.id, authorId: row.actorId ?? 0, groupId: row.groupId, kind: row.kind as PostKind },
+    role: row.viewerRole,
+    toolOn: true,
+    archived: row.groupArchived === true,
+  };
+}
+
+/** One visible post as a feed row (its own page); undefined when not visible (R-X1). */
+export async function findPostRow(viewer: Viewer, postId: number): Promise<FeedRow | undefined> {
+  if (!viewer.signedIn) return undefined;
+  const row = (await postRows(viewer, COMMENTS_MAX).where('posts.id', postId).first()) as unknown as FeedRow | undefined;
+  return row ? normalise(row) : undefined;
+}

@@ -1,0 +1,140 @@
+import type { Model, QueryBuilder } from 'objection';
+import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
+import { fileLinksVisibleTo, filesVisibleTo, foldersVisibleTo, sharedWithViewer, sharesVisibleTo } from '../policy/file-scopes.js';
+import { usersVisibleTo } from '../policy/scopes.js';
+import type { Viewer } from '../policy/viewer.js';
+
+export const FILES_PAGE_SIZE = 100;
+/** Folders of one folder are listed whole up to this many (folders are few; files are paged). */
+export const FOLDERS_SHOWN = 500;
+
+/** A drive: a group's, or a person's own. */
+export type Drive = { groupId: number } | { ownerId: number };
+
+export interface FolderRow {
+  id: number;
+  name: string;
+  parentId: number | null;
+}
+
+export interface FileRow {
+  id: number;
+  name: string;
+  mimeType: string;
+  size: number;
+  updatedAt: Date;
+  uploaderName: string | null;
+  uploaderIsExtranet: boolean;
+}
+
+function inDrive<M extends Model, R>(q: QueryBuilder<M, R>, table: 'files' | 'folders', drive: Drive): QueryBuilder<M, R> {
+  return 'groupId' in drive ? q.where(`${table}.groupId`, drive.groupId) : q.where(`${table}.ownerId`, drive.ownerId);
+}
+
+/** The folders directly inside a folder (or at the drive's top), by name. */
+export async function findFolders(viewer: Viewer, drive: Drive, parentId: number | null): Promise<FolderRow[]> {
+  const q = foldersVisibleTo(viewer).select('folders.id', 'folders.name', 'folders.parentId');
+  inDrive(q, 'folders', drive);
+  if (parentId === null) q.whereNull('folders.parentId');
+  else q.where('folders.parentId', parentId);
+  return (await q.orderByRaw('lower(folders.name), folders.id').limit(FOLDERS_SHOWN)) as FolderRow[];
+}
+
+/** R-F2: the files directly inside a folder (or at the drive's top), by name, keyset-paged; one query a page. */
+export async function findFiles(viewer: Viewer, drive: Drive, folderId: number | null, after: unknown, pageSize = FILES_PAGE_SIZE): Promise<Page<FileRow>> {
+  // An uploader the viewer may no longer see (R-X1) is left unnamed.
+  const uploaders = usersVisibleTo(viewer).select('users.id', 'users.name', 'users.isExtranet').as('up');
+  const q = filesVisibleTo(viewer)
+    .leftJoin(uploaders, 'up.id', 'files.uploadedBy')
+    .select('files.id', 'files.name', 'files.mimeType', 'files.size', 'files.updatedAt', 'up.name as uploaderName', 'up.isExtranet as uploaderIsExtranet');
+  inDrive(q, 'files', drive);
+  if (folderId === null) q.whereNull('files.folderId');
+  else q.where('files.folderId', folderId);
+  const cursor = decodeCursor(after, ['string', 'number']);
+  if (cursor) q.whereRaw('(lower(files.name), files.id) > (?, ?)', cursor);
+  const rows = (await q.orderByRaw('lower(files.name), files.id').limit(pageSize + 1)) as unknown as FileRow[];
+  const page = toPage(rows, pageSize, (r) => [r.name.toLowerCase(), r.id]);
+  return { nextCursor: page.nextCursor, items: page.items.map((r) => ({ ...r, size: Number(r.size), uploaderIsExtranet: r.uploaderIsExtranet === true })) };
+}
+
+/**
+ * The visible folders above a folder, top first, ending with the folder itself. In a shared
+ * folder the trail starts at the highest folder the viewer may see (R-X1).
+ */
+export async function findFolderTrail(viewer: Viewer, folderId: number): Promise<FolderRow[]> {
+  const rows = (await foldersVisibleTo(viewer)
+    .whereRaw('folders.id in (with recursive up(id, parent_id, depth) as (select id, parent_id, 0 from folders where id = ? union all select f.id, f.parent_id, up.depth + 1 from folders f join up on f.id = up.parent_id where up.depth < 100) select id from up)', [folderId])
+    .select('folders.id', 'folders.name', 'folders.parentId')) as FolderRow[];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const trail: FolderRow[] = [];
+  for (let f = byId.get(folderId); f && trail.length <= 100; f = f.parentId === null ? undefined : byId.get(f.parentId)) trail.unshift(f);
+  return trail;
+}
+
+export interface FolderChoice {
+  id: number;
+  path: string;
+}
+
+/** Every folder of a drive as a path ("Plans / 2026"), for the move form; bounded. */
+export async function findFolderChoices(viewer: Viewer, drive: Drive, limit = 1000): Promise<FolderChoice[]> {
+  const q = foldersVisibleTo(viewer).select('folders.id', 'folders.name', 'folders.parentId').orderBy('folders.id').limit(limit);
+  inDrive(q, 'folders', drive);
+  const rows = (await q) as FolderRow[];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const pathOf = (r: FolderRow): string => {
+    const names: string[] = [];
+    for (let f: FolderRow | undefined = r; f && names.length < 50; f = f.parentId === null ? undefined : byId.get(f.parentId)) names.unshift(f.name);
+    return names.join(' / ');
+  };
+  return rows.map((r) => ({ id: r.id, path: pathOf(r) })).sort((a, b) => a.path.localeCompare(b.path));
+}
+
+export interface SharedRow {
+  kind: 'file' | 'folder';
+  id: number;
+  name: string;
+  size: number | null;
+  ownerId: number;
+  ownerName: string;
+  ownerIsExtranet: boolean;
+}
+
+/** R-F2: the files and folders shared with the viewer directly, newest first (bounded; two queries). */
+export async function findSharedWithMe(viewer: Viewer, limit = 200): Promise<SharedRow[]> {
+  const roots = sharedWithViewer(viewer);
+  const [folders, files] = await Promise.all([
+    foldersVisibleTo(viewer).whereIn('folders.id', roots.folderIds).join('users as o', 'o.id', 'folders.ownerId').select('folders.id', 'folders.name', 'folders.ownerId', 'o.name as ownerName', 'o.isExtranet as ownerIsExtranet').orderBy('folders.id', 'desc').limit(limit),
+    filesVisibleTo(viewer).whereIn('files.id', roots.fileIds).join('users as o', 'o.id', 'files.ownerId').select('files.id', 'files.name', 'files.size', 'files.ownerId', 'o.name as ownerName', 'o.isExtranet as ownerIsExtranet').orderBy('files.id', 'desc').limit(limit),
+  ]);
+  type Row = { id: number; name: string; size?: number; ownerId: number; ownerName: string; ownerIsExtranet: boolean };
+  const shape = (kind: 'file' | 'folder') => (r: Row): SharedRow => ({ kind, id: r.id, name: r.name, size: r.size === undefined ? null : Number(r.size), ownerId: r.ownerId, ownerName: r.ownerName, ownerIsExtranet: r.ownerIsExtranet === true });
+  return [...(folders as unknown as Row[]).map(shape('folder')), ...(files as unknown as Row[]).map(shape('file'))];
+}
+
+export interface ShareRow {
+  userId: number;
+  name: string;
+  email: string;
+  isExtranet: boolean;
+}
+
+/** The people one of the viewer's own items is shared with. */
+export async function findShares(viewer: Viewer, item: { fileId: number } | { folderId: number }): Promise<ShareRow[]> {
+  const q = sharesVisibleTo(viewer).join('users', 'users.id', 'driveShares.userId').select('users.id as userId', 'users.name', 'users.email', 'users.isExtranet').orderByRaw('lower(users.name)').limit(500);
+  if ('fileId' in item) q.where('driveShares.fileId', item.fileId);
+  else q.where('driveShares.folderId', item.folderId);
+  return (await q) as unknown as ShareRow[];
+}
+
+/** Whether a file has a public link that works. */
+export async function findActiveLink(viewer: Viewer, fileId: number): Promise<{ createdAt: Date } | null> {
+  const row = await fileLinksVisibleTo(viewer).where('fileLinks.fileId', fileId).whereNull('fileLinks.revokedAt').select('fileLinks.createdAt').first();
+  return row ? { createdAt: row.createdAt } : null;
+}
+
+/** People the viewer may share with, offered as suggestions (the service checks again). */
+export async function findShareCandidates(viewer: Viewer, limit = 200): Promise<{ name: string; email: string }[]> {
+  if (!viewer.signedIn) return [];
+  return usersVisibleTo(viewer).whereNull('users.deactivatedAt').whereNot('users.id', viewer.id).select('users.name', 'users.email').orderByRaw('lower(users.name), users.id').limit(limit);
+}

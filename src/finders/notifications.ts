@@ -1,0 +1,79 @@
+import { raw } from 'objection';
+import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
+import { Notification, type NotificationKind } from '../models/notification.js';
+import { notificationsVisibleTo } from '../policy/feed-scopes.js';
+import { membershipsVisibleTo } from '../policy/scopes.js';
+import type { Viewer } from '../policy/viewer.js';
+
+export const NOTIFICATIONS_PAGE_SIZE = 30;
+/** The header counts unread notifications up to this many ("99+"): a count never scans a whole history. */
+export const UNREAD_CAP = 99;
+
+export interface NotificationRow {
+  id: number;
+  kind: NotificationKind;
+  detail: string;
+  readAt: Date | null;
+  createdAt: Date;
+  actorName: string | null;
+  actorIsExtranet: boolean | null;
+  groupId: number | null;
+  groupName: string | null;
+  groupIsExtranet: boolean | null;
+  taskId: number | null;
+  taskTitle: string | null;
+  postId: number | null;
+  postExcerpt: string | null;
+}
+
+/**
+ * R-F5, R-X1: the viewer's notifications it may still see, newest first, keyset-paged on the id;
+ * one query a page. What they name is read through the same scope, so nothing else shows.
+ */
+export async function findNotifications(viewer: Viewer, params: { after?: unknown; unread?: boolean }, pageSize = NOTIFICATIONS_PAGE_SIZE): Promise<Page<NotificationRow>> {
+  if (!viewer.signedIn) return { items: [], nextCursor: null };
+  const q = notificationsVisibleTo(viewer)
+    .leftJoin('users as na', 'na.id', 'notifications.actorId')
+    .leftJoin('groups as ng', 'ng.id', 'notifications.groupId')
+    .leftJoin('tasks as nt', 'nt.id', 'notifications.taskId')
+    .leftJoin('posts as np', 'np.id', 'notifications.postId')
+    .select(
+      'notifications.id',
+      'notifications.kind',
+      'notifications.detail',
+      'notifications.readAt',
+      'notifications.createdAt',
+      'na.name as actorName',
+      'na.isExtranet as actorIsExtranet',
+      'notifications.groupId',
+      'ng.name as groupName',
+      'ng.isExtranet as groupIsExtranet',
+      'notifications.taskId',
+      'nt.title as taskTitle',
+      'notifications.postId',
+      raw('left(np.body, 140)').as('postExcerpt'),
+    );
+  if (params.unread) q.whereNull('notifications.readAt');
+  const cursor = decodeCursor(params.after, ['number']);
+  if (cursor) q.where('notifications.id', '<', cursor[0] as number);
+  const rows = (await q.orderBy('notifications.id', 'desc').limit(pageSize + 1)) as unknown as NotificationRow[];
+  return toPage(rows, pageSize, (r) => [r.id]);
+}
+
+/**
+ * R-F5: the unread count in every page header: one query over the partial unread index, through
+ * the same scope as the list (R-X1: a count never counts what the viewer may not see), capped.
+ */
+export async function countUnreadNotifications(viewer: Viewer): Promise<number> {
+  if (!viewer.signedIn) return 0;
+  const unread = notificationsVisibleTo(viewer).whereNull('notifications.readAt').select(raw('1')).orderBy('notifications.id', 'desc').limit(UNREAD_CAP + 1);
+  const row = (await Notification.knex().count({ n: '*' }).from(unread.toKnexQuery().as('unread')).first()) as { n: number | string } | undefined;
+  return Number(row?.n ?? 0);
+}
+
+/** R-F1: whether the viewer hears from one group it belongs to (null: not an active member); one query. */
+export async function findGroupNotifySetting(viewer: Viewer, groupId: number): Promise<boolean | null> {
+  if (!viewer.signedIn) return null;
+  const row = await membershipsVisibleTo(viewer).where({ 'memberships.groupId': groupId, 'memberships.userId': viewer.id }).select('memberships.notify').first();
+  return row ? row.notify : null;
+}

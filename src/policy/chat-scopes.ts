@@ -1,0 +1,138 @@
+import type { Knex } from 'knex';
+import type { QueryBuilder } from 'objection';
+import { ChatMessage, ChatRead, Conversation, type ConversationKind } from '../models/chat.js';
+import { Membership, type Role, type Tool } from '../models/group.js';
+import { activeMembership, usersVisibleTo, type VisibleGroup } from './scopes.js';
+import { groupsWithToolFor } from './tool-groups.js';
+import type { Viewer } from './viewer.js';
+
+/** A conversation as one viewer meets it (what the chat abilities judge). */
+export interface ConversationContext {
+  kind: ConversationKind;
+  /** Group chat: the group, the viewer's role, its state. */
+  groupId: number | null;
+  role: Role | null;
+  archived: boolean;
+  toolOn: boolean;
+  /** Direct conversation: the two people. */
+  participantIds: number[];
+  /** Direct: the other person is someone the viewer may contact (R-X4) … */
+  otherVisible: boolean;
+  /** … and can still sign in (R-U6). */
+  otherActive: boolean;
+}
+
+/**
+ * R-F4, R-G3, R-X1, R-X4: the chats of the viewer's groups that have the chat tool on (every such
+ * group in admin mode), and the direct conversations it takes part in while the other person is
+ * still someone it may contact. Direct conversations stay private to their two people, admin mode included.
+ */
+export function conversationsVisibleTo(viewer: Viewer): QueryBuilder<Conversation> {
+  const q = Conversation.query();
+  if (!viewer.signedIn) return q.whereRaw('false');
+  const contacts = () => usersVisibleTo(viewer).select('users.id');
+  return q.where((b) =>
+    b
+      .where((g) => g.where('conversations.kind', 'group').whereIn('conversations.groupId', groupsWithToolFor(viewer, 'chat')))
+      .orWhere((d) =>
+        d
+          .where('conversations.kind', 'direct')
+          .where((p) =>
+            p
+              .where((x) => x.where('conversations.userLowId', viewer.id).whereIn('conversations.userHighId', contacts()))
+              .orWhere((x) => x.where('conversations.userHighId', viewer.id).whereIn('conversations.userLowId', contacts())),
+          ),
+      ),
+  );
+}
+
+/** Messages of conversations the viewer may see. */
+export function chatMessagesVisibleTo(viewer: Viewer): QueryBuilder<ChatMessage> {
+  return ChatMessage.query().whereIn('chatMessages.conversationId', conversationsVisibleTo(viewer).select('conversations.id'));
+}
+
+/** The viewer's own read marks. */
+export function chatReadsOf(viewer: Viewer): QueryBuilder<ChatRead> {
+  return ChatRead.query().where('chatReads.userId', viewer.signedIn ? viewer.id : 0);
+}
+
+export interface VisibleConversation {
+  conversation: Conversation;
+  ctx: ConversationContext;
+  group: { id: number; name: string; isExtranet: boolean; archivedAt: Date | null } | null;
+}
+
+type Row = Conversation & { gName: string | null; gIsExtranet: boolean | null; gArchivedAt: Date | null; gTools: Tool[] | null; viewerRole?: Role | null; otherActive?: boolean | null };
+
+/** One conversation through the scope, with its context, in one query; undefined when not visible. */
+export async function findVisibleConversation(viewer: Viewer, where: { id: number } | { groupId: number } | { withUserId: number }, trx?: Knex.Transaction): Promise<VisibleConversation | undefined> {
+  const q = conversationsVisibleTo(viewer)
+    .leftJoin('groups as cg', 'cg.id', 'conversations.groupId')
+    .select('conversations.*', 'cg.name as gName', 'cg.isExtranet as gIsExtranet', 'cg.archivedAt as gArchivedAt', 'cg.tools as gTools')
+    .first();
+  if ('id' in where) q.where('conversations.id', where.id);
+  else if ('groupId' in where) q.where('conversations.groupId', where.groupId);
+  else {
+    const me = viewer.signedIn ? viewer.id : 0;
+    q.where({ 'conversations.kind': 'direct', 'conversations.userLowId': Math.min(me, where.withUserId), 'conversations.userHighId': Math.max(me, where.withUserId) });
+  }
+  if (trx) q.transacting(trx);
+  if (viewer.signedIn) {
+    q.select(Membership.query().alias('cm').select('cm.role').where('cm.userId', viewer.id).whereColumn('cm.groupId', 'conversations.groupId').whereRaw(activeMembership('cm')).as('viewerRole'));
+    q.select(
+      usersVisibleTo(viewer)
+        .select(Conversation.raw('users.deactivated_at is null'))
+        .whereRaw('users.id = (case when conversations.user_low_id = ? then conversations.user_high_id else conversations.user_low_id end)', [viewer.id])
+        .as('otherActive'),
+    );
+  }
+  const row = (await q) as Row | undefined;
+  if (!row) return undefined;
+  const { gName, gIsExtranet, gArchivedAt, gTools, viewerRole, otherActive, ...rest } = row;
+  const conversation = Object.assign(new Conversation(), rest);
+  const direct = conversation.kind === 'direct';
+  return {
+    conversation,
+    ctx: {
+      kind: conversation.kind,
+      groupId: conversation.groupId,
+      role: viewerRole ?? null,
+      archived: gArchivedAt !== null && gArchivedAt !== undefined,
+      toolOn: gTools?.includes('chat') ?? false,
+      participantIds: direct ? [conversation.userLowId ?? 0, conversation.userHighId ?? 0] : [],
+      otherVisible: direct,
+      otherActive: otherActive === true,
+    },
+    group: conversation.groupId !== null && gName !== null ? { id: conversation.groupId, name: gName, isExtranet: gIsExtranet === true, archivedAt: gArchivedAt } : null,
+  };
+}
+
+/** The context of a direct conversation that may not exist yet, with a person the viewer has looked up through usersVisibleTo. */
+export function directContext(viewerId: number, other: { id: number; deactivatedAt: Date | null }): ConversationContext {
+  return { kind: 'direct', groupId: null, role: null, archived: false, toolOn: false, participantIds: [viewerId, other.id], otherVisible: true, otherActive: other.deactivatedAt === null };
+}
+
+/** A group's chat, from a group the viewer has loaded. */
+export function groupChatContext(found: VisibleGroup): ConversationContext {
+  const g = found.group;
+  return { kind: 'group', groupId: g.id, role: found.role, archived: g.archivedAt !== null, toolOn: g.tools.includes('chat'), participantIds: [], otherVisible: false, otherActive: false };
+}
+
+/** Unread messages are counted up to this many ("99+"): a count never scans a whole history. */
+export const UNREAD_CAP = 100;
+
+/**
+ * Correlated subquery: messages by others after the viewer's read mark in the conversation in
+ * `conversationIdColumn`, capped at UNREAD_CAP. Only ever selected next to a visible conversation.
+ */
+export function unreadCountOf(viewerId: number, conversationIdColumn: string) {
+  const lastRead = ChatRead.query().alias('cr').select('cr.lastReadId').whereColumn('cr.conversationId', conversationIdColumn).where('cr.userId', viewerId);
+  const unread = ChatMessage.query()
+    .alias('um')
+    .select(ChatMessage.raw('1'))
+    .whereColumn('um.conversationId', conversationIdColumn)
+    .whereNot('um.authorId', viewerId)
+    .where('um.id', '>', ChatMessage.raw('coalesce((?), 0)', [lastRead]))
+    .limit(UNREAD_CAP);
+  return ChatMessage.query().from(unread.as('u')).count('*');
+}

@@ -1,0 +1,37 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { t } from '../../i18n/index.js';
+import { NotFoundError } from '../../lib/errors.js';
+import { can } from '../../policy/abilities.js';
+import { companyCalendarContext, groupCalendarContext } from '../../policy/calendar-scopes.js';
+import { isEmployee } from '../../policy/viewer.js';
+import { groupAbilities, loadGroup } from '../groups/load.js';
+import eventRoutes from './events.js';
+import { calendarData, type CalendarQuery } from './month-view.js';
+
+type Req = FastifyRequest<{ Params: { id: string }; Querystring: CalendarQuery }>;
+const signedIn = { config: { access: 'signed-in' as const } };
+
+/** R-F3: My calendar, a group's calendar (month and list views), and events. */
+export default async function calendarRoutes(app: FastifyInstance): Promise<void> {
+  // R-F3, R-X5: the viewer's groups' events and, for employees, the company calendar.
+  app.get('/calendar', signedIn, async (request: Req, reply) => {
+    const data = await calendarData(request, { mine: true }, request.query, '/calendar');
+    const company = isEmployee(request.viewer) && can(request.viewer, 'event:write', companyCalendarContext);
+    return reply.pageOrPartial('pages/calendar/index', 'partials/calendar/view', { title: t('calendar.title'), ...data, showGroup: true, newEventUrl: company ? '/events/new?company=1' : null });
+  });
+
+  app.get('/groups/:id/calendar', signedIn, async (request: Req, reply) => {
+    const found = await loadGroup(request);
+    if (!found.group.tools.includes('calendar')) throw new NotFoundError();
+    if (!can(request.viewer, 'group:read-content', found)) return reply.redirect(`/groups/${found.group.id}/about`, 303);
+    const base = `/groups/${found.group.id}/calendar`;
+    const data = await calendarData(request, { groupId: found.group.id }, request.query, base);
+    const mayWrite = can(request.viewer, 'event:write', groupCalendarContext(found));
+    return reply.pageOrPartial('pages/calendar/group', 'partials/calendar/view', {
+      title: t('calendar.groupTitle', { name: found.group.name }), ...data, showGroup: false, newEventUrl: mayWrite ? `/events/new?group=${found.group.id}` : null,
+      group: found.group, role: found.role, can: groupAbilities(request.viewer, found),
+    });
+  });
+
+  await app.register(eventRoutes);
+}

@@ -1,0 +1,115 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { t } from '../../i18n/index.js';
+import { HttpError, NotFoundError, parseId } from '../../lib/errors.js';
+import { formValues, type FieldError } from '../../lib/forms.js';
+import { findMessages, findNewMessages } from '../../finders/chat.js';
+import { can } from '../../policy/abilities.js';
+import { directContext, findVisibleConversation, groupChatContext, type ConversationContext } from '../../policy/chat-scopes.js';
+import { usersVisibleTo, type VisibleGroup } from '../../policy/scopes.js';
+import { wantsFragment } from '../../plugins/views.js';
+import { markRead, MESSAGE_MAX, postDirect, postToGroup } from '../../services/chat.js';
+import { groupAbilities, loadGroup } from '../groups/load.js';
+
+type Req = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown>; Querystring: { after?: string; before?: string } }>;
+const signedIn = { config: { access: 'signed-in' as const } };
+
+/** A message id from the query string: absent, or a positive integer; anything else is a 400. */
+function messageId(raw: unknown): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw)) throw new HttpError(400);
+  return Number(raw);
+}
+
+/** Either side of a chat page: a group's chat, or a direct conversation with one person. */
+type Where =
+  | { kind: 'group'; found: VisibleGroup; ctx: ConversationContext; base: string }
+  | { kind: 'direct'; other: { id: number; name: string; isExtranet: boolean; deactivated: boolean }; ctx: ConversationContext; base: string };
+
+export default async function conversationRoutes(app: FastifyInstance): Promise<void> {
+  /** R-F4, R-G3: a group's chat: 404 when the tool is off or for strangers; readers of a visible group who are not members see its About page. */
+  async function groupChat(request: Req, reply: FastifyReply | null): Promise<Where | null> {
+    const found = await loadGroup(request);
+    if (!found.group.tools.includes('chat')) throw new NotFoundError();
+    if (!can(request.viewer, 'group:read-content', found)) {
+      if (!reply) throw new NotFoundError();
+      await reply.redirect(`/groups/${found.group.id}/about`, 303);
+      return null;
+    }
+    return { kind: 'group', found, ctx: groupChatContext(found), base: `/groups/${found.group.id}/chat` };
+  }
+
+  /** R-X4: a direct conversation only with someone the viewer may contact; anyone else (or oneself) is a 404. */
+  async function directChat(request: Req): Promise<Where> {
+    const viewer = request.viewer;
+    const other = await usersVisibleTo(viewer).findById(parseId(request.params.id)).select('users.id', 'users.name', 'users.isExtranet', 'users.deactivatedAt');
+    if (!other || !viewer.signedIn || other.id === viewer.id) throw new NotFoundError();
+    return { kind: 'direct', other: { id: other.id, name: other.name, isExtranet: other.isExtranet, deactivated: other.deactivatedAt !== null }, ctx: directContext(viewer.id, other), base: `/chat/with/${other.id}` };
+  }
+
+  async function conversationId(request: Req, where: Where): Promise<number | null> {
+    const found = await findVisibleConversation(request.viewer, where.kind === 'group' ? { groupId: where.found.group.id } : { withUserId: where.other.id });
+    if (!found && where.kind === 'group') throw new NotFoundError();
+    return found?.conversation.id ?? null;
+  }
+
+  async function render(request: Req, reply: FastifyReply, where: Where, extra: { errors?: FieldError[]; values?: Record<string, string> } = {}, status = 200) {
+    const viewer = request.viewer;
+    const before = messageId(request.query.before);
+    const id = await conversationId(request, where);
+    const messages = id === null ? { items: [], earlier: null } : await findMessages(viewer, id, before);
+    const last = messages.items[messages.items.length - 1];
+    if (id !== null && last && before === undefined) await markRead(app.db, viewer, id, last.id);
+    const data = {
+      errors: extra.errors ?? [],
+      values: extra.values ?? {},
+      messages: messages.items,
+      earlierUrl: messages.earlier === null ? null : `${where.base}?before=${messages.earlier}`,
+      // Only the latest messages keep up by themselves; an earlier page stays as it is.
+      pollUrl: before === undefined ? `${where.base}/messages?after=${last?.id ?? 0}` : null,
+      postUrl: where.base,
+      mayPost: can(viewer, 'chat:post', where.ctx),
+      maxLength: MESSAGE_MAX,
+      viewerId: viewer.signedIn ? viewer.id : 0,
+    };
+    if (where.kind === 'group') {
+      const g = where.found;
+      return reply.page('pages/chat/group', { ...data, title: t('chat.groupTitle', { name: g.group.name }), group: g.group, role: g.role, can: groupAbilities(viewer, g) }, status);
+    }
+    return reply.page('pages/chat/direct', { ...data, title: t('chat.directTitle', { name: where.other.name }), other: where.other }, status);
+  }
+
+  /** What a poll brings: the new messages and the next poll, or 204 when nothing is new. */
+  async function poll(request: Req, reply: FastifyReply, where: Where) {
+    const after = messageId(request.query.after) ?? 0;
+    const id = await conversationId(request, where);
+    const items = id === null ? [] : await findNewMessages(request.viewer, id, after);
+    const last = items[items.length - 1];
+    if (!last || id === null) return reply.code(204).send();
+    await markRead(app.db, request.viewer, id, last.id);
+    return reply.header('Vary', 'HX-Request').page('partials/chat/new-messages', { title: '', messages: items, pollUrl: `${where.base}/messages?after=${last.id}`, viewerId: request.viewer.signedIn ? request.viewer.id : 0 });
+  }
+
+  async function post(request: Req, reply: FastifyReply, where: Where) {
+    const result = where.kind === 'group' ? await postToGroup(app.db, request.viewer, where.found.group.id, request.body?.message) : await postDirect(app.db, request.viewer, where.other.id, request.body?.message);
+    const fragment = wantsFragment(request);
+    if (!result.ok) {
+      const values = formValues(request.body);
+      if (fragment) return reply.header('Vary', 'HX-Request').page('partials/chat/form', { title: '', errors: result.errors, values, postUrl: where.base, maxLength: MESSAGE_MAX }, 422);
+      return render(request, reply, where, { errors: result.errors, values }, 422);
+    }
+    // htmx: a fresh form, and the poll fetches the message at once; without JavaScript, back to the page.
+    if (fragment) return reply.header('Vary', 'HX-Request').header('HX-Trigger', 'chat-sent').page('partials/chat/form', { title: '', postUrl: where.base, maxLength: MESSAGE_MAX, announce: t('chat.sent') });
+    return reply.redirect(`${where.base}#chat-form`, 303);
+  }
+
+  app.get('/groups/:id/chat', signedIn, async (request: Req, reply) => {
+    const where = await groupChat(request, reply);
+    return where ? render(request, reply, where) : reply;
+  });
+  app.get('/groups/:id/chat/messages', signedIn, async (request: Req, reply) => poll(request, reply, (await groupChat(request, null)) as Where));
+  app.post('/groups/:id/chat', signedIn, async (request: Req, reply) => post(request, reply, (await groupChat(request, null)) as Where));
+
+  app.get('/chat/with/:id', signedIn, async (request: Req, reply) => render(request, reply, await directChat(request)));
+  app.get('/chat/with/:id/messages', signedIn, async (request: Req, reply) => poll(request, reply, await directChat(request)));
+  app.post('/chat/with/:id', signedIn, async (request: Req, reply) => post(request, reply, await directChat(request)));
+}

@@ -1,0 +1,58 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { findFeed } from '../../finders/feed.js';
+import { findGroupNotifySetting } from '../../finders/notifications.js';
+import type { FieldError } from '../../lib/forms.js';
+import type { Page } from '../../lib/keyset.js';
+import { can } from '../../policy/abilities.js';
+import type { VisibleGroup } from '../../policy/scopes.js';
+import { POLL_OPTIONS } from '../../services/post-form.js';
+import { groupAbilities } from '../groups/load.js';
+import { feedPage, type FeedItemView } from './view-data.js';
+
+/** What the group home shows of its feed (R-F1): the stream, the post form, the member's switch. */
+export interface GroupFeed {
+  page: Page<FeedItemView>;
+  baseUrl: string;
+  isLater: boolean;
+  action: string;
+  canPost: boolean;
+  /** The member's notification switch (null: not a member, no switch). */
+  notify: boolean | null;
+  pollOptions: number;
+}
+
+/** The group's feed, when the feed tool is on (null otherwise): three or four queries whatever its size. */
+export async function groupFeed(request: FastifyRequest, ctx: VisibleGroup, after?: unknown): Promise<GroupFeed | null> {
+  const g = ctx.group;
+  if (!g.tools.includes('feed') || !can(request.viewer, 'group:read-content', ctx)) return null;
+  const [rows, notify] = await Promise.all([findFeed(request.viewer, { groupId: g.id, after }), can(request.viewer, 'notification:switch', ctx) ? findGroupNotifySetting(request.viewer, g.id) : Promise.resolve(null)]);
+  return {
+    page: feedPage(request, rows),
+    baseUrl: `/groups/${g.id}`,
+    isLater: typeof after === 'string' && after !== '',
+    action: `/groups/${g.id}/posts`,
+    canPost: can(request.viewer, 'post:create', { groupId: g.id, role: ctx.role, toolOn: true, archived: g.archivedAt !== null }),
+    notify,
+    pollOptions: POLL_OPTIONS,
+  };
+}
+
+/**
+ * The group home page (R-F1): the group's header and, with the feed tool on, its feed. A failed
+ * post or switch re-renders it with the values kept and the errors listed; htmx gets the stream alone.
+ */
+export async function renderGroupHome(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  ctx: VisibleGroup,
+  opts: { after?: unknown; values?: Record<string, string>; errors?: FieldError[]; announce?: string } = {},
+  status = 200,
+): Promise<FastifyReply> {
+  const feed = await groupFeed(request, ctx, opts.after);
+  const data = {
+    title: ctx.group.name, tools: ctx.group.tools, group: ctx.group, role: ctx.role, can: groupAbilities(request.viewer, ctx),
+    feed, values: opts.values ?? {}, errors: opts.errors ?? [], announce: opts.announce ?? '',
+  };
+  if (feed) return reply.pageOrPartial('pages/groups/home', 'partials/feed/stream', data, status);
+  return reply.page('pages/groups/home', data, status);
+}

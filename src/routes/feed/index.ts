@@ -1,0 +1,13 @@
+import type { FastifyInstance } from 'fastify';
+import notificationRoutes from './notifications.js';
+import pageRoutes from './pages.js';
+import searchRoutes from './search.js';
+import writeRoutes from './writes.js';
+
+/** Feed, notifications and search (R-F1, R-F5, R-F6). */
+export default async function feedRoutes(app: FastifyInstance): Promise<void> {
+  await app.register(pageRoutes);
+  await app.register(writeRoutes);
+  await app.register(notificationRoutes);
+  await app.register(searchRoutes);
+}

@@ -1,0 +1,122 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { t } from '../i18n/index.js';
+import { ForbiddenError, NotFoundError } from '../lib/errors.js';
+import { optionalText, parseForm, requiredText, type FormResult } from '../lib/forms.js';
+import { fromLocalParts, isClockTime, isIsoDate } from '../lib/zoned-time.js';
+import { CalendarEvent } from '../models/event.js';
+import { can } from '../policy/abilities.js';
+import { companyCalendarContext, findVisibleEvent, groupCalendarContext, type CalendarContext, type VisibleEvent } from '../policy/calendar-scopes.js';
+import { findVisibleGroup } from '../policy/scopes.js';
+import type { Viewer } from '../policy/viewer.js';
+
+/** Where a new event goes: a group's calendar or the company's (R-F3). */
+export type CalendarTarget = { groupId: number } | { company: true };
+
+const date = (key: 'calendar.form.startDate' | 'calendar.form.endDate', required: boolean) =>
+  z
+    .string({ error: t('validation.required', { label: t(key).toLowerCase() }) })
+    .trim()
+    .optional()
+    .default('')
+    .refine((s) => (s === '' ? !required : isIsoDate(s)), { error: required ? t('calendar.form.dateRequired', { label: t(key).toLowerCase() }) : t('calendar.form.dateInvalid', { label: t(key) }) });
+
+const time = (key: 'calendar.form.startTime' | 'calendar.form.endTime') =>
+  z
+    .string({ error: t('calendar.form.timeRequired', { label: t(key).toLowerCase() }) })
+    .trim()
+    .refine((s) => isClockTime(s), { error: t('calendar.form.timeRequired', { label: t(key).toLowerCase() }) })
+    .transform((s) => s.slice(0, 5));
+
+const eventSchema = z.object({
+  title: requiredText('calendar.form.title', 255),
+  startDate: date('calendar.form.startDate', true),
+  startTime: time('calendar.form.startTime'),
+  endDate: date('calendar.form.endDate', false),
+  endTime: time('calendar.form.endTime'),
+  location: optionalText('calendar.form.location', 255),
+  description: optionalText('calendar.form.description', 10_000),
+});
+
+export interface EventInput {
+  title: string;
+  description: string;
+  location: string;
+  startsAt: Date;
+  endsAt: Date;
+}
+
+/** R-F3: the form, read in the viewer's time zone; the end may not come before the start. */
+export function parseEvent(viewer: Viewer, body: unknown): FormResult<EventInput> {
+  const parsed = parseForm(eventSchema, body);
+  if (!parsed.ok) return parsed;
+  const zone = viewer.signedIn ? viewer.timeZone : 'UTC';
+  const v = parsed.value;
+  const startsAt = fromLocalParts(v.startDate, v.startTime, zone);
+  const endsAt = fromLocalParts(v.endDate || v.startDate, v.endTime, zone);
+  if (endsAt.getTime() < startsAt.getTime()) return { ok: false, errors: [{ field: v.endDate && v.endDate !== v.startDate ? 'endDate' : 'endTime', message: t('calendar.form.endBeforeStart') }] };
+  return { ok: true, value: { title: v.title, description: v.description, location: v.location, startsAt, endsAt } };
+}
+
+/** The database's CHECK (ends_at >= starts_at) refuses what slipped through; same message. */
+function isDateOrderViolation(err: unknown): boolean {
+  return (err as { constraint?: string }).constraint === 'events_end_after_start';
+}
+const dateOrderError = <T>(): FormResult<T> => ({ ok: false, errors: [{ field: 'endDate', message: t('calendar.form.endBeforeStart') }] });
+
+/** The calendar new content goes to: 404 when the viewer may not see it, 403 when it may not write there. */
+export async function calendarFor(viewer: Viewer, target: CalendarTarget, trx?: Knex.Transaction): Promise<CalendarContext> {
+  let ctx: CalendarContext = companyCalendarContext;
+  if ('groupId' in target) {
+    const found = await findVisibleGroup(viewer, target.groupId, trx);
+    if (!found) throw new NotFoundError();
+    ctx = groupCalendarContext(found);
+  }
+  if (!can(viewer, 'event:view', ctx)) throw new NotFoundError();
+  if (!can(viewer, 'event:write', ctx)) throw new ForbiddenError(ctx.archived ? t('calendar.archived') : t('calendar.cannotWrite'));
+  return ctx;
+}
+
+/** R-F3, R-G3, R-G7: a group event (calendar_write decides who), or a company event (admin mode). */
+export async function createEvent(db: Knex, viewer: Viewer, target: CalendarTarget, body: unknown): Promise<FormResult<CalendarEvent>> {
+  if (!viewer.signedIn) throw new ForbiddenError();
+  try {
+    return await db.transaction(async (trx) => {
+      const ctx = await calendarFor(viewer, target, trx);
+      const parsed = parseEvent(viewer, body);
+      if (!parsed.ok) return parsed;
+      const event = await CalendarEvent.query(trx).insertAndFetch({ ...parsed.value, groupId: ctx.groupId, createdBy: viewer.id });
+      return { ok: true, value: event };
+    });
+  } catch (err) {
+    if (isDateOrderViolation(err)) return dateOrderError();
+    throw err;
+  }
+}
+
+/** A visible event (404 otherwise) the viewer may change (403 otherwise). */
+export async function eventForChange(viewer: Viewer, id: number): Promise<VisibleEvent> {
+  const found = await findVisibleEvent(viewer, id);
+  if (!found) throw new NotFoundError();
+  if (!can(viewer, 'event:write', found.ctx)) throw new ForbiddenError(found.ctx.archived ? t('calendar.archived') : t('calendar.cannotWrite'));
+  return found;
+}
+
+export async function updateEvent(db: Knex, viewer: Viewer, id: number, body: unknown): Promise<FormResult<CalendarEvent>> {
+  await eventForChange(viewer, id);
+  const parsed = parseEvent(viewer, body);
+  if (!parsed.ok) return parsed;
+  try {
+    const event = await CalendarEvent.query(db).patchAndFetchById(id, { ...parsed.value, updatedAt: new Date() });
+    return { ok: true, value: event };
+  } catch (err) {
+    if (isDateOrderViolation(err)) return dateOrderError();
+    throw err;
+  }
+}
+
+export async function deleteEvent(db: Knex, viewer: Viewer, id: number): Promise<VisibleEvent> {
+  const found = await eventForChange(viewer, id);
+  await CalendarEvent.query(db).deleteById(id);
+  return found;
+}

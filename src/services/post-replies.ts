@@ -1,0 +1,63 @@
+import type { Knex } from 'knex';
+import { t } from '../i18n/index.js';
+import { ForbiddenError, NotFoundError } from '../lib/errors.js';
+import type { FormResult } from '../lib/forms.js';
+import { PollOption, PollVote, Post, PostComment } from '../models/post.js';
+import { can, type Action } from '../policy/abilities.js';
+import { findVisiblePost, type VisiblePost } from '../policy/feed-scopes.js';
+import type { Viewer } from '../policy/viewer.js';
+import { wroteRow } from './feed-events.js';
+import { notify } from './notifications.js';
+import { parseComment } from './post-form.js';
+
+/** A post the viewer may see (404 otherwise, R-X1) on which it may do one thing (403 otherwise). */
+export async function postForAction(viewer: Viewer, postId: number, ability: Action & `post:${string}`, trx?: Knex.Transaction): Promise<VisiblePost> {
+  const found = await findVisiblePost(viewer, postId, trx);
+  if (!found) throw new NotFoundError();
+  if (ability === 'post:vote' && found.post.kind !== 'poll') throw new NotFoundError();
+  if (!can(viewer, ability as 'post:comment', found.ctx)) throw new ForbiddenError(found.ctx.archived ? t('groups.archivedBanner') : '');
+  return found;
+}
+
+/** The form field of one post's comment box (ids are unique on a page of many posts). */
+export const commentField = (postId: number) => `comment-${postId}`;
+export const pollField = (postId: number) => `poll-${postId}`;
+
+/** R-F1: a comment; the post's author is told (R-F5), in the same transaction. */
+export async function addPostComment(db: Knex, viewer: Viewer, postId: number, raw: unknown): Promise<FormResult<PostComment>> {
+  if (!viewer.signedIn) throw new ForbiddenError();
+  const { post } = await postForAction(viewer, postId, 'post:comment');
+  const text = parseComment(raw, commentField(post.id));
+  if (!text.ok) return text;
+  return db.transaction(async (trx) => {
+    const comment = await PostComment.query(trx).insertAndFetch({ postId: post.id, authorId: viewer.id, body: text.value });
+    await notify(trx, [{ userId: post.authorId, kind: 'comment', actorId: viewer.id, groupId: post.groupId, postId: post.id }]);
+    return { ok: true, value: comment };
+  });
+}
+
+/**
+ * R-F1: one vote per person and poll. The primary key (post, user) decides between concurrent
+ * votes: the first one counts, the others are told they already voted.
+ */
+export async function votePoll(db: Knex, viewer: Viewer, postId: number, rawOption: unknown): Promise<FormResult<{ optionId: number }>> {
+  if (!viewer.signedIn) throw new ForbiddenError();
+  const { post } = await postForAction(viewer, postId, 'post:vote');
+  const field = pollField(post.id);
+  const choose = { ok: false as const, errors: [{ field, message: t('feed.poll.choose') }] };
+  if (typeof rawOption !== 'string' || !/^[1-9]\d{0,9}$/.test(rawOption) || Number(rawOption) > 2147483647) return choose;
+  return db.transaction(async (trx) => {
+    const option = await PollOption.query(trx).findOne({ id: Number(rawOption), postId: post.id });
+    if (!option) return choose;
+    const inserted: unknown = await PollVote.query(trx).insert({ postId: post.id, optionId: option.id, userId: viewer.id }).onConflict(['postId', 'userId']).ignore().returning('createdAt');
+    if (!wroteRow(inserted, 'createdAt')) return { ok: false, errors: [{ field, message: t('feed.poll.already') }] };
+    return { ok: true, value: { optionId: option.id } };
+  });
+}
+
+/** R-F1: the author, the group's owner and moderators, or admin mode remove a post (comments, answers and votes go with it). */
+export async function deletePost(db: Knex, viewer: Viewer, postId: number): Promise<Post> {
+  const { post } = await postForAction(viewer, postId, 'post:delete');
+  await Post.query(db).deleteById(post.id);
+  return post;
+}

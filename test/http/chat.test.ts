@@ -1,0 +1,162 @@
+// R-F4, R-X4, R-G3, R-G7: one chat per group for its members, direct conversations between
+// people who may contact each other, new messages by polling (htmx) or on reload, unread counts,
+// plain text with safe links.
+import t from 'tap';
+import { ChatMessage, Conversation } from '../../src/models/chat.js';
+import { Group, Membership } from '../../src/models/group.js';
+import { User } from '../../src/models/user.js';
+import { build, makeUser, signIn } from '../helper.js';
+import { makeGroup } from '../fixtures.js';
+
+t.test('chat (R-F4)', async (t) => {
+  const { app, db } = await build(t);
+  const anna = await makeUser(db, { name: 'Anna Employee', email: 'anna@corp.example' });
+  const ben = await makeUser(db, { name: 'Ben Employee', email: 'ben@corp.example' });
+  const cleo = await makeUser(db, { name: 'Cleo Client', email: 'cleo@client.example', isExtranet: true });
+  const dan = await makeUser(db, { name: 'Dan Distant', email: 'dan@other.example', isExtranet: true });
+  const lone = await makeUser(db, { name: 'Lone Employee', email: 'lone@corp.example' });
+  const team = await makeGroup(db, anna, { name: 'Team Room', visibleToAll: true }, [[ben], [cleo]]);
+  const other = await makeGroup(db, lone, { name: 'Other Room' }, [[dan]]);
+  const a = await signIn(app, anna);
+  const b = await signIn(app, ben);
+  const c = await signIn(app, cleo);
+  const d = await signIn(app, dan);
+  const l = await signIn(app, lone);
+
+  t.test('every group has its chat from the start (one per group)', async (t) => {
+    t.equal(await Conversation.query(db).where({ kind: 'group', groupId: team.id }).resultSize(), 1);
+    const fresh = await makeGroup(db, anna, { name: 'Fresh' });
+    t.equal(await Conversation.query(db).where({ kind: 'group', groupId: fresh.id }).resultSize(), 1);
+    await t.rejects(async () => Conversation.query(db).insert({ kind: 'group', groupId: fresh.id }), 'a second chat for a group is refused');
+  });
+
+  t.test('members post; messages are plain text, escaped, with http(s) links made clickable', async (t) => {
+    const page = await b.get(`/groups/${team.id}/chat`);
+    t.equal(page.statusCode, 200);
+    t.match(page.body, /No messages yet/);
+    const res = await a.post(`/groups/${team.id}/chat`, { message: 'Hello <script>alert(1)</script> see https://example.com/a?b=1&c=2. and javascript:alert(1) and https://x.example/"onmouseover="alert(1)' });
+    t.equal(res.statusCode, 303);
+    t.equal(res.headers.location, `/groups/${team.id}/chat#chat-form`);
+    const seen = await b.get(`/groups/${team.id}/chat`);
+    t.match(seen.body, /Hello &lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+    t.notMatch(seen.body, /<script>alert/);
+    t.match(seen.body, /<a href="https:\/\/example.com\/a\?b=1&amp;c=2" rel="noopener noreferrer nofollow">https:\/\/example.com\/a\?b=1&amp;c=2<\/a>\./, 'the link, without the full stop');
+    t.notMatch(seen.body, /href="javascript:/);
+    t.match(seen.body, /<a href="https:\/\/x.example\/" rel="noopener noreferrer nofollow">https:\/\/x.example\/<\/a>&quot;onmouseover=&quot;alert\(1\)/, 'a quote ends the link and stays text');
+    t.match(seen.body, /Anna Employee/);
+  });
+
+  t.test('new messages arrive without reload (polling) and with it', async (t) => {
+    const last = (await ChatMessage.query(db).orderBy('id', 'desc').first())!.id;
+    const idle = await b.get(`/groups/${team.id}/chat/messages?after=${last}`, { 'hx-request': 'true' });
+    t.equal(idle.statusCode, 204, 'nothing new: no content');
+    const viaHtmx = await a.post(`/groups/${team.id}/chat`, { message: 'Second' }, { headers: { 'hx-request': 'true' } });
+    t.equal(viaHtmx.statusCode, 200);
+    t.equal(viaHtmx.headers['hx-trigger'], 'chat-sent', 'the page polls at once');
+    t.match(viaHtmx.body, /^<form id="chat-form"/, 'a fresh form alone');
+    const poll = await b.get(`/groups/${team.id}/chat/messages?after=${last}`, { 'hx-request': 'true' });
+    t.equal(poll.statusCode, 200);
+    t.match(poll.body, /Second/);
+    t.notMatch(poll.body, /Hello/, 'only what is new');
+    const newest = (await ChatMessage.query(db).orderBy('id', 'desc').first())!.id;
+    t.match(poll.body, new RegExp(`hx-get="/groups/${team.id}/chat/messages\\?after=${newest}" hx-trigger="every 3s`), 'the next poll asks after the newest');
+    t.match((await b.get(`/groups/${team.id}/chat`)).body, /Second/, 'and on reload');
+    const bad = await a.post(`/groups/${team.id}/chat`, { message: '' }, { headers: { 'hx-request': 'true' } });
+    t.equal(bad.statusCode, 422);
+    t.match(bad.body, /Enter a message/);
+  });
+
+  t.test('unread counts', async (t) => {
+    await a.post(`/groups/${team.id}/chat`, { message: 'Third' });
+    const list = await c.get('/chat');
+    t.match(list.body, /Team Room[\s\S]*?3 unread/, 'Cleo has not read any');
+    t.match((await b.get('/chat')).body, /Team Room[\s\S]*?1 unread/, 'Ben read up to the second');
+    t.notMatch((await a.get('/chat')).body, /unread/, 'one\'s own messages are read');
+    await c.get(`/groups/${team.id}/chat`);
+    t.notMatch((await c.get('/chat')).body, /unread/, 'opening the chat reads it');
+  });
+
+  t.test("another group's chat is invisible", async (t) => {
+    await l.post(`/groups/${other.id}/chat`, { message: 'private words' });
+    const count = await ChatMessage.query(db).resultSize();
+    for (const url of [`/groups/${other.id}/chat`, `/groups/${other.id}/chat/messages?after=0`]) {
+      t.equal((await a.get(url)).statusCode, 404, `anna: ${url}`);
+      t.equal((await c.get(url)).statusCode, 404, `cleo: ${url}`);
+    }
+    t.equal((await a.post(`/groups/${other.id}/chat`, { message: 'let me in' })).statusCode, 404);
+    t.notMatch((await a.get('/chat')).body, /Other Room/);
+    t.equal((await l.get(`/groups/${team.id}/chat`)).statusCode, 303, 'a visible group sends a non-member to its About page');
+    t.equal((await l.get(`/groups/${team.id}/chat/messages?after=0`)).statusCode, 404, 'and its messages are not there');
+    t.equal((await l.post(`/groups/${team.id}/chat`, { message: 'hi' })).statusCode, 404);
+    t.equal(await ChatMessage.query(db).resultSize(), count, 'nothing posted');
+  });
+
+  t.test('direct messages only between people who may contact each other (R-X4)', async (t) => {
+    t.equal((await a.post(`/chat/with/${ben.id}`, { message: 'Hi Ben' })).statusCode, 303, 'employee to employee');
+    t.equal((await a.post(`/chat/with/${cleo.id}`, { message: 'Hi Cleo' })).statusCode, 303, 'employee to an external member of a shared group');
+    t.equal((await c.post(`/chat/with/${ben.id}`, { message: 'Hi Ben' })).statusCode, 303, 'external user to a contact');
+    const count = await ChatMessage.query(db).resultSize();
+    t.equal((await c.post(`/chat/with/${lone.id}`, { message: 'hello?' })).statusCode, 404, 'external user to an employee it shares no group with');
+    t.equal((await c.post(`/chat/with/${dan.id}`, { message: 'hello?' })).statusCode, 404, 'external user to another group\'s external user');
+    t.equal((await a.post(`/chat/with/${dan.id}`, { message: 'hello?' })).statusCode, 404, 'employee to an external user it shares no group with');
+    t.equal((await c.get(`/chat/with/${lone.id}`)).statusCode, 404);
+    t.equal((await d.get(`/chat/with/${cleo.id}`)).statusCode, 404);
+    t.equal((await c.get('/chat/start?email=lone%40corp.example')).statusCode, 422, 'starting by address is refused too');
+    t.equal(await ChatMessage.query(db).resultSize(), count, 'nothing sent');
+    t.match((await b.get(`/users/${anna.id}`)).body, new RegExp(`href="/chat/with/${anna.id}"`), 'a profile offers a conversation');
+    const start = await b.get('/chat/start?email=ANNA%40corp.example');
+    t.equal(start.statusCode, 303);
+    t.equal(start.headers.location, `/chat/with/${anna.id}`);
+    const convo = await b.get(`/chat/with/${anna.id}`);
+    t.match(convo.body, /Hi Ben/);
+    t.equal(await Conversation.query(db).where('kind', 'direct').resultSize(), 3, 'one conversation per pair');
+    t.equal((await b.post(`/chat/with/${anna.id}`, { message: 'Hi Anna' })).statusCode, 303);
+    t.equal(await Conversation.query(db).where('kind', 'direct').resultSize(), 3, 'replies go to the same one');
+    const list = await a.get('/chat');
+    t.match(list.body, /Ben Employee[\s\S]*?1 unread/);
+    t.match(list.body, /Cleo Client/);
+    t.notMatch((await l.get(`/chat/with/${anna.id}`)).body, /Hi Ben/, "someone else's conversation is not shown to a third person");
+  });
+
+  t.test('when people stop being contacts, their conversation goes; a deactivated person is read-only', async (t) => {
+    await Membership.query(db).where({ groupId: team.id, userId: cleo.id }).delete();
+    t.equal((await a.get(`/chat/with/${cleo.id}`)).statusCode, 404);
+    t.notMatch((await a.get('/chat')).body, /Cleo Client/);
+    t.notMatch((await c.get('/chat')).body, /Anna Employee|Team Room/);
+    await Membership.query(db).insert({ groupId: team.id, userId: cleo.id, role: 'member' });
+    await User.query(db).findById(ben.id).patch({ deactivatedAt: new Date() });
+    const page = await a.get(`/chat/with/${ben.id}`);
+    t.equal(page.statusCode, 200);
+    t.match(page.body, /You can read this chat but not write in it/);
+    t.equal((await a.post(`/chat/with/${ben.id}`, { message: 'still there?' })).statusCode, 403);
+    await User.query(db).findById(ben.id).patch({ deactivatedAt: null });
+  });
+
+  t.test('an archived group\'s chat is read-only (R-G7); a switched-off chat is 404 (R-G3)', async (t) => {
+    await Group.query(db).findById(team.id).patch({ archivedAt: new Date() });
+    const count = await ChatMessage.query(db).resultSize();
+    t.equal((await a.post(`/groups/${team.id}/chat`, { message: 'late' })).statusCode, 403);
+    t.equal(await ChatMessage.query(db).resultSize(), count);
+    const page = await b.get(`/groups/${team.id}/chat`);
+    t.equal(page.statusCode, 200);
+    t.notMatch(page.body, /id="chat-form"/);
+    await Group.query(db).findById(team.id).patch({ archivedAt: null, tools: ['feed', 'tasks'] });
+    for (const url of [`/groups/${team.id}/chat`, `/groups/${team.id}/chat/messages?after=0`]) t.equal((await a.get(url)).statusCode, 404, url);
+    t.equal((await a.post(`/groups/${team.id}/chat`, { message: 'off' })).statusCode, 404);
+    t.notMatch((await a.get('/chat')).body, /Team Room/);
+    await Group.query(db).findById(team.id).patch({ tools: ['feed', 'tasks', 'files', 'calendar', 'chat'] });
+  });
+
+  t.test('earlier messages page back without JavaScript', async (t) => {
+    const convo = await Conversation.query(db).where({ kind: 'group', groupId: team.id }).first();
+    await ChatMessage.query(db).insert(Array.from({ length: 60 }, (_, i) => ({ conversationId: convo!.id, authorId: anna.id, body: `bulk ${i}` })));
+    const page = await a.get(`/groups/${team.id}/chat`);
+    t.match(page.body, /bulk 59/);
+    t.notMatch(page.body, /bulk 5\b/);
+    const earlier = /href="([^"]+before=\d+)"/.exec(page.body)?.[1]?.replace(/&amp;/g, '&');
+    t.ok(earlier, 'a link to earlier messages');
+    const back = await a.get(String(earlier));
+    t.match(back.body, /bulk 5\b/);
+    t.notMatch(back.body, /hx-trigger="every 3s/, 'an earlier page does not poll');
+  });
+});
