@@ -33,7 +33,7 @@ await page.getByRole('button', { name: 'Sign in' }).click();
 problems += await check(page, 'login-error', 1200);
 await page.getByLabel('Password').fill('atrium-demo-1');
 await page.getByRole('button', { name: 'Sign in' }).click();
-const pages: [string, string][] = [['home', '/'], ['groups', '/groups?tab=all'], ['group-new', '/groups/new'], ['people', '/users'], ['profile', '/profile'], ['tasks', '/tasks'], ['task-new', '/tasks/new'], ['invitations', '/invitations']];
+const pages: [string, string][] = [['home', '/'], ['groups', '/groups?tab=all'], ['group-new', '/groups/new'], ['people', '/users'], ['profile', '/profile'], ['tasks', '/tasks'], ['task-new', '/tasks/new'], ['invitations', '/invitations'], ['feed', '/feed'], ['files', '/files'], ['calendar', '/calendar'], ['chat', '/chat'], ['notifications', '/notifications'], ['search', '/search?q=design']];
 for (const [name, url] of pages) {
   await page.goto(`${base}${url}`);
   problems += await check(page, name, 1200);
@@ -46,7 +46,7 @@ problems += await check(page, 'group-new-errors', 1200);
 await page.goto(`${base}/groups?tab=all`);
 await page.getByRole('link', { name: /Website relaunch/ }).click();
 problems += await check(page, 'group-home', 1200);
-for (const [name, suffix] of [['group-about', '/about'], ['group-edit', '/edit'], ['group-members', '/members'], ['group-tasks', '/tasks'], ['group-invite', '/invite'], ['group-invite-external', '/invite-external']] as const) {
+for (const [name, suffix] of [['group-about', '/about'], ['group-edit', '/edit'], ['group-members', '/members'], ['group-tasks', '/tasks'], ['group-invite', '/invite'], ['group-invite-external', '/invite-external'], ['group-files', '/files'], ['group-calendar', '/calendar'], ['group-chat', '/chat']] as const) {
   await page.goto(page.url().replace(/\/groups\/(\d+).*/, `/groups/$1${suffix}`));
   problems += await check(page, name, 1200);
 }

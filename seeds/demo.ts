@@ -1,5 +1,10 @@
 import type { Knex } from 'knex';
+import { ChatMessage, Conversation } from '../src/models/chat.js';
+import { CalendarEvent } from '../src/models/event.js';
+import { Folder } from '../src/models/file.js';
 import { Group, Membership } from '../src/models/group.js';
+import { Post } from '../src/models/post.js';
+import { Task, TaskMember } from '../src/models/task.js';
 import { User } from '../src/models/user.js';
 import { createUser } from '../src/services/users.js';
 
@@ -37,7 +42,28 @@ export async function seedDemo(db: Knex): Promise<DemoLogin[]> {
       const group = await Group.query(trx).insertAndFetch({ ...attrs, createdBy: ids.get(owner) ?? null });
       await Membership.query(trx).insert({ groupId: group.id, userId: ids.get(owner) as number, role: 'owner' });
       for (const m of members) await Membership.query(trx).insert({ groupId: group.id, userId: ids.get(m) as number, role: 'member' });
+      await addContent(trx, group.id, (email) => ids.get(email) as number, g.name);
     });
   }
   return people.map((p) => ({ email: p.email, password: DEMO_PASSWORD, role: p.role }));
+}
+
+/** Something in each group's tools, so the demo's pages are not empty. */
+async function addContent(trx: Knex.Transaction, groupId: number, id: (email: string) => number, name: string): Promise<void> {
+  if (name !== 'Website relaunch') return;
+  const oscar = id('oscar@example.com');
+  const emma = id('emma@example.com');
+  const clara = id('clara@client.example');
+  const task = await Task.query(trx).insertAndFetch({ title: 'Approve the home page design', description: 'Two variants are in the Designs folder.', groupId, creatorId: oscar, responsibleId: clara, deadline: '2027-01-15' });
+  await TaskMember.query(trx).insert({ taskId: task.id, userId: emma, role: 'participant' });
+  await Task.query(trx).insert({ title: 'Write the copy for the About page', groupId, creatorId: oscar, responsibleId: emma, deadline: '2026-12-18' });
+  await Post.query(trx).insert({ groupId, authorId: oscar, kind: 'post', body: 'Welcome, Clara! Everything for the relaunch lives in this project: tasks, files, calendar and chat.' });
+  await Post.query(trx).insert({ groupId, authorId: clara, kind: 'post', body: 'Thanks! The first design drafts are in the Designs folder.' });
+  await Folder.query(trx).insert({ groupId, name: 'Designs' });
+  await CalendarEvent.query(trx).insert({ groupId, title: 'Design review', location: 'Meeting room 2 and video call', startsAt: new Date('2026-12-10T09:00:00Z'), endsAt: new Date('2026-12-10T10:00:00Z'), createdBy: oscar });
+  const chat = await Conversation.query(trx).findOne({ groupId });
+  if (chat) {
+    const message = await ChatMessage.query(trx).insertAndFetch({ conversationId: chat.id, authorId: emma, body: 'Shall we move the review to Thursday?' });
+    await Conversation.query(trx).findById(chat.id).patch({ lastMessageId: message.id });
+  }
 }

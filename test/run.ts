@@ -2,7 +2,7 @@
 // migrates a template database once, runs tap (each test file clones the template), cleans up.
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.js';
 import os from 'node:os';
 import path from 'node:path';
 import { copyAssets } from '../scripts/assets.mjs';
@@ -12,16 +12,6 @@ import { migrateLatest } from '../src/db/migrate.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 copyAssets(root);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 let embedded: EmbeddedServer | null = null;
 let tmpDir: string | null = null;

@@ -9,10 +9,15 @@
   // After an htmx swap, move focus to a new error summary, or announce the change.
   document.addEventListener('htmx:afterSwap', function (event) {
     var target = event.detail && event.detail.target;
+    // An outerHTML swap replaces the target: read the element that took its place.
+    if (target && !target.isConnected && target.id) target = document.getElementById(target.id);
     if (!target) return;
     if (target.querySelector('[data-error-summary]')) { focusErrorSummary(target); return; }
     var message = target.getAttribute('data-announce');
     var live = document.getElementById('live-region');
-    if (message && live) live.textContent = message;
+    if (!message || !live) return;
+    // Emptied first so the same message twice in a row is announced twice.
+    live.textContent = '';
+    setTimeout(function () { live.textContent = message; }, 50);
   });
 })();

@@ -21,6 +21,7 @@ export const feed = {
   'feed.form.body': 'Message',
   'feed.form.bodyHint': 'For a poll, your question.',
   'feed.form.pollLegend': 'Poll answers',
+  'feed.form.pollSummary': 'Answers, for a poll',
   'feed.form.pollHint': 'Only for a poll: give at least two answers.',
   'feed.form.option': 'Answer',
   'feed.form.optionN': 'Answer {n}',

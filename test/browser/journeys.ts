@@ -1,0 +1,260 @@
+// End-to-end journeys in Debian's Chromium, run with JavaScript on and off (issue: browser quality).
+// Elements are found as assistive technology finds them: by role, label and accessible name.
+import type { Browser, Page } from 'playwright-core';
+import type { Tally } from './checks.js';
+
+export interface JourneyContext {
+  browser: Browser;
+  base: string;
+  js: boolean;
+  tally: Tally;
+}
+
+const mode = (c: JourneyContext) => (c.js ? 'JS' : 'no-JS');
+
+/** A fresh browser session (its own cookies) in the journey's JavaScript mode. */
+export async function openPage(c: JourneyContext): Promise<Page> {
+  const context = await c.browser.newContext({ javaScriptEnabled: c.js });
+  context.setDefaultTimeout(15_000);
+  return context.newPage();
+}
+
+export async function signInAs(c: JourneyContext, email: string, password = 'atrium-demo-1'): Promise<Page> {
+  const page = await openPage(c);
+  await page.goto(`${c.base}/login`);
+  await c.tally.audit(page, mode(c));
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${c.base}/`);
+  await c.tally.audit(page, mode(c));
+  return page;
+}
+
+/** Create a project (a validation error first), invite a colleague who accepts, archive, unarchive, hand over, delete. */
+export async function groupJourney(c: JourneyContext): Promise<void> {
+  const { tally } = c;
+  const name = `Journey ${mode(c)} ${Date.now()}`;
+  console.log(`# groups and tasks, ${mode(c)}`);
+  const oscar = await signInAs(c, 'oscar@example.com');
+  await oscar.getByRole('link', { name: 'Groups', exact: true }).click();
+  await tally.audit(oscar, mode(c));
+  await oscar.getByRole('link', { name: 'Create a group' }).click();
+  await oscar.getByLabel('Name', { exact: true }).fill(name);
+  await oscar.getByRole('radio', { name: /Project/ }).check();
+  await oscar.getByLabel('Start date', { exact: true }).fill('2026-12-01');
+  await oscar.getByLabel('End date', { exact: true }).fill('2026-11-01');
+  await oscar.getByRole('button', { name: 'Create group' }).click();
+  tally.ok((await oscar.title()).startsWith('Error:'), 'a bad date gives a page titled "Error: …"');
+  tally.ok(await oscar.getByRole('link', { name: /end date must be the same as or after/ }).isVisible(), 'the error summary links to the field');
+  tally.ok((await oscar.getByLabel('Name', { exact: true }).inputValue()) === name, 'values are kept');
+  await tally.audit(oscar, `${mode(c)} error`);
+  await oscar.getByLabel('End date', { exact: true }).fill('2027-02-28');
+  await oscar.getByRole('button', { name: 'Create group' }).click();
+  tally.ok(await oscar.getByRole('heading', { level: 1, name }).isVisible(), 'the project is created');
+  await tally.audit(oscar, mode(c));
+  const groupUrl = oscar.url();
+
+  await oscar.getByRole('link', { name: 'Members' }).click();
+  await tally.audit(oscar, mode(c));
+  await oscar.getByRole('link', { name: 'Invite colleagues' }).click();
+  await oscar.getByRole('main').getByRole('searchbox').fill('Emma');
+  await oscar.getByRole('main').getByRole('button', { name: 'Search' }).click();
+  await oscar.getByRole('checkbox', { name: /Emma Employee/ }).check();
+  await tally.audit(oscar, mode(c));
+  await oscar.getByRole('button', { name: 'Send invitations' }).click();
+
+  const emma = await signInAs(c, 'emma@example.com');
+  await emma.getByRole('link', { name: 'Invitations' }).click();
+  await tally.audit(emma, mode(c));
+  await emma.getByRole('button', { name: new RegExp(`Accept.*${name}`) }).click();
+  tally.ok(await emma.getByRole('heading', { level: 1, name }).isVisible(), 'the colleague accepts and lands in the group');
+
+  // A task: created, assigned to the colleague, completed by her.
+  const task = `Draft the brief (${mode(c)})`;
+  await oscar.goto(`${groupUrl}/tasks`);
+  await tally.audit(oscar, mode(c));
+  await oscar.getByRole('link', { name: 'New task' }).click();
+  await oscar.getByLabel('Title').fill(task);
+  await oscar.getByLabel(/^Deadline/).fill('2027-01-15');
+  await oscar.getByLabel(/^Responsible person/).fill('emma@example.com');
+  await tally.audit(oscar, mode(c));
+  await oscar.getByRole('button', { name: 'Create task' }).click();
+  tally.ok(await oscar.getByRole('heading', { level: 1, name: task }).isVisible(), 'a task is created and assigned');
+  const taskUrl = oscar.url();
+  await emma.goto(`${c.base}/tasks?role=responsible`);
+  await tally.audit(emma, mode(c));
+  await emma.getByRole('link', { name: task }).click();
+  await tally.audit(emma, mode(c));
+  await emma.getByLabel('Change status').selectOption('completed');
+  await emma.getByRole('button', { name: 'Change status' }).click();
+  await emma.getByText('Status: Completed').waitFor();
+  tally.ok(await emma.getByText('Status: Completed').isVisible(), 'the responsible completes the task');
+  await emma.goto(taskUrl);
+  tally.ok(await emma.getByText('Status: Completed').isVisible(), 'the status change is saved');
+
+  await toolsInGroup(c, oscar, emma, groupUrl);
+
+  await oscar.goto(`${groupUrl}/edit`);
+  await tally.audit(oscar, mode(c));
+  await oscar.getByRole('button', { name: 'Archive group' }).click();
+  tally.ok(await oscar.getByText('This group is archived').isVisible(), 'archived, shown read-only');
+  await oscar.goto(`${groupUrl}/edit`);
+  await oscar.getByRole('button', { name: 'Unarchive group' }).click();
+  tally.ok(!(await oscar.getByText('This group is archived').isVisible()), 'unarchived');
+  await oscar.goto(`${groupUrl}/members`);
+  await oscar.getByRole('button', { name: 'Make Emma Employee the owner' }).click();
+  tally.ok((await emma.goto(`${groupUrl}/delete`))?.status() === 200, 'ownership handed over: the new owner may delete');
+  await tally.audit(emma, mode(c));
+  await emma.getByLabel(/Type the group's name/).fill(name);
+  await emma.getByRole('button', { name: 'Delete permanently' }).click();
+  tally.ok((await emma.goto(groupUrl))?.status() === 404, 'deleted: the group answers 404');
+  await tally.audit(emma, mode(c));
+}
+
+/** Post in the group's feed, upload and download a file, send a chat message; the colleague sees each. */
+async function toolsInGroup(c: JourneyContext, author: Page, reader: Page, groupUrl: string): Promise<void> {
+  const { tally } = c;
+  const text = `Kick-off on Monday (${mode(c)})`;
+  await author.goto(groupUrl);
+  const feed = author.getByRole('region', { name: 'Share something' });
+  await feed.getByRole('textbox', { name: 'Message' }).fill(text);
+  await feed.getByRole('button', { name: 'Post', exact: true }).click();
+  await author.getByText(text).first().waitFor();
+  await tally.audit(author, mode(c));
+  await reader.goto(groupUrl);
+  tally.ok(await reader.getByText(text).first().isVisible(), 'a post in the group feed reaches the colleague');
+
+  await author.getByRole('link', { name: 'Files', exact: true }).first().click();
+  await tally.audit(author, mode(c));
+  await author.getByLabel('Upload a file').setInputFiles({ name: 'brief.txt', mimeType: 'text/plain', buffer: Buffer.from(`The brief, ${mode(c)}\n`) });
+  await author.getByRole('button', { name: 'Upload', exact: true }).click();
+  await author.getByRole('link', { name: 'brief.txt', exact: true }).click();
+  await tally.audit(author, mode(c));
+  const fileUrl = author.url();
+  await reader.goto(fileUrl);
+  const [download] = await Promise.all([reader.waitForEvent('download'), reader.getByRole('link', { name: 'Download' }).click()]);
+  const stream = await download.createReadStream();
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  tally.ok(Buffer.concat(chunks).toString() === `The brief, ${mode(c)}\n`, 'the colleague downloads the uploaded file, byte for byte');
+
+  const message = `See you at ten (${mode(c)})`;
+  await author.goto(`${groupUrl}/chat`);
+  await tally.audit(author, mode(c));
+  await author.getByRole('textbox', { name: 'Message' }).fill(message);
+  await author.getByRole('button', { name: 'Send', exact: true }).click();
+  await author.getByText(message).first().waitFor();
+  await reader.goto(`${groupUrl}/chat`);
+  tally.ok(await reader.getByText(message).first().isVisible(), 'a chat message reaches the colleague');
+  await reader.goto(`${c.base}/feed`);
+  await tally.audit(reader, mode(c));
+  await reader.goto(`${c.base}/notifications`);
+  await tally.audit(reader, mode(c));
+  await reader.goto(`${c.base}/search?q=brief`);
+  await tally.audit(reader, mode(c));
+  await reader.goto(`${c.base}/calendar`);
+  await tally.audit(reader, mode(c));
+}
+
+/** Invite an outside address, accept from the outbox as the outsider, work in the group, reach nothing else. */
+export async function extranetJourney(c: JourneyContext): Promise<void> {
+  const { tally } = c;
+  console.log(`# extranet, ${mode(c)}`);
+  const address = `guest-${mode(c).toLowerCase()}-${Date.now()}@client.example`;
+  const oscar = await signInAs(c, 'oscar@example.com');
+  await oscar.goto(`${c.base}/groups?tab=extranet`);
+  await oscar.getByRole('link', { name: /Website relaunch/ }).click();
+  const projectUrl = oscar.url();
+  await oscar.goto(`${projectUrl}/invite-external`);
+  await tally.audit(oscar, mode(c));
+  await oscar.getByLabel('E-mail addresses').fill(address);
+  await oscar.getByRole('button', { name: 'Send invitations' }).click();
+
+  const admin = await signInAs(c, 'admin@example.com');
+  await admin.goto(`${c.base}/profile`);
+  await tally.audit(admin, mode(c));
+  await admin.getByRole('button', { name: 'Switch admin mode on' }).click();
+  for (const url of ['/admin/users', '/admin/settings', '/admin/audit', '/admin/outbox']) {
+    await admin.goto(`${c.base}${url}`);
+    await tally.audit(admin, mode(c));
+  }
+  tally.ok(await admin.getByText('Admin mode is on').first().isVisible(), 'admin mode is shown in the header');
+  const mail = (await admin.locator('article', { hasText: address }).first().textContent()) ?? '';
+  const link = /https?:\/\/\S+\/join\/[A-Za-z0-9_-]+/.exec(mail)?.[0];
+  tally.ok(Boolean(link), 'the invitation is in the outbox with its link');
+  await admin.goto(`${c.base}/groups?tab=all`);
+  tally.ok(await admin.getByRole('link', { name: /Board/ }).isVisible(), 'admin mode sees the hidden group');
+
+  const guest = await openPage(c);
+  await guest.goto(new URL(new URL(link ?? `${c.base}/join/x`).pathname, c.base).toString());
+  await tally.audit(guest, mode(c));
+  await guest.getByLabel('Your full name').fill('Gina Guest');
+  await guest.getByLabel('Password').fill('guest-password-1');
+  await guest.getByRole('button', { name: 'Join the group' }).click();
+  tally.ok(await guest.getByRole('heading', { level: 1, name: /Website relaunch/ }).isVisible(), 'the outsider lands in the group');
+  const mark = (await guest.locator('header .person--extranet').first().textContent()) ?? '';
+  tally.ok(mark.includes('external user') && mark.includes('Gina Guest'), 'the outsider\'s own name is marked, with a text alternative (R-U4)');
+  await guest.getByRole('link', { name: 'Tasks', exact: true }).first().click();
+  tally.ok(guest.url().includes('/tasks'), 'works in the group: its tasks open');
+  for (const url of ['/groups/2', '/groups/3', '/users/1', '/admin/users']) {
+    const status = (await guest.goto(`${c.base}${url}`))?.status();
+    tally.ok(status === 404, `guessing ${url} answers 404`);
+  }
+  await guest.goto(`${c.base}/groups?tab=all`);
+  tally.ok(!/Marketing|Board/.test(await guest.content()), 'no other group is listed');
+  await guest.goto(`${c.base}/users`);
+  tally.ok(!/Ada Admin/.test(await guest.content()), 'no one outside the group is listed');
+}
+
+/** Keyboard only (Tab, Enter, Space): sign in and reach a group; focus is always visible. */
+export async function keyboardJourney(c: JourneyContext): Promise<void> {
+  const { tally } = c;
+  console.log(`# keyboard only, ${mode(c)}`);
+  const page = await openPage(c);
+  await page.goto(`${c.base}/login`);
+  const focusVisible = async () =>
+    (await page.evaluate(`(() => { const el = document.activeElement; if (!el || el === document.body) return false; const s = getComputedStyle(el); return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0; })()`)) as boolean;
+  await page.keyboard.press('Tab');
+  tally.ok((await page.evaluate('document.activeElement.textContent')) === 'Skip to main content', 'the first Tab reaches the skip link');
+  tally.ok(await focusVisible(), 'the skip link shows focus');
+  let guard = 0;
+  while ((await page.evaluate('document.activeElement.id')) !== 'email' && guard++ < 10) await page.keyboard.press('Tab');
+  tally.ok(await focusVisible(), 'the e-mail field shows focus');
+  await page.keyboard.type('emma@example.com');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('atrium-demo-1');
+  await page.keyboard.press('Tab');
+  tally.ok(await focusVisible(), 'the sign-in button shows focus');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${c.base}/`);
+  tally.ok(true, 'signed in with the keyboard alone');
+  // The skip link jumps past the header, as a keyboard user would.
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  guard = 0;
+  while (!String(await page.evaluate('document.activeElement.getAttribute("href")')).startsWith('/groups/') && guard++ < 40) await page.keyboard.press('Tab');
+  tally.ok(await focusVisible(), 'a group link shows focus');
+  await page.keyboard.press('Enter');
+  const opened = await page.waitForURL(/\/groups\/\d+/).then(() => true, () => false);
+  tally.ok(opened, 'a group opened with Enter');
+
+  // Post in the group's feed with the keyboard; with htmx the swap is announced or takes focus.
+  const text = `Typed without a mouse (${mode(c)})`;
+  guard = 0;
+  while ((await page.evaluate('document.activeElement.id')) !== 'body' && guard++ < 80) await page.keyboard.press('Tab');
+  tally.ok(await focusVisible(), 'the message field shows focus');
+  await page.keyboard.type(text);
+  guard = 0;
+  while ((await page.evaluate('document.activeElement.textContent.trim()')) !== 'Post' && guard++ < 20) await page.keyboard.press('Tab');
+  tally.ok(await focusVisible(), 'the Post button shows focus');
+  await page.keyboard.press('Enter');
+  await page.getByText(text).first().waitFor();
+  tally.ok(true, 'posted with the keyboard alone');
+  if (c.js) {
+    await page.waitForFunction('document.getElementById("live-region").textContent !== ""', undefined, { timeout: 2_000 }).catch(() => undefined);
+    const announced = String(await page.evaluate('document.getElementById("live-region").textContent'));
+    const focusInSummary = Boolean(await page.evaluate('Boolean(document.activeElement.closest("[data-error-summary]"))'));
+    tally.ok(announced.length > 0 || focusInSummary, `the htmx swap is announced in the live region ("${announced}")`);
+  }
+}
