@@ -67,10 +67,15 @@ export async function buildApp({ config, db, production = false, logger = false 
     prefix: '/public/',
     maxAge: production ? '7d' : 0,
     immutable: production,
+    // The build writes .br and .gz beside each script and style (scripts/assets.mjs).
+    preCompressed: production,
   });
   // Routes registered from here on must declare their access rule (policy/access.ts).
   requireAccessDeclarations(app);
 
+  // Only HTML form bodies (urlencoded, multipart): a field is a string or a list of strings, never
+  // a JSON object a handler did not expect. A JSON body is answered 415.
+  app.removeContentTypeParser('application/json');
   await app.register(fastifyFormbody);
   await app.register(uploadsPlugin, { tmpDir: path.join(config.dataDir, 'tmp'), defaultFileSize: 100 * 1024 * 1024 });
   await app.register(sessionPlugin, { db, secret: config.sessionSecret });

@@ -1,6 +1,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
+import { takeOverSignals } from './db/embedded.js';
 import { startMaintenance } from './services/maintenance.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
       process.exit(0);
     }
   };
+  takeOverSignals();
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 

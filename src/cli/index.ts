@@ -3,12 +3,15 @@ import { openDatabase, type Database } from '../db/database.js';
 import { createUser, setPasswordByEmail } from '../services/users.js';
 import { seedDemo } from '../../seeds/demo.js';
 import { parseArgs } from './args.js';
+import { runBackupCommand } from './backup-command.js';
 
 const usage = `Usage: npm run cli -- <command> [options]
   migrate                                  run pending migrations
   seed                                     load the small demo company
   user:create --email E --name N --password P [--admin] [--extranet]
-  user:set-password --email E --password P`;
+  user:set-password --email E --password P
+  backup FILE                              database + uploaded files into FILE (.tar.gz)
+  restore FILE                             put a backup back (stop Atrium first)`;
 
 async function run(command: string | undefined, args: string[], db: Database): Promise<number> {
   const { flags, options } = parseArgs(args);
@@ -54,6 +57,8 @@ function fail(message: string): number {
 }
 
 const [command, ...rest] = process.argv.slice(2);
+// Backups must not start (or migrate) the database they copy.
+if (command === 'backup' || command === 'restore') process.exit(await runBackupCommand(command, rest, loadConfig()));
 const db = await openDatabase(loadConfig());
 let code = 1;
 try {

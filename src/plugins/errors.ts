@@ -28,10 +28,15 @@ export default fp(
   { name: 'errors', dependencies: ['views'] },
 );
 
-function isDatabaseDown(error: unknown): boolean {
-  const code = (error as { code?: string }).code;
-  const message = (error as { message?: string }).message ?? '';
-  return code === 'ECONNREFUSED' || code === '57P01' || code === '57P03' || /Knex: Timeout acquiring a connection/.test(message);
+/** Network errors reaching the server, PostgreSQL's "connection exception" and shutdown codes, pool timeouts. */
+const DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03']);
+const DOWN_MESSAGES = /Knex: Timeout acquiring a connection|Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Connection ended unexpectedly/;
+
+export function isDatabaseDown(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  const message = (error as { message?: unknown }).message;
+  if (typeof code === 'string' && (DOWN_CODES.has(code) || code.startsWith('08'))) return true;
+  return typeof message === 'string' && DOWN_MESSAGES.test(message);
 }
 
 async function errorPage(request: FastifyRequest, reply: FastifyReply, status: number, detail?: string): Promise<FastifyReply> {

@@ -28,7 +28,7 @@ async function loadTask(request: TaskRequest): Promise<VisibleTask> {
 /** The group a new task goes into, when ?group= names one the viewer may add tasks to. */
 async function targetGroup(request: FastifyRequest, raw: unknown): Promise<VisibleGroup | null> {
   if (raw === undefined || raw === '') return null;
-  const ctx = await findVisibleGroup(request.viewer, parseId(String(raw)));
+  const ctx = await findVisibleGroup(request.viewer, parseId(raw));
   if (!ctx || !can(request.viewer, 'group:read-content', ctx) || !ctx.group.tools.includes('tasks')) throw new NotFoundError();
   return ctx;
 }

@@ -1,0 +1,60 @@
+import http from 'node:http';
+import https from 'node:https';
+
+export interface Response {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** One HTTP(S) request with Node's own client (self-signed TLS accepted: the test's nginx). */
+export function send(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Response> {
+  const u = new URL(url);
+  const lib = u.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = lib.request(u, { method: opts.method ?? 'GET', headers: opts.headers, rejectUnauthorized: false, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      // Cut off after the response began: not the same as a connection refused before it was read.
+      res.on('error', () => reject(Object.assign(new Error('response cut off'), { code: 'ERESPONSECUT' })));
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+/** A browser-like client: keeps the session cookie and the last CSRF token it saw; follows no redirects. */
+export class Browser {
+  cookie = '';
+  csrf = '';
+  lastSetCookie = '';
+
+  constructor(public base: string) {}
+
+  private remember(res: Response): Response {
+    const set = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('atrium.sid='));
+    if (set) {
+      this.lastSetCookie = set;
+      const value = /^atrium\.sid=([^;]*)/.exec(set)?.[1] ?? '';
+      this.cookie = value ? `atrium.sid=${value}` : '';
+    }
+    const token = /name="_csrf" value="([^"]+)"/.exec(res.body) ?? /"x-csrf-token": "([^"]+)"/.exec(res.body);
+    if (token?.[1]) this.csrf = token[1];
+    return res;
+  }
+
+  async get(path: string, headers: Record<string, string> = {}): Promise<Response> {
+    return this.remember(await send(this.base + path, { headers: { cookie: this.cookie, ...headers } }));
+  }
+
+  async post(path: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+    const body = new URLSearchParams({ _csrf: this.csrf, ...form }).toString();
+    return this.remember(await send(this.base + path, { method: 'POST', body, headers: { cookie: this.cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers } }));
+  }
+
+  async login(email: string, password: string): Promise<Response> {
+    await this.get('/login');
+    return this.post('/login', { email, password });
+  }
+}
