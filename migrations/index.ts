@@ -4,6 +4,7 @@ import * as extranet from './0003_extranet.js';
 import * as tasks from './0004_tasks.js';
 import * as feed from './0005_feed.js';
 import * as tools from './0006_tools.js';
+import * as perf from './0007_performance.js';
 
 /** Every migration, in order. Add new ones at the end. */
-export const migrations = [platform, groups, extranet, tasks, feed, tools];
+export const migrations = [platform, groups, extranet, tasks, feed, tools, perf];

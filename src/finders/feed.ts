@@ -75,7 +75,9 @@ function isSortKey(v: unknown): boolean {
 
 /** `users.id` of the person in `column` is one the viewer may see, as a boolean column. */
 function visible(viewer: Viewer, column: string) {
-  return raw('?? in ?', [column, usersVisibleTo(viewer).select('users.id')]);
+  // EXISTS per row (a feed page has a few dozen people), not `in (everyone the viewer may see)`,
+  // which PostgreSQL builds as a hashed set of all visible users for every page (issue 9).
+  return raw('exists ?', [usersVisibleTo(viewer).select(raw('1')).whereColumn('users.id', column)]);
 }
 
 /**
@@ -110,9 +112,9 @@ function postBranch(viewer: Viewer, groupId: number | undefined, cursor: (string
 function latestComments(viewer: Viewer, limit: number) {
   return raw(
     `(select coalesce(json_agg(json_build_object('id', c.id, 'body', c.body, 'createdAt', c.created_at, 'authorId', cu.id, 'authorName', cu.name,
-        'authorIsExtranet', cu.is_extranet, 'authorDeactivated', cu.deactivated_at is not null, 'authorVisible', cu.id in ?) order by c.id), '[]'::json)
+        'authorIsExtranet', cu.is_extranet, 'authorDeactivated', cu.deactivated_at is not null, 'authorVisible', exists ?) order by c.id), '[]'::json)
       from (select * from post_comments pc where pc.post_id = posts.id order by pc.id desc limit ?) c join users cu on cu.id = c.author_id)`,
-    [usersVisibleTo(viewer).select('users.id'), limit],
+    [usersVisibleTo(viewer).select(raw('1')).whereColumn('users.id', 'cu.id'), limit],
   );
 }
 

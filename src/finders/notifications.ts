@@ -2,7 +2,7 @@ import { raw } from 'objection';
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { Notification, type NotificationKind } from '../models/notification.js';
 import { notificationsVisibleTo } from '../policy/feed-scopes.js';
-import { membershipsVisibleTo } from '../policy/scopes.js';
+import { ownMemberships } from '../policy/scopes.js';
 import type { Viewer } from '../policy/viewer.js';
 
 export const NOTIFICATIONS_PAGE_SIZE = 30;
@@ -74,6 +74,6 @@ export async function countUnreadNotifications(viewer: Viewer): Promise<number> 
 /** R-F1: whether the viewer hears from one group it belongs to (null: not an active member); one query. */
 export async function findGroupNotifySetting(viewer: Viewer, groupId: number): Promise<boolean | null> {
   if (!viewer.signedIn) return null;
-  const row = await membershipsVisibleTo(viewer).where({ 'memberships.groupId': groupId, 'memberships.userId': viewer.id }).select('memberships.notify').first();
+  const row = await ownMemberships(viewer).where('memberships.groupId', groupId).select('memberships.notify').first();
   return row ? row.notify : null;
 }

@@ -67,7 +67,7 @@ function matches(viewer: Viewer, kind: SearchKind, tsquery: string): SearchQuery
         .whereRaw(MATCH('posts.search_vector'), [tsquery])
         .leftJoin('groups as sg', 'sg.id', 'posts.groupId')
         .join('users as sa', 'sa.id', 'posts.authorId')
-        .select(label, 'posts.id', raw('left(posts.body, 200)'), 'posts.groupId', 'sg.name', 'sg.isExtranet', none.bool, none.bool, raw('case when ?? in ? then sa.name end', ['sa.id', usersVisibleTo(viewer).select('users.id')]), 'sa.isExtranet', raw("''"), raw('-posts.id')));
+        .select(label, 'posts.id', raw('left(posts.body, 200)'), 'posts.groupId', 'sg.name', 'sg.isExtranet', none.bool, none.bool, raw('case when exists ? then sa.name end', [usersVisibleTo(viewer).select(raw('1')).whereColumn('users.id', 'sa.id')]), 'sa.isExtranet', raw("''"), raw('-posts.id')));
     case 'files':
       // File names have no stored vector (the files table comes with 0006_tools): matched on the fly.
       return asSearch(

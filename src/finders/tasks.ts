@@ -1,7 +1,7 @@
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { TASK_STATUSES, type TaskStatus } from '../models/task.js';
 import { membershipsVisibleTo, usersVisibleTo } from '../policy/scopes.js';
-import { taskCommentsVisibleTo, taskMembersVisibleTo, tasksVisibleTo } from '../policy/task-scopes.js';
+import { taskCommentsVisibleTo, taskIdsInvolving, taskMembersVisibleTo, tasksVisibleTo } from '../policy/task-scopes.js';
 import type { Viewer } from '../policy/viewer.js';
 
 export const TASK_ROLES = ['any', 'responsible', 'participant', 'observer', 'creator'] as const;
@@ -40,17 +40,14 @@ export async function findTasks(viewer: Viewer, params: { role?: TaskRoleFilter;
     .join('users as resp', 'resp.id', 'tasks.responsibleId')
     .select('tasks.id', 'tasks.title', 'tasks.status', 'tasks.deadline', 'tasks.groupId', 'groups.name as groupName', 'groups.isExtranet as groupIsExtranet', 'tasks.responsibleId', 'resp.name as responsibleName', 'resp.isExtranet as responsibleIsExtranet');
   const me = viewer.id;
-  const named = (role?: 'participant' | 'observer') => {
-    const sub = taskMembersVisibleTo(viewer).select('taskMembers.taskId').where('taskMembers.userId', me);
-    return role ? sub.where('taskMembers.role', role) : sub;
-  };
   if (params.groupId !== undefined) q.where('tasks.groupId', params.groupId);
   else {
     const role = params.role ?? 'any';
     if (role === 'responsible') q.where('tasks.responsibleId', me);
     else if (role === 'creator') q.where('tasks.creatorId', me);
-    else if (role === 'participant' || role === 'observer') q.whereIn('tasks.id', named(role));
-    else q.where((b) => b.where('tasks.responsibleId', me).orWhere('tasks.creatorId', me).orWhereIn('tasks.id', named()));
+    // One index path per way of being involved (responsible, creator, named), not an OR over the whole
+    // table; `= any(array(…))` makes the ids one index scan of tasks, then a top-N sort.
+    else q.whereRaw('tasks.id = any(array(?))', [taskIdsInvolving(me, role === 'participant' || role === 'observer' ? role : undefined).toKnexQuery()]);
   }
   if (params.status && params.status !== 'any') q.where('tasks.status', params.status);
   const cursor = decodeCursor(params.after, ['number']);
@@ -83,15 +80,17 @@ export interface CommentRow {
   body: string;
   createdAt: Date;
   authorId: number;
-  authorName: string;
-  authorIsExtranet: boolean;
+  /** Null when the author is no longer someone the viewer may see (R-X1): shown as a former member. */
+  authorName: string | null;
+  authorIsExtranet: boolean | null;
 }
 
 export async function findTaskComments(viewer: Viewer, taskId: number): Promise<CommentRow[]> {
+  const authors = usersVisibleTo(viewer).select('users.id', 'users.name', 'users.isExtranet').as('au');
   return (await taskCommentsVisibleTo(viewer)
-    .join('users', 'users.id', 'taskComments.authorId')
+    .leftJoin(authors, 'au.id', 'taskComments.authorId')
     .where('taskComments.taskId', taskId)
-    .select('taskComments.id', 'taskComments.body', 'taskComments.createdAt', 'taskComments.authorId', 'users.name as authorName', 'users.isExtranet as authorIsExtranet')
+    .select('taskComments.id', 'taskComments.body', 'taskComments.createdAt', 'taskComments.authorId', 'au.name as authorName', 'au.isExtranet as authorIsExtranet')
     .orderBy('taskComments.id')
     .limit(500)) as unknown as CommentRow[];
 }

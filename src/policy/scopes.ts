@@ -63,6 +63,16 @@ export function membershipsVisibleTo(viewer: Viewer): QueryBuilder<Membership> {
     .whereIn('memberships.userId', usersVisibleTo(viewer).select('users.id'));
 }
 
+/**
+ * The viewer's own active memberships. The same rows membershipsVisibleTo() gives for the viewer's
+ * own user id (its groups are visible to it, and so is it), without building everyone it may see.
+ */
+export function ownMemberships(viewer: Viewer): QueryBuilder<Membership> {
+  const q = Membership.query();
+  if (!viewer.signedIn) return q.whereRaw('false');
+  return q.where('memberships.userId', viewer.id).whereRaw(activeMembership('memberships'));
+}
+
 /** Correlated subquery: active members of the group in `groupIdColumn` (for lists of visible groups). */
 export function memberCountOf(groupIdColumn: string): QueryBuilder<Membership> {
   return Membership.query().alias('mc').count('*').whereColumn('mc.groupId', groupIdColumn).whereRaw(activeMembership('mc'));

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Model } from 'objection';
+import { buildApp } from '../app.js';
+import { loadConfig, projectRoot } from '../config.js';
+import { createKnex } from '../db/knex.js';
+import { loadUrl } from '../bench/load.js';
+import { queriesFor } from '../bench/query-count.js';
+import { soloMs } from '../bench/solo.js';
+import { table, type Row } from '../bench/report.js';
+import { startProcess } from '../bench/server-process.js';
+import { signIn } from '../bench/sign-in.js';
+import { findPersona, pagesFor, type Page } from '../bench/targets.js';
+import { BASE_COUNTS, BENCH_EMPLOYEE_EMAIL, BENCH_EXTERNAL_EMAIL, SCALE_PASSWORD } from '../scale/plan.js';
+import { parseArgs } from './args.js';
+
+/**
+ * `npm run bench [-- --duration S --connections N --only TEXT --node-options '…']`: the production build against the
+ * benchmark company at DATABASE_URL (load it with `npm run seed:scale`), each page loaded by
+ * autocannon; queries per request counted in-process; writes bench/results.json.
+ */
+const { options } = parseArgs(process.argv.slice(2));
+const duration = Number(options.get('duration') ?? '20');
+const connections = Number(options.get('connections') ?? '16');
+const port = Number(options.get('port') ?? '3917');
+const only = options.get('only');
+// V8 grows its heap lazily while there is memory to spare; a cap keeps the server's RSS near its real need.
+const nodeOptions = options.get('node-options') ?? '--max-old-space-size=128';
+const databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) {
+  console.error('Set DATABASE_URL to the database loaded by npm run seed:scale');
+  process.exit(2);
+}
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'atrium-bench-'));
+const env = { DATABASE_URL: databaseUrl, HOST: '127.0.0.1', PORT: String(port), SESSION_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', DATA_DIR: dataDir };
+const config = loadConfig({ ...process.env, ...env });
+const serverEnv = { ...env, NODE_OPTIONS: nodeOptions };
+const db = createKnex(databaseUrl);
+Model.knex(db);
+
+const employees = (await db.raw('select count(*)::int as n from users where not is_extranet')).rows[0] as { n: number };
+const scale = Math.round((employees.n / BASE_COUNTS.employees) * 1000) / 1000;
+const employee = await findPersona(db, 'employee', BENCH_EMPLOYEE_EMAIL);
+const external = await findPersona(db, 'external', BENCH_EXTERNAL_EMAIL);
+console.log(`Scale ${scale}: ${employee.email} in ${employee.groupCount} groups, ${external.email} in ${external.groupCount}; ${duration} s per page, ${connections} connections`);
+
+const loadBefore = os.loadavg()[0] ?? 0;
+const server = await startProcess('dist/src/server.js', serverEnv, port, '/healthz');
+const app = await buildApp({ config, db, production: true });
+const rows: Row[] = [];
+let ceilingHtml = '';
+try {
+  const cookies = new Map<string, string>([
+    ['employee', await signIn(server.baseUrl, employee.email, SCALE_PASSWORD)],
+    ['external', await signIn(server.baseUrl, external.email, SCALE_PASSWORD)],
+  ]);
+  const pages: Page[] = [{ name: '/login', path: '/login', persona: null }, ...pagesFor(employee), ...pagesFor(external)].filter((p) => !only || p.name.includes(only));
+  for (const page of pages) {
+    const cookie = page.persona ? (cookies.get(page.persona.label) ?? null) : null;
+    const counted = await queriesFor(app, db, page.path, cookie);
+    const solo = await soloMs(app, page.path, cookie);
+    if (page.path === '/tasks' && page.persona?.label === 'employee') ceilingHtml = counted.body;
+    await loadUrl(server.baseUrl + page.path, cookie, Math.min(2, duration), connections); // warm-up, not recorded
+    const load = await loadUrl(server.baseUrl + page.path, cookie, duration, connections);
+    const row: Row = { page: page.name, path: page.path, ...load, soloMs: solo, queries: counted.queries, bytes: counted.bytes, status: counted.status };
+    rows.push(row);
+    console.log(`  ${row.page}: ${row.requestsPerSecond} req/s, p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, alone ${row.soloMs} ms, ${row.queries} queries, ${row.bytes} bytes, status ${row.status}, non-2xx ${row.non2xx}`);
+  }
+} finally {
+  await app.close();
+}
+const peakRssMb = server.peakRssMb();
+await server.stop();
+
+let ceiling: Row | null = null;
+if (ceilingHtml) {
+  const file = path.join(dataDir, 'my-tasks.html');
+  writeFileSync(file, ceilingHtml);
+  const ceilingPort = port + 1;
+  const bare = await startProcess('dist/src/bench/ceiling-server.js', { CEILING_HTML: file, CEILING_PORT: String(ceilingPort) }, ceilingPort, '/healthz');
+  try {
+    await loadUrl(`${bare.baseUrl}/`, null, Math.min(2, duration), connections);
+    const load = await loadUrl(`${bare.baseUrl}/`, null, duration, connections);
+    ceiling = { page: 'ceiling: My tasks bytes from memory', path: '/', ...load, soloMs: null, queries: 0, bytes: Buffer.byteLength(ceilingHtml), status: 200 };
+    rows.push(ceiling);
+  } finally {
+    await bare.stop();
+  }
+}
+await db.destroy();
+rmSync(dataDir, { recursive: true, force: true });
+
+const myTasks = rows.find((r) => r.page === '/tasks (my tasks)');
+const summary = {
+  scale,
+  measuredAt: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', node: process.version },
+  settings: { duration, connections, logLevel: env.LOG_LEVEL, serverNodeOptions: nodeOptions },
+  // Other work on the machine skews the figures: the 1-minute load average before and after the run.
+  loadAverage: { before: loadBefore, after: os.loadavg()[0] ?? 0 },
+  personas: { employee: { email: employee.email, groups: employee.groupCount }, external: { email: external.email, groups: external.groupCount } },
+  serverPeakRssMb: peakRssMb,
+  myTasksShareOfCeiling: myTasks && ceiling ? Math.round((myTasks.requestsPerSecond / ceiling.requestsPerSecond) * 1000) / 1000 : null,
+  pages: rows,
+};
+console.log('\n' + table(rows));
+console.log(`\nserver peak RSS (VmHWM): ${peakRssMb} MB; My tasks at ${summary.myTasksShareOfCeiling ?? '-'} of the ceiling`);
+const outDir = path.join(projectRoot, 'bench');
+mkdirSync(outDir, { recursive: true });
+const json = JSON.stringify(summary, null, 2) + '\n';
+if (!only) {
+  writeFileSync(path.join(outDir, 'results.json'), json);
+  writeFileSync(path.join(outDir, `results-${scale}.json`), json);
+  console.log(`written: bench/results.json, bench/results-${scale}.json`);
+}
+process.exit(0);
