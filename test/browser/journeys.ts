@@ -252,7 +252,8 @@ export async function keyboardJourney(c: JourneyContext): Promise<void> {
   await page.getByText(text).first().waitFor();
   tally.ok(true, 'posted with the keyboard alone');
   if (c.js) {
-    await page.waitForFunction('document.getElementById("live-region").textContent !== ""', undefined, { timeout: 2_000 }).catch(() => undefined);
+    // A locator, not waitForFunction: the page's CSP forbids evaluating a string predicate.
+    await page.locator('#live-region').filter({ hasText: /\S/ }).waitFor({ state: 'attached', timeout: 2_000 }).catch(() => undefined);
     const announced = String(await page.evaluate('document.getElementById("live-region").textContent'));
     const focusInSummary = Boolean(await page.evaluate('Boolean(document.activeElement.closest("[data-error-summary]"))'));
     tally.ok(announced.length > 0 || focusInSummary, `the htmx swap is announced in the live region ("${announced}")`);
