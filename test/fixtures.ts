@@ -24,3 +24,17 @@ export async function makeGroup(db: Knex, owner: User, attrs: GroupAttrs = {}, m
   for (const [user, role] of members) await Membership.query(db).insert({ groupId: group.id, userId: user.id, role: role ?? 'member' });
   return group;
 }
+
+/** A create-group form (POST /groups) that passes validation: a project with dates, feed and tasks. */
+export const validGroupForm = {
+  name: 'Website relaunch',
+  description: 'New site',
+  kind: 'project',
+  startsOn: '2026-01-01',
+  endsOn: '2026-06-30',
+  visibleToAll: 'on',
+  whoCanInvite: 'moderators',
+  tools: ['feed', 'tasks'],
+  filesWrite: 'members',
+  calendarWrite: 'moderators',
+};

@@ -10,19 +10,8 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createKnex } from '../../src/db/knex.js';
 import { CuttableProxy } from '../cuttable-proxy.js';
+import { validGroupForm } from '../fixtures.js';
 import { Client, makeUser, testDatabase } from '../helper.js';
-
-const groupForm = {
-  description: 'Made during an outage',
-  kind: 'project',
-  startsOn: '2026-01-01',
-  endsOn: '2026-06-30',
-  visibleToAll: 'on',
-  whoCanInvite: 'moderators',
-  tools: ['feed', 'tasks'],
-  filesWrite: 'members',
-  calendarWrite: 'moderators',
-};
 
 t.test('database outage: 503 pages, failing /healthz, recovery without restart, no half-applied writes', async (t) => {
   const db = await testDatabase(t);
@@ -64,7 +53,7 @@ t.test('database outage: 503 pages, failing /healthz, recovery without restart, 
   }
   const health = await app.inject({ url: '/healthz' });
   t.equal(health.statusCode, 503, '/healthz fails');
-  const write = await c.post('/groups', { ...groupForm, name: 'Outage group' });
+  const write = await c.post('/groups', { ...validGroupForm, description: 'Made during an outage', name: 'Outage group' });
   t.equal(write.statusCode, 503, 'a form sent during the outage: 503, not 500');
 
   await proxy.restore();
@@ -81,14 +70,14 @@ t.test('database outage: 503 pages, failing /healthz, recovery without restart, 
       if (/insert into "memberships"/.test(q.sql)) void proxy.cut();
     };
     appDb.on('query', onQuery);
-    const res = await c.post('/groups', { ...groupForm, name: 'Half-written group' });
+    const res = await c.post('/groups', { ...validGroupForm, description: 'Made during an outage', name: 'Half-written group' });
     appDb.off('query', onQuery);
     t.equal(res.statusCode, 503, 'the writer sees 503');
     await proxy.restore();
     t.equal((await db('groups').where({ name: 'Half-written group' })).length, 0, 'the group row inserted before the drop was rolled back');
     t.equal((await db('auditLog').where({ action: 'group.create' })).length, 0, 'no audit entry either');
     await c.get('/groups/new');
-    const again = await c.post('/groups', { ...groupForm, name: 'Half-written group' });
+    const again = await c.post('/groups', { ...validGroupForm, description: 'Made during an outage', name: 'Half-written group' });
     t.equal(again.statusCode, 303, 'sent again after recovery, it is created once');
     t.equal((await db('groups').where({ name: 'Half-written group' })).length, 1);
     t.equal((await db('memberships').join('groups', 'groups.id', 'memberships.groupId').where({ 'groups.name': 'Half-written group', role: 'owner' })).length, 1);

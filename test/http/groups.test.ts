@@ -1,20 +1,7 @@
 import t from 'tap';
 import { Group, Membership } from '../../src/models/group.js';
 import { build, enableAdminMode, makeUser, signIn } from '../helper.js';
-import { makeGroup } from '../fixtures.js';
-
-const validGroup = {
-  name: 'Website relaunch',
-  description: 'New site',
-  kind: 'project',
-  startsOn: '2026-01-01',
-  endsOn: '2026-06-30',
-  visibleToAll: 'on',
-  whoCanInvite: 'moderators',
-  tools: ['feed', 'tasks'],
-  filesWrite: 'members',
-  calendarWrite: 'moderators',
-};
+import { makeGroup, validGroupForm } from '../fixtures.js';
 
 t.test('creating groups (R-G1, R-G2, R-G3)', async (t) => {
   const { app, db } = await build(t);
@@ -33,7 +20,7 @@ t.test('creating groups (R-G1, R-G2, R-G3)', async (t) => {
   });
 
   t.test('a project with every parameter; the creator is owner; colleagues are invited', async (t) => {
-    const res = await c.post('/groups', { ...validGroup, invite: 'CARL@example.com' });
+    const res = await c.post('/groups', { ...validGroupForm, invite: 'CARL@example.com' });
     t.equal(res.statusCode, 303);
     const group = await Group.query(db).findOne({ name: 'Website relaunch' });
     t.ok(group);
@@ -48,7 +35,7 @@ t.test('creating groups (R-G1, R-G2, R-G3)', async (t) => {
   });
 
   t.test('open implies visible (R-G3)', async (t) => {
-    await c.post('/groups', { ...validGroup, name: 'Open one', kind: 'workgroup', isOpen: 'on', visibleToAll: '' });
+    await c.post('/groups', { ...validGroupForm, name: 'Open one', kind: 'workgroup', isOpen: 'on', visibleToAll: '' });
     const g = await Group.query(db).findOne({ name: 'Open one' });
     t.equal(g?.visibleToAll, true);
     t.equal(g?.startsOn, null, 'a workgroup has no dates');
@@ -57,16 +44,16 @@ t.test('creating groups (R-G1, R-G2, R-G3)', async (t) => {
   t.test('bad input: 422, error summary linking to each field, values kept, nothing created', async (t) => {
     const before = await Group.query(db).resultSize();
     const cases: [Record<string, string | string[]>, string, RegExp][] = [
-      [{ ...validGroup, name: '' }, 'name', /Enter name/],
-      [{ ...validGroup, name: 'x'.repeat(256) }, 'name', /255 characters or fewer/],
-      [{ ...validGroup, endsOn: '2025-12-31' }, 'endsOn', /same as or after the start date/],
-      [{ ...validGroup, startsOn: '' }, 'startsOn', /start date/],
-      [{ ...validGroup, startsOn: '2026-02-30' }, 'startsOn', /real date/],
-      [{ ...validGroup, kind: 'club' }, 'kind', /Choose kind/],
-      [{ ...validGroup, whoCanInvite: 'everyone' }, 'whoCanInvite', /Choose who can invite/],
-      [{ ...validGroup, tools: ['feed', 'wiki'] }, 'tools', /Choose tools from the list/],
-      [{ ...validGroup, invite: 'nobody@example.com xena@client.example' }, 'invite', /No colleague found for: nobody@example.com, xena@client.example/],
-      [{ ...validGroup, name: ['a', 'b'] }, 'name', /Enter name/],
+      [{ ...validGroupForm, name: '' }, 'name', /Enter name/],
+      [{ ...validGroupForm, name: 'x'.repeat(256) }, 'name', /255 characters or fewer/],
+      [{ ...validGroupForm, endsOn: '2025-12-31' }, 'endsOn', /same as or after the start date/],
+      [{ ...validGroupForm, startsOn: '' }, 'startsOn', /start date/],
+      [{ ...validGroupForm, startsOn: '2026-02-30' }, 'startsOn', /real date/],
+      [{ ...validGroupForm, kind: 'club' }, 'kind', /Choose kind/],
+      [{ ...validGroupForm, whoCanInvite: 'everyone' }, 'whoCanInvite', /Choose who can invite/],
+      [{ ...validGroupForm, tools: ['feed', 'wiki'] }, 'tools', /Choose tools from the list/],
+      [{ ...validGroupForm, invite: 'nobody@example.com xena@client.example' }, 'invite', /No colleague found for: nobody@example.com, xena@client.example/],
+      [{ ...validGroupForm, name: ['a', 'b'] }, 'name', /Enter name/],
     ];
     for (const [form, field, message] of cases) {
       const res = await c.post('/groups', form);
@@ -75,7 +62,7 @@ t.test('creating groups (R-G1, R-G2, R-G3)', async (t) => {
       t.match(res.body, new RegExp(`href="#${field}"`), `summary links to ${field}`);
       t.match(res.body, message);
     }
-    const kept = await c.post('/groups', { ...validGroup, endsOn: '2025-01-01', description: 'Keep me <b>' });
+    const kept = await c.post('/groups', { ...validGroupForm, endsOn: '2025-01-01', description: 'Keep me <b>' });
     t.match(kept.body, /Keep me &lt;b&gt;/, 'values kept, escaped');
     t.match(kept.body, /id="tools-feed" name="tools" value="feed" checked/);
     t.equal(await Group.query(db).resultSize(), before);
@@ -84,17 +71,17 @@ t.test('creating groups (R-G1, R-G2, R-G3)', async (t) => {
 
   t.test('the extranet flag needs the extranet on (R-U8)', async (t) => {
     await db('settings').update({ extranetEnabled: false });
-    const res = await c.post('/groups', { ...validGroup, name: 'Client portal', isExtranet: 'on' });
+    const res = await c.post('/groups', { ...validGroupForm, name: 'Client portal', isExtranet: 'on' });
     t.equal(res.statusCode, 422);
     t.match(res.body, /extranet is switched off/);
     await db('settings').update({ extranetEnabled: true });
-    t.equal((await c.post('/groups', { ...validGroup, name: 'Client portal', isExtranet: 'on' })).statusCode, 303);
+    t.equal((await c.post('/groups', { ...validGroupForm, name: 'Client portal', isExtranet: 'on' })).statusCode, 303);
   });
 
   t.test('missing or forged CSRF: 403 and nothing created', async (t) => {
     const before = await Group.query(db).resultSize();
-    t.equal((await c.post('/groups', { ...validGroup, name: 'No token' }, { csrf: false })).statusCode, 403);
-    t.equal((await c.post('/groups', { ...validGroup, name: 'Forged' }, { csrf: 'abc' })).statusCode, 403);
+    t.equal((await c.post('/groups', { ...validGroupForm, name: 'No token' }, { csrf: false })).statusCode, 403);
+    t.equal((await c.post('/groups', { ...validGroupForm, name: 'Forged' }, { csrf: 'abc' })).statusCode, 403);
     t.equal(await Group.query(db).resultSize(), before);
   });
 
@@ -102,7 +89,7 @@ t.test('creating groups (R-G1, R-G2, R-G3)', async (t) => {
     const x = await signIn(app, external);
     t.equal((await x.get('/groups/new')).statusCode, 404);
     const before = await Group.query(db).resultSize();
-    t.equal((await x.post('/groups', validGroup)).statusCode, 404);
+    t.equal((await x.post('/groups', validGroupForm)).statusCode, 404);
     t.equal(await Group.query(db).resultSize(), before);
   });
 });
@@ -116,7 +103,7 @@ t.test('editing, archive, ownership and delete (R-G2, R-G4, R-G7, R-G8)', async 
   const group = await makeGroup(db, owner, { name: 'Team A', kind: 'workgroup' }, [[mod, 'moderator'], [member]]);
   const [o, m, plain, a] = await Promise.all([signIn(app, owner), signIn(app, mod), signIn(app, member), signIn(app, admin)]);
 
-  const edit = { ...validGroup, name: 'Team A', kind: 'workgroup', startsOn: '', endsOn: '' };
+  const edit = { ...validGroupForm, name: 'Team A', kind: 'workgroup', startsOn: '', endsOn: '' };
 
   t.test('a moderator edits; a workgroup becomes a project and back (R-G2, R-G4)', async (t) => {
     await m.get(`/groups/${group.id}/edit`);
