@@ -80,7 +80,7 @@ interface Rules {
   'settings:edit': null;
   /** R-U5: an administrator moves people between intranet and extranet (not themselves). */
   'user:transfer': UserRecord;
-  /** R-G1: any employee can create groups; extranet users cannot. */
+  /** R-G1: every employee can create groups; extranet users cannot. */
   'group:create': null;
   /** R-G9, R-X1: members; employees for groups visible to all; admin mode. Mirrors groupsVisibleTo. */
   'group:view': GroupContext;

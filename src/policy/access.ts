@@ -4,7 +4,7 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
  * Every route declares who may reach it; anonymous access is opt-in.
  * - public: anyone, signed in or not
  * - guest: only signed-out visitors (login); signed-in users are sent home
- * - signed-in: any signed-in user; the handler reads through scopes (404 when not visible)
+ * - signed-in: every signed-in user; the handler reads through scopes (404 when not visible)
  * - employee: intranet users only; extranet users get 404 (R-X1)
  * - admin-mode: administrators with admin mode on (R-U3)
  */
