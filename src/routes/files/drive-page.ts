@@ -10,7 +10,7 @@ import { findVisibleFolder, groupDriveContext, personalDriveContext, type DriveC
 import { findVisibleGroup, usersVisibleTo, type VisibleGroup } from '../../policy/scopes.js';
 import type { DriveTarget } from '../../services/files.js';
 import { getSettings } from '../../services/settings.js';
-import { groupAbilities, loadGroup } from '../groups/load.js';
+import { groupAbilities, loadGroupTool } from '../groups/load.js';
 
 /** Where a drive listing is: a group's drive, the viewer's own, or someone's folder shared with the viewer. */
 export type DriveLocation =
@@ -25,13 +25,8 @@ type Req = FastifyRequest<{ Params: { id: string } }>;
  * members are sent to its About page (reads) or get 404 (writes).
  */
 export async function groupDriveLocation(request: Req, reply: FastifyReply | null): Promise<DriveLocation | null> {
-  const found = await loadGroup(request);
-  if (!found.group.tools.includes('files')) throw new NotFoundError();
-  if (!can(request.viewer, 'group:read-content', found)) {
-    if (!reply) throw new NotFoundError();
-    await reply.redirect(`/groups/${found.group.id}/about`, 303);
-    return null;
-  }
+  const found = await loadGroupTool(request, reply, 'files');
+  if (!found) return null;
   return { kind: 'group', group: found, folder: null, ctx: groupDriveContext(found) };
 }
 
