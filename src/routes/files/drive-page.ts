@@ -69,6 +69,12 @@ export function urlOf(loc: DriveLocation): string {
   return loc.kind === 'group' ? `/groups/${loc.group.group.id}/files` : '/files';
 }
 
+/** Where the listing's upload and new-folder forms post (My files: POST /files and /files/folders). */
+function formActions(loc: DriveLocation): { uploadAction: string; folderAction: string } {
+  const base = loc.folder ? `/folders/${loc.folder.id}` : loc.kind === 'group' ? `/groups/${loc.group.group.id}` : null;
+  return base ? { uploadAction: `${base}/files`, folderAction: `${base}/folders` } : { uploadAction: '/files', folderAction: '/files/folders' };
+}
+
 /** Renders a drive listing: folder trail, folders, one page of files, and the upload and new-folder forms for writers. */
 export async function renderDrive(request: FastifyRequest<{ Querystring?: unknown }>, reply: FastifyReply, loc: DriveLocation, extra: { errors?: FieldError[]; values?: Record<string, string> } = {}, status = 200) {
   const viewer = request.viewer;
@@ -95,7 +101,7 @@ export async function renderDrive(request: FastifyRequest<{ Querystring?: unknow
     uploadLimitMb: settings.uploadLimitMb,
     rootHref: loc.kind === 'group' ? `/groups/${loc.group.group.id}/files` : loc.kind === 'mine' ? '/files' : '/files/shared',
     rootLabel: loc.kind === 'group' ? t('files.groupRoot') : loc.kind === 'mine' ? t('files.mine') : t('files.shared'),
-    postBase: loc.folder ? `/folders/${loc.folder.id}` : loc.kind === 'group' ? `/groups/${loc.group.group.id}` : '/files',
+    ...formActions(loc),
   };
   if (loc.kind === 'group') {
     const g = loc.group;
