@@ -116,11 +116,13 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
   app.post('/tasks/:id/status', signedIn, async (request: TaskRequest, reply) => {
     const ctx = await loadTask(request);
     const result = await changeTaskStatus(app.db, request.viewer, ctx.task.id, request.body?.status);
-    if (!result.ok) return showTask(request, reply, ctx, { errors: result.errors }, 422);
     if (wantsFragment(request)) {
       const fresh = await loadTask(request);
-      return reply.header('Vary', 'HX-Request').page('partials/tasks/status', { title: ctx.task.title, task: fresh.task, may: taskAbilities(request, fresh), statuses: TASK_STATUSES, announce: t('tasks.statusChanged', { status: t(`tasks.status.${fresh.task.status}`) }) });
+      const data = { title: ctx.task.title, task: fresh.task, may: taskAbilities(request, fresh), statuses: TASK_STATUSES };
+      if (!result.ok) return reply.header('Vary', 'HX-Request').page('partials/tasks/status', { ...data, errors: result.errors }, 422);
+      return reply.header('Vary', 'HX-Request').page('partials/tasks/status', { ...data, announce: t('tasks.statusChanged', { status: t(`tasks.status.${fresh.task.status}`) }) });
     }
+    if (!result.ok) return showTask(request, reply, ctx, { errors: result.errors }, 422);
     request.session.set('flash', { kind: 'success', message: t('tasks.statusChanged', { status: t(`tasks.status.${result.value.status}`) }) });
     return reply.redirect(`/tasks/${ctx.task.id}`, 303);
   });
@@ -128,11 +130,13 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
   app.post('/tasks/:id/comments', signedIn, async (request: TaskRequest, reply) => {
     const ctx = await loadTask(request);
     const result = await addTaskComment(app.db, request.viewer, ctx.task.id, request.body?.comment);
-    if (!result.ok) return showTask(request, reply, ctx, { errors: result.errors, values: formValues(request.body) }, 422);
     if (wantsFragment(request)) {
       const comments = await findTaskComments(request.viewer, ctx.task.id);
-      return reply.header('Vary', 'HX-Request').page('partials/tasks/comments', { title: ctx.task.title, task: ctx.task, comments, may: taskAbilities(request, ctx), values: {}, announce: t('tasks.commented') });
+      const data = { title: ctx.task.title, task: ctx.task, comments, may: taskAbilities(request, ctx) };
+      if (!result.ok) return reply.header('Vary', 'HX-Request').page('partials/tasks/comments', { ...data, values: formValues(request.body), errors: result.errors }, 422);
+      return reply.header('Vary', 'HX-Request').page('partials/tasks/comments', { ...data, values: {}, announce: t('tasks.commented') });
     }
+    if (!result.ok) return showTask(request, reply, ctx, { errors: result.errors, values: formValues(request.body) }, 422);
     request.session.set('flash', { kind: 'success', message: t('tasks.commented') });
     return reply.redirect(`/tasks/${ctx.task.id}#comments`, 303);
   });
