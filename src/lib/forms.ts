@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { t, type MessageKey } from '../i18n/index.js';
+import { readDateInput } from './date-input.js';
 
 export interface FieldError {
   field: string;
@@ -75,3 +76,6 @@ export function password(labelKey: MessageKey, min = 10) {
     .min(min, { error: t('validation.tooShort', { label: t(labelKey), min }) })
     .max(200, { error: t('validation.tooLong', { label: t(labelKey), max: 200 }) });
 }
+
+/** Typed dates become 'YYYY-MM-DD' when unambiguous (readDateInput); anything else is left for the field's check to refuse. */
+export const normaliseDate = (s: string): string => (s === '' ? s : (readDateInput(s) ?? s));

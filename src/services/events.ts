@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { t } from '../i18n/index.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
-import { optionalText, parseForm, requiredText, type FormResult } from '../lib/forms.js';
+import { normaliseDate, optionalText, parseForm, requiredText, type FormResult } from '../lib/forms.js';
 import { fromLocalParts, isClockTime, isIsoDate } from '../lib/zoned-time.js';
 import { CalendarEvent } from '../models/event.js';
 import { can } from '../policy/abilities.js';
@@ -19,7 +19,8 @@ const date = (key: 'calendar.form.startDate' | 'calendar.form.endDate', required
     .trim()
     .optional()
     .default('')
-    .refine((s) => (s === '' ? !required : isIsoDate(s)), { error: required ? t('calendar.form.dateRequired', { label: t(key).toLowerCase() }) : t('calendar.form.dateInvalid', { label: t(key) }) });
+    .transform(normaliseDate)
+    .refine((s) => (s === '' ? !required : isIsoDate(s)), { error: required ? t('calendar.form.dateRequired', { label: t(key).toLowerCase() }) : t('validation.date', { label: t(key) }) });
 
 const time = (key: 'calendar.form.startTime' | 'calendar.form.endTime') =>
   z

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { t } from '../i18n/index.js';
-import { checkbox, optionalText, requiredText } from '../lib/forms.js';
+import { checkbox, normaliseDate, optionalText, requiredText } from '../lib/forms.js';
 import { TOOLS } from '../models/group.js';
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
@@ -11,7 +11,8 @@ const optionalDate = (labelKey: 'groups.form.startsOn' | 'groups.form.endsOn') =
     .trim()
     .optional()
     .default('')
-    .refine((s) => s === '' || validDate(s), { error: t('groups.form.dateInvalid', { label: t(labelKey) }) });
+    .transform(normaliseDate)
+    .refine((s) => s === '' || validDate(s), { error: t('validation.date', { label: t(labelKey) }) });
 
 const oneOf = <T extends string>(values: readonly [T, ...T[]], labelKey: 'groups.form.kind' | 'groups.form.whoCanInvite' | 'groups.form.filesWrite' | 'groups.form.calendarWrite') =>
   z.enum(values, { error: t('validation.choose', { label: t(labelKey).toLowerCase() }) });

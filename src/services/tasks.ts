@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { t } from '../i18n/index.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
 import { formatDate } from '../lib/format.js';
-import { optionalText, parseForm, requiredText, type FieldError, type FormResult } from '../lib/forms.js';
+import { normaliseDate, optionalText, parseForm, requiredText, type FieldError, type FormResult } from '../lib/forms.js';
 import { Group } from '../models/group.js';
 import { Activity, TASK_STATUSES, Task, TaskComment, TaskMember, type TaskStatus } from '../models/task.js';
 import { can, type Action } from '../policy/abilities.js';
@@ -25,7 +25,8 @@ const dateField = z
   .trim()
   .optional()
   .default('')
-  .refine((s) => s === '' || isCalendarDate(s), { error: t('validation.invalid', { label: t('tasks.form.deadline').toLowerCase() }) })
+  .transform(normaliseDate)
+  .refine((s) => s === '' || isCalendarDate(s), { error: t('validation.date', { label: t('tasks.form.deadline') }) })
   .transform((s) => (s === '' ? null : s));
 
 const peopleField = z.string({ error: t('validation.invalid', { label: t('tasks.form.participants').toLowerCase() }) }).max(10_000).optional().default('');

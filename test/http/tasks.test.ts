@@ -129,3 +129,21 @@ t.test('tasks (R-T1..R-T8)', async (t) => {
     t.equal((await m.get(`/tasks/${task?.id}`)).statusCode, 200, 'still readable');
   });
 });
+
+t.test('a deadline typed without a date picker (issue 17, item 5): unambiguous forms are read, the rest named with the format', async (t) => {
+  const { app, db } = await build(t);
+  const owner = await makeUser(db);
+  const c = await signIn(app, owner);
+  await c.get('/tasks/new');
+  const form = (deadline: string) => ({ title: `Due ${deadline}`, responsible: owner.email, deadline });
+  t.match((await c.get('/tasks/new')).body, /For example 2026-12-20\./, 'the hint says the format');
+  for (const typed of ['20/12/2026', '20.12.2026', '2026/12/20']) {
+    const res = await c.post('/tasks', form(typed));
+    t.equal(res.statusCode, 303, `${typed} is read`);
+    const task = await db('tasks').orderBy('id', 'desc').first();
+    t.equal(String(task?.deadline instanceof Date ? task.deadline.toISOString().slice(0, 10) : task?.deadline).slice(0, 10), '2026-12-20', `${typed} is 20 December 2026`);
+  }
+  const ambiguous = await c.post('/tasks', form('3/4/2026'));
+  t.equal(ambiguous.statusCode, 422, '3/4/2026 could be March or April');
+  t.match(ambiguous.body, /Deadline must be a real date, for example 2026-12-20/, 'the error says the format');
+});

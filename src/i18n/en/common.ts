@@ -49,6 +49,8 @@ export const common = {
   'validation.required': 'Enter {label}',
   'validation.tooLong': '{label} must be {max} characters or fewer',
   'validation.invalid': 'Enter a valid {label}',
+  'validation.date': '{label} must be a real date, for example 2026-12-20',
+  'form.dateFormat': 'For example 2026-12-20.',
   'validation.choose': 'Choose {label}',
   'validation.tooShort': '{label} must be {min} characters or more',
   'date.never': 'never',

@@ -24,7 +24,6 @@ export const groups = {
   'groups.form.startsOn': 'Start date',
   'groups.form.endsOn': 'End date',
   'groups.form.datesHint': 'Projects only.',
-  'groups.form.dateInvalid': '{label} must be a real date',
   'groups.form.startsOnRequired': 'Enter the project\'s start date',
   'groups.form.endsOnRequired': 'Enter the project\'s end date',
   'groups.form.endBeforeStart': 'The end date must be the same as or after the start date',
