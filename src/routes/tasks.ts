@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { t } from '../i18n/index.js';
-import { NotFoundError, parseId } from '../lib/errors.js';
+import { ForbiddenError, NotFoundError, parseId } from '../lib/errors.js';
 import { formValues, type FieldError } from '../lib/forms.js';
 import { TASK_ROLES, findAssignablePeople, findTaskComments, findTaskNames, findTaskPeople, findTasks, parseRole, parseStatus } from '../finders/tasks.js';
 import { TASK_STATUSES } from '../models/task.js';
@@ -139,6 +139,20 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
     if (!result.ok) return showTask(request, reply, ctx, { errors: result.errors, values: formValues(request.body) }, 422);
     request.session.set('flash', { kind: 'success', message: t('tasks.commented') });
     return reply.redirect(`/tasks/${ctx.task.id}#comments`, 303);
+  });
+
+  app.get('/tasks/:id/delete', signedIn, async (request: TaskRequest, reply) => {
+    const ctx = await loadTask(request);
+    if (!can(request.viewer, 'task:delete', ctx)) throw new ForbiddenError();
+    const comments = await findTaskComments(request.viewer, ctx.task.id);
+    return reply.page('pages/confirm', {
+      title: t('tasks.delete.title', { title: ctx.task.title }),
+      heading: t('tasks.delete.title', { title: ctx.task.title }),
+      warning: t('tasks.delete.warning', { comments: comments.length }),
+      action: `/tasks/${ctx.task.id}/delete`,
+      button: t('tasks.show.delete'),
+      cancelHref: `/tasks/${ctx.task.id}`,
+    });
   });
 
   app.post('/tasks/:id/delete', signedIn, async (request: TaskRequest, reply) => {

@@ -66,6 +66,8 @@ export const feed = {
   'feed.comment.tooLong': 'A comment must be {max} characters or fewer',
   'feed.comment.invalid': 'Enter a valid comment',
   'feed.delete': 'Delete post',
+  'feed.deleteConfirm.title': 'Delete this post?',
+  'feed.deleteConfirm.warning': 'The post, its poll answers and {comments, plural, =0 {its notifications} one {its comment} other {its # comments}} will be deleted. This cannot be undone.',
   'feed.post.inGroup': 'Post in {group}',
   'feed.post.company': 'Post to all employees',
   'feed.post.appreciation': 'Thanks to a colleague',

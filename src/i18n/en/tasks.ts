@@ -50,6 +50,8 @@ export const tasks = {
   'tasks.show.group': 'Group',
   'tasks.show.edit': 'Edit task',
   'tasks.show.delete': 'Delete task',
+  'tasks.delete.title': 'Delete the task “{title}”?',
+  'tasks.delete.warning': 'The task, its people and {comments, plural, =0 {its history} one {its comment and history} other {its # comments and history}} will be deleted. This cannot be undone.',
   'tasks.show.changeStatus': 'Change status',
   'tasks.show.comments': 'Comments',
   'tasks.show.noComments': 'No comments yet.',

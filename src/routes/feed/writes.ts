@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { t } from '../../i18n/index.js';
 import { findPostRow } from '../../finders/feed.js';
-import { NotFoundError, parseId } from '../../lib/errors.js';
+import { ForbiddenError, NotFoundError, parseId } from '../../lib/errors.js';
+import { can } from '../../policy/abilities.js';
+import { findVisiblePost } from '../../policy/feed-scopes.js';
 import { formValues, type FieldError } from '../../lib/forms.js';
 import { wantsFragment } from '../../plugins/views.js';
 import { setGroupNotifications } from '../../services/notifications.js';
@@ -96,6 +98,21 @@ export default async function feedWriteRoutes(app: FastifyInstance): Promise<voi
     request.session.set('flash', { kind: 'success', message: t('feed.voted') });
     const row = await findPostRow(request.viewer, postId);
     return reply.redirect(backTo(request.body?.back, { id: postId, groupId: row?.groupId ?? null }), 303);
+  });
+
+  app.get('/posts/:id/delete', signedIn, async (request: WriteRequest, reply) => {
+    const found = await findVisiblePost(request.viewer, parseId(request.params.id));
+    if (!found) throw new NotFoundError();
+    if (!can(request.viewer, 'post:delete', found.ctx)) throw new ForbiddenError();
+    const comments = await findPostRow(request.viewer, found.post.id);
+    return reply.page('pages/confirm', {
+      title: t('feed.deleteConfirm.title'),
+      heading: t('feed.deleteConfirm.title'),
+      warning: t('feed.deleteConfirm.warning', { comments: Number(comments?.commentCount ?? 0) }),
+      action: `/posts/${found.post.id}/delete`,
+      button: t('feed.delete'),
+      cancelHref: `/posts/${found.post.id}`,
+    });
   });
 
   app.post('/posts/:id/delete', signedIn, async (request: WriteRequest, reply) => {
