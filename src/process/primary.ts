@@ -27,7 +27,7 @@ export async function runPrimary(config: Config): Promise<void> {
   takeOverSignals();
 
   let closing = false;
-  let embedded: EmbeddedServer | null = null;
+  let embedded: Promise<EmbeddedServer | null> = Promise.resolve(null);
   let everReady = false;
   let restartDelay = FIRST_RESTART_DELAY_MS;
   const listening = new Set<number>();
@@ -51,7 +51,8 @@ export async function runPrimary(config: Config): Promise<void> {
     try {
       await stopWorkers();
       log.info('workers stopped');
-      await embedded?.stop();
+      // Still starting at SIGTERM: let it finish, then stop it, rather than leave it orphaned.
+      await (await embedded.catch(() => null))?.stop();
     } catch (err) {
       log.error({ err }, 'shutdown failed');
       exitCode = 1;
@@ -65,13 +66,14 @@ export async function runPrimary(config: Config): Promise<void> {
   let databaseUrl = config.databaseUrl;
   try {
     if (!databaseUrl) {
-      embedded = await superviseEmbeddedPostgres({
+      const starting = superviseEmbeddedPostgres({
         dir: path.join(config.dataDir, 'pg'),
         port: config.embeddedPgPort,
         log: (line) => log.debug(line),
         report: (level, message) => log[level](message),
       });
-      databaseUrl = await ensureDatabase(embedded.url, 'atrium');
+      embedded = starting;
+      databaseUrl = await ensureDatabase((await starting).url, 'atrium');
     }
     const knex = createKnex(databaseUrl, 1);
     try {
@@ -95,7 +97,7 @@ export async function runPrimary(config: Config): Promise<void> {
     restartDelay = FIRST_RESTART_DELAY_MS;
     if (!everReady && listening.size === config.workers) {
       everReady = true;
-      log.info(`Atrium ready at http://${config.host}:${config.port} (${embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}, ${config.workers} ${config.workers === 1 ? 'worker' : 'workers'}) in ${Date.now() - started} ms`);
+      log.info(`Atrium ready at http://${config.host}:${config.port} (${config.databaseUrl ? 'DATABASE_URL' : 'embedded PostgreSQL'}, ${config.workers} ${config.workers === 1 ? 'worker' : 'workers'}) in ${Date.now() - started} ms`);
     }
   });
   cluster.on('exit', (worker, code, signal) => {
