@@ -11,6 +11,9 @@ import type { Checks } from './check.js';
 import { send } from './client.js';
 import { freePort, npmStartArgs, sleep, startServer, workerPids, type Running } from './server.js';
 
+const RECOVERY_LIMIT_MS = 30_000;
+/** Well inside the 10 s grace period that waiting on the dead postmaster used to run out (about 0.5 s on a quiet machine). */
+const DEAD_POSTMASTER_EXIT_LIMIT_MS = 7000;
 /** Below this a heap cap makes V8 collect garbage all the time under load (issue 16). */
 const SMALLEST_SENSIBLE_HEAP_MB = 256;
 
@@ -67,12 +70,13 @@ export async function workersCheck(checks: Checks): Promise<void> {
     // The postmaster dies: the app answers again by itself, without a restart.
     const postmaster = killHard(runningServer(pgDir)?.pid, 'postmaster');
     await until(async () => !(await healthy(s.base)), 2000);
-    const backIn = await until(() => healthy(s.base), 15_000);
+    // Crash recovery takes about a second on a quiet machine, several on a busy one.
+    const backIn = await until(() => healthy(s.base), RECOVERY_LIMIT_MS);
     const newPostmaster = runningServer(pgDir)?.pid ?? 0;
-    checks.ok(backIn !== null && newPostmaster !== postmaster, 'postmaster killed with SIGKILL: PostgreSQL is started again and /healthz answers 200 without restarting the app', backIn === null ? 'still down after 15 s' : `${backIn} ms`);
+    checks.ok(backIn !== null && newPostmaster !== postmaster, 'postmaster killed with SIGKILL: PostgreSQL is started again and /healthz answers 200 without restarting the app', backIn === null ? `still down after ${RECOVERY_LIMIT_MS / 1000} s` : `${backIn} ms`);
     checks.ok((await pagesServed(s.base, 5)) === 5, 'pages are served again');
     const restartLine = /embedded PostgreSQL is back after [^"]*/.exec(s.output())?.[0] ?? 'no restart logged';
-    checks.figure(`postmaster SIGKILL → app serving again: ${backIn === null ? '> 15000' : backIn} ms (${restartLine}); a killed worker replaced in ${replacedIn ?? '> 5000'} ms`);
+    checks.figure(`postmaster SIGKILL → app serving again: ${backIn === null ? `> ${RECOVERY_LIMIT_MS}` : backIn} ms (${restartLine}); a killed worker replaced in ${replacedIn ?? '> 5000'} ms`);
     const clean = await s.stop('SIGTERM');
     checks.ok(clean.code === 0 && runningServer(pgDir) === null, 'SIGTERM: the primary drains its workers, stops PostgreSQL and exits 0', `exit ${clean.code} in ${clean.ms} ms`);
 
@@ -84,7 +88,7 @@ export async function workersCheck(checks: Checks): Promise<void> {
     checks.ok(byDefault === os.availableParallelism(), 'WEB_CONCURRENCY unset: one worker per CPU', `${byDefault} workers, ${os.availableParallelism()} CPUs`);
     killHard(runningServer(pgDir)?.pid, 'postmaster');
     const { code, ms } = await server.stop('SIGTERM');
-    checks.ok(code === 0 && ms < 5000, 'SIGTERM just after the postmaster died: exit 0 at once, waiting on no dead process', `exit ${code} in ${ms} ms`);
+    checks.ok(code === 0 && ms < DEAD_POSTMASTER_EXIT_LIMIT_MS, 'SIGTERM just after the postmaster died: exit 0, waiting on no dead process', `exit ${code} in ${ms} ms`);
     checks.ok(runningServer(pgDir) === null, 'and no PostgreSQL is left running');
     checks.figure(`SIGTERM → exit: ${clean.ms} ms (3 workers, PostgreSQL up); ${ms} ms with the postmaster just killed (exit ${code})`);
   } catch (err) {

@@ -13,7 +13,7 @@ const CUT_OFF_BEFORE_END_MS = 1500;
 const CONNECTIONS_FOR_ALL_WORKERS = 80;
 
 /**
- * One HTTP worker: the app on the shared listening port (node:cluster hands it connections), its
+ * One HTTP worker: the app on the listening port it shares with the others (node:cluster), its
  * own pool, mail dispatcher and maintenance (both claim rows with SKIP LOCKED, so N of them never
  * do the same work twice). The primary has already migrated the database and set DATABASE_URL.
  */
