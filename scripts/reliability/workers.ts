@@ -1,7 +1,7 @@
 // Issue 16 (both cores) and issue 15 item 4, on the embedded PostgreSQL as `npm start` runs it:
 // WEB_CONCURRENCY workers (default: one per CPU) serve one port; a worker that dies is replaced at
 // once while the others keep serving; a postmaster killed with SIGKILL is started again and the
-// app serves again by itself; SIGTERM with a dead postmaster still exits at once and leaves no
+// app serves again by itself; SIGTERM with a dead postmaster exits promptly (exit 0) and leaves no
 // PostgreSQL behind; the start script sets no small heap cap.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
