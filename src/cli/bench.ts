@@ -26,8 +26,8 @@ const duration = Number(options.get('duration') ?? '20');
 const connections = Number(options.get('connections') ?? '16');
 const port = Number(options.get('port') ?? '3917');
 const only = options.get('only');
-// V8 grows its heap lazily while there is memory to spare; a cap keeps the server's RSS near its real need.
-const nodeOptions = options.get('node-options') ?? '--max-old-space-size=128';
+// The heap cap `npm start` sets (package.json): V8 grows its heap lazily while there is memory to spare.
+const nodeOptions = options.get('node-options') ?? '--max-old-space-size=256';
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
   console.error('Set DATABASE_URL to the database loaded by npm run seed:scale');
@@ -37,7 +37,8 @@ if (!databaseUrl) {
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'atrium-bench-'));
 const env = { DATABASE_URL: databaseUrl, HOST: '127.0.0.1', PORT: String(port), SESSION_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', DATA_DIR: dataDir };
 const config = loadConfig({ ...process.env, ...env });
-const serverEnv = { ...env, NODE_OPTIONS: nodeOptions };
+// One worker: the figures are per process, as before `npm start` ran one worker per CPU.
+const serverEnv = { ...env, NODE_OPTIONS: nodeOptions, WEB_CONCURRENCY: '1' };
 const db = createKnex(databaseUrl);
 Model.knex(db);
 
