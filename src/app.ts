@@ -41,12 +41,14 @@ export interface AppOptions {
   db: Knex;
   production?: boolean;
   logger?: boolean;
+  /** Where log lines go when `logger` is on (tests read them); standard output otherwise. */
+  logStream?: { write(line: string): void };
 }
 
 /** The app: third-party plugins, then ours, then routes. Starting the process is server.ts's job. */
-export async function buildApp({ config, db, production = false, logger = false }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, db, production = false, logger = false, logStream }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logger ? { level: config.logLevel } : false,
+    logger: logger ? { level: config.logLevel, ...(logStream ? { stream: logStream } : {}) } : false,
     trustProxy: config.trustProxy,
     bodyLimit: 256 * 1024,
     genReqId: () => randomUUID(),

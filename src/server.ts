@@ -48,7 +48,7 @@ async function main(): Promise<void> {
 
   await app.listen({ host: config.host, port: config.port });
   app.mail.start();
-  stopMaintenance = startMaintenance(db.knex, app.mail, (msg) => app.log.warn(msg));
+  stopMaintenance = startMaintenance(db.background, app.mail, (msg) => app.log.warn(msg));
   app.log.info(`Atrium ready at http://${config.host}:${config.port} (${db.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}) in ${Date.now() - started} ms`);
 }
 
