@@ -29,6 +29,7 @@ export const LONG_TIMEOUTS: DbTimeouts = { statementMs: 60 * 60_000, queryMs: 61
 export function createKnex(url: string, poolMax = 10, timeouts: DbTimeouts = REQUEST_TIMEOUTS): Knex {
   return knexFactory({
     client: 'pg',
+    // pg reads the URL itself; knex's client.database() is then unknown (ask `current_database()`).
     connection: { connectionString: url, statement_timeout: timeouts.statementMs, query_timeout: timeouts.queryMs, connectionTimeoutMillis: timeouts.connectMs },
     pool: {
       min: 0,

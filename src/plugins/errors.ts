@@ -6,7 +6,7 @@ import { OutageLog } from '../lib/outage-log.js';
 import { anonymous } from '../policy/viewer.js';
 import { isUnreadableMultipart } from './uploads.js';
 
-const known = new Set([400, 403, 404, 409, 413, 415, 422, 429, 503]);
+const known = new Set([400, 403, 404, 408, 409, 413, 415, 422, 429, 503]);
 
 /** Every error a user can cause gets a clear page with its status; nothing shows a stack trace. */
 export default fp(
@@ -34,7 +34,7 @@ export default fp(
       } else if (!known.has(status)) {
         status = status >= 400 && status < 500 ? 400 : 500;
       }
-      const detail = error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET' ? t('error.403.csrf') : error instanceof HttpError && error.message && status === 403 ? error.message : undefined;
+      const detail = error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET' ? t('error.403.csrf') : error instanceof HttpError && error.message && (status === 403 || status === 408 || status === 413) ? error.message : undefined;
       return errorPage(request, reply, status, detail);
     });
   },
