@@ -24,7 +24,7 @@ if (!adminUrl) {
 }
 
 const template = `atrium_test_tpl_${process.pid}`;
-const admin = createKnex(adminUrl, 2);
+const admin = createKnex(adminUrl, 2, LONG_TIMEOUTS);
 await admin.raw('drop database if exists ??', [template]);
 await admin.raw('create database ??', [template]);
 const templateUrl = new URL(adminUrl);

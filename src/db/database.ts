@@ -49,7 +49,7 @@ export async function openDatabase(config: Config, log: (line: string) => void =
 
 /** Creates database `name` on the server at `adminUrl` if missing; returns its URL. */
 export async function ensureDatabase(adminUrl: string, name: string, template?: string): Promise<string> {
-  const admin = createKnex(adminUrl, 1);
+  const admin = createKnex(adminUrl, 1, LONG_TIMEOUTS);
   try {
     const found = await admin.raw('select 1 from pg_database where datname = ?', [name]);
     if (found.rows.length === 0) {

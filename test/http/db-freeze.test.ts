@@ -37,10 +37,11 @@ t.test('a frozen database: requests and /healthz give up in bounded time, then r
   const health = await timed(app.inject({ url: '/healthz' }));
   for (const { value, ms } of await pages) {
     t.equal(value.statusCode, 503, `${value.headers['content-type']}: 503 while the database hangs`);
-    t.ok(ms < 4000, `page answered in ${ms} ms`);
+    t.ok(ms < 5000, `page answered in ${ms} ms`);
   }
   t.equal(health.value.statusCode, 503, '/healthz: 503');
-  t.ok(health.ms < 3500, `/healthz answered in ${health.ms} ms (within its 3 s)`);
+  // 3 s and a margin for a busy test machine; before the fix it waited as long as the freeze.
+  t.ok(health.ms < 4500, `/healthz answered in ${health.ms} ms (its limit is 3 s)`);
 
   proxy.thaw();
   clearTimeout(thawGuard);

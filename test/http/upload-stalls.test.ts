@@ -92,8 +92,8 @@ t.test('stalled and aborted uploads (R-F2)', async (t) => {
     const res = await answer(5000);
     socket.destroy();
     t.equal(res.status, 413, '413 Payload Too Large');
-    t.ok(res.answeredMs !== null && res.answeredMs < 1000, `answered in ${res.answeredMs} ms, before any body`);
-    t.ok(res.closedMs !== null && res.closedMs < 2000, `the server closed the connection after ${res.closedMs} ms`);
+    t.ok(res.answeredMs !== null && res.answeredMs < 2000, `answered in ${res.answeredMs} ms, before any body`);
+    t.ok(res.closedMs !== null && res.closedMs < 3000, `the server closed the connection after ${res.closedMs} ms`);
     t.same(readdirSync(tmpDir), [], 'nothing written');
   });
 
@@ -104,7 +104,7 @@ t.test('stalled and aborted uploads (R-F2)', async (t) => {
     clearInterval(drip);
     socket.destroy();
     t.equal(res.status, 408, '408 Request Timeout');
-    t.ok(res.closedMs !== null && res.closedMs < 2500, `the server closed the connection after ${res.closedMs} ms`);
+    t.ok(res.closedMs !== null && res.closedMs < 3500, `the server closed the connection after ${res.closedMs} ms`);
     await sleep(200);
     t.same(readdirSync(tmpDir), [], 'its temporary file is deleted');
   });
@@ -122,7 +122,7 @@ t.test('stalled and aborted uploads (R-F2)', async (t) => {
     clearInterval(drip);
     socket.destroy();
     t.match(head, /^HTTP\/1\.1 408/, '408');
-    t.ok(ms !== null && ms < 2500, `closed after ${ms} ms`);
+    t.ok(ms !== null && ms < 3500, `closed after ${ms} ms`);
   });
 
   t.test('an upload aborted half-way leaves no temporary file', async (t) => {
