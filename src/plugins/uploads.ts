@@ -119,12 +119,24 @@ export default fp(
       attachFieldsToBody: 'keyValues',
       limits: { files: 1, fields: 20, fieldSize: 64 * 1024, parts: 25, fileSize: opts.defaultFileSize },
       async onFile(this: FastifyRequest, part: MultipartFile) {
+        // A part the parser still held when the client went away: its rest will never come, and
+        // nothing would end the file's stream. Write nothing, and cut one already running short.
+        // (A request also closes after a complete body; only an incomplete one was cut off.)
+        const cutOff = new Error('the request ended before the file did');
+        const gone = () => {
+          if (!this.raw.complete) part.file.destroy(cutOff);
+        };
+        if (this.raw.destroyed && !this.raw.complete) {
+          gone();
+          throw cutOff;
+        }
         const tmpPath = path.join(opts.tmpDir, randomUUID());
         this.uploadTmpFiles.push(tmpPath);
         let size = 0;
         part.file.on('data', (chunk: Buffer) => {
           size += chunk.length;
         });
+        this.raw.once('close', gone);
         try {
           await pipeline(part.file, createWriteStream(tmpPath, { flags: 'wx', mode: 0o600 }));
         } catch (err) {
@@ -132,6 +144,8 @@ export default fp(
           // after the response's cleanup already ran.
           await rm(tmpPath, { force: true });
           throw err;
+        } finally {
+          this.raw.removeListener('close', gone);
         }
         const value: UploadedFile = { tmpPath, filename: part.filename, mimetype: part.mimetype, size };
         (part as unknown as { value: UploadedFile }).value = value;

@@ -144,6 +144,22 @@ t.test('stalled and aborted uploads (R-F2)', async (t) => {
     t.same(left, [], 'deleted when the client went away');
   });
 
+  t.test('many uploads aborted at once, early and late, leave no temporary file', async (t) => {
+    const sockets = Array.from({ length: 40 }, (_, i) => {
+      const { socket } = rawUpload(port, client.sessionCookie, 10 * 1024 * 1024);
+      socket.write(Buffer.alloc((i % 8) * 32 * 1024, 1));
+      return socket;
+    });
+    await sleep(20);
+    for (const socket of sockets) socket.destroy();
+    let left = readdirSync(tmpDir);
+    for (let i = 0; i < 60 && left.length > 0; i++) {
+      await sleep(50);
+      left = readdirSync(tmpDir);
+    }
+    t.same(left, [], 'none left');
+  });
+
   t.test('the app still serves normal uploads afterwards', async (t) => {
     const res = await uploadAs(client, '/files', { filename: 'fine.txt', type: 'text/plain', data: Buffer.from('fine') });
     t.equal(res.statusCode, 303);
