@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
 import { projectRoot, type Config } from './config.js';
+import bodyRatePlugin, { DEFAULT_BODY_RATE, type BodyRate } from './plugins/body-rate.js';
 import headerGuardPlugin from './plugins/header-guard.js';
 import errorsPlugin from './plugins/errors.js';
 import sessionPlugin from './plugins/session.js';
@@ -42,12 +43,16 @@ export interface AppOptions {
   db: Knex;
   production?: boolean;
   logger?: boolean;
+  /** Where log lines go when `logger` is on (tests read them); standard output otherwise. */
+  logStream?: { write(line: string): void };
+  /** The slowest a request body may arrive (tests shorten the window). */
+  bodyRate?: BodyRate;
 }
 
 /** The app: third-party plugins, then ours, then routes. Starting the process is server.ts's job. */
-export async function buildApp({ config, db, production = false, logger = false }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, db, production = false, logger = false, logStream, bodyRate = DEFAULT_BODY_RATE }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logger ? { level: config.logLevel } : false,
+    logger: logger ? { level: config.logLevel, ...(logStream ? { stream: logStream } : {}) } : false,
     trustProxy: config.trustProxy,
     bodyLimit: 256 * 1024,
     genReqId: () => randomUUID(),
@@ -77,6 +82,7 @@ export async function buildApp({ config, db, production = false, logger = false 
   // Only HTML form bodies (urlencoded, multipart): a field is a string or a list of strings, never
   // a JSON object a handler did not expect. A JSON body is answered 415.
   app.removeContentTypeParser('application/json');
+  await app.register(bodyRatePlugin, bodyRate);
   await app.register(fastifyFormbody);
   await app.register(uploadsPlugin, { tmpDir: path.join(config.dataDir, 'tmp'), defaultFileSize: 100 * 1024 * 1024 });
   await app.register(sessionPlugin, { db, secret: config.sessionSecret });

@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { Model } from 'objection';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { createKnex } from '../src/db/knex.js';
+import { createKnex, LONG_TIMEOUTS } from '../src/db/knex.js';
 import { User } from '../src/models/user.js';
 import { hashPassword } from '../src/services/passwords.js';
 
@@ -24,7 +24,8 @@ export async function testDatabase(t: Teardown): Promise<Knex> {
   const prefix = process.env.ATRIUM_TEST_PREFIX;
   if (!adminUrl || !template || !prefix) throw new Error('Run tests with `npm test` (test/run.ts prepares the database).');
   const name = `${prefix}${randomBytes(6).toString('hex')}`;
-  const admin = createKnex(adminUrl, 1);
+  // Creating and dropping databases is slow on a busy machine: not a request's few seconds.
+  const admin = createKnex(adminUrl, 1, LONG_TIMEOUTS);
   await admin.raw('create database ?? template ??', [name, template]);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { copyAssets } from '../scripts/assets.mjs';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../src/db/embedded.js';
-import { createKnex } from '../src/db/knex.js';
+import { createKnex, LONG_TIMEOUTS } from '../src/db/knex.js';
 import { migrateLatest } from '../src/db/migrate.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -24,12 +24,12 @@ if (!adminUrl) {
 }
 
 const template = `atrium_test_tpl_${process.pid}`;
-const admin = createKnex(adminUrl, 2);
+const admin = createKnex(adminUrl, 2, LONG_TIMEOUTS);
 await admin.raw('drop database if exists ??', [template]);
 await admin.raw('create database ??', [template]);
 const templateUrl = new URL(adminUrl);
 templateUrl.pathname = `/${template}`;
-const tpl = createKnex(templateUrl.toString(), 1);
+const tpl = createKnex(templateUrl.toString(), 1, LONG_TIMEOUTS);
 await migrateLatest(tpl);
 await tpl.destroy();
 

@@ -1,5 +1,6 @@
 import { loadConfig } from '../config.js';
 import { openDatabase, type Database } from '../db/database.js';
+import { LONG_TIMEOUTS } from '../db/knex.js';
 import { createUser, setPasswordByEmail } from '../services/users.js';
 import { seedDemo } from '../../seeds/demo.js';
 import { parseArgs } from './args.js';
@@ -59,7 +60,7 @@ function fail(message: string): number {
 const [command, ...rest] = process.argv.slice(2);
 // Backups must not start (or migrate) the database they copy.
 if (command === 'backup' || command === 'restore') process.exit(await runBackupCommand(command, rest, loadConfig()));
-const db = await openDatabase(loadConfig());
+const db = await openDatabase(loadConfig(), undefined, LONG_TIMEOUTS);
 let code = 1;
 try {
   code = await run(command, rest, db);

@@ -2,6 +2,7 @@ import argon2 from 'argon2';
 import type pg from 'pg';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
+import { LONG_TIMEOUTS } from '../db/knex.js';
 import { buildCompany } from '../scale/company.js';
 import { loadFeed } from '../scale/feed-rows.js';
 import { finish, truncateAll } from '../scale/finish.js';
@@ -34,7 +35,7 @@ async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
   return result;
 }
 
-const db = await openDatabase(loadConfig());
+const db = await openDatabase(loadConfig(), undefined, LONG_TIMEOUTS);
 const client = (await db.knex.client.acquireConnection()) as pg.PoolClient;
 try {
   console.log(`Loading the benchmark company at scale ${scale} (migrated; everything else in this database is replaced)`);

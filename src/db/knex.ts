@@ -7,12 +7,38 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 // `date` columns are calendar dates, not instants: keep them as 'YYYY-MM-DD'.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
-export function createKnex(url: string, poolMax = 10): Knex {
+/**
+ * How long the database may take before we give up. `statementMs` is PostgreSQL's own
+ * statement_timeout (a slow query or a lock wait on a live server); `queryMs` is the driver's,
+ * a little longer, for a server that stopped answering at all (it cannot cancel anything then);
+ * `connectMs` bounds opening a connection, `acquireMs` waiting for a free one in the pool.
+ */
+export interface DbTimeouts {
+  statementMs: number;
+  queryMs: number;
+  connectMs: number;
+  acquireMs: number;
+}
+
+/** Web requests: every page runs in milliseconds, so a few seconds means the database is in trouble. */
+export const REQUEST_TIMEOUTS: DbTimeouts = { statementMs: 5_000, queryMs: 6_000, connectMs: 3_000, acquireMs: 10_000 };
+
+/** The CLI, migrations and maintenance: bulk work (seeding millions of rows, big migrations) may take long. */
+export const LONG_TIMEOUTS: DbTimeouts = { statementMs: 60 * 60_000, queryMs: 61 * 60_000, connectMs: 10_000, acquireMs: 60_000 };
+
+export function createKnex(url: string, poolMax = 10, timeouts: DbTimeouts = REQUEST_TIMEOUTS): Knex {
   return knexFactory({
     client: 'pg',
-    connection: url,
-    pool: { min: 0, max: poolMax },
-    acquireConnectionTimeout: 10_000,
+    // pg reads the URL itself; knex's client.database() is then unknown (ask `current_database()`).
+    connection: { connectionString: url, statement_timeout: timeouts.statementMs, query_timeout: timeouts.queryMs, connectionTimeoutMillis: timeouts.connectMs },
+    pool: {
+      min: 0,
+      max: poolMax,
+      // A query the driver gave up on is still running (or hung) on its connection: never hand
+      // that connection out again. pg keeps `readyForQuery` false until the server answers.
+      validate: (connection: { readyForQuery?: boolean }) => connection.readyForQuery === true,
+    },
+    acquireConnectionTimeout: timeouts.acquireMs,
     ...knexSnakeCaseMappers(),
   });
 }

@@ -26,6 +26,15 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The request's session, or null when there is none to use: @fastify/session leaves a plain `{}`
+ * when its store failed (the database is down), and the error page sets none at all.
+ */
+export function loadedSession(request: FastifyRequest): FastifyRequest['session'] | null {
+  const session = request.session as Partial<FastifyRequest['session']> | null;
+  return typeof session?.get === 'function' ? request.session : null;
+}
+
 /** htmx fragment only on a narrow, explicit test; history restores and boosts get full pages. */
 export function wantsFragment(request: FastifyRequest): boolean {
   const h = request.headers;
@@ -54,9 +63,10 @@ export default fp(
     function commonData(request: FastifyRequest, reply: FastifyReply, data: PageData, unread = 0) {
       const viewer = request.viewer;
       let flash: Flash | undefined;
-      if (request.session?.get('flash')) {
-        flash = request.session.get('flash');
-        request.session.set('flash', undefined);
+      const session = loadedSession(request);
+      if (session?.get('flash')) {
+        flash = session.get('flash');
+        session.set('flash', undefined);
       }
       const timeZone = viewer?.signedIn ? viewer.timeZone : 'UTC';
       const errors = data.errors ?? [];

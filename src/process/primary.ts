@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import { ensureDatabase } from '../db/database.js';
 import { takeOverSignals, type EmbeddedServer } from '../db/embedded.js';
 import { superviseEmbeddedPostgres } from '../db/embedded-supervisor.js';
-import { createKnex } from '../db/knex.js';
+import { createKnex, LONG_TIMEOUTS } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
 import { SHUTDOWN_GRACE_MS } from './grace.js';
 
@@ -75,7 +75,7 @@ export async function runPrimary(config: Config): Promise<void> {
       embedded = starting;
       databaseUrl = await ensureDatabase((await starting).url, 'atrium');
     }
-    const knex = createKnex(databaseUrl, 1);
+    const knex = createKnex(databaseUrl, 1, LONG_TIMEOUTS);
     try {
       await migrateLatest(knex);
     } finally {

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { Model } from 'objection';
 import { buildApp } from '../app.js';
 import type { Config } from '../config.js';
-import { createKnex } from '../db/knex.js';
+import { createKnex, LONG_TIMEOUTS } from '../db/knex.js';
 import { startMaintenance } from '../services/maintenance.js';
 import { SHUTDOWN_GRACE_MS } from './grace.js';
 import { endKeepAliveOnClose } from './keep-alive.js';
@@ -21,6 +21,8 @@ export async function runWorker(config: Config): Promise<void> {
   if (!config.databaseUrl) throw new Error('a worker needs DATABASE_URL from the primary');
   const knex = createKnex(config.databaseUrl, Math.max(2, Math.min(10, Math.floor(CONNECTIONS_FOR_ALL_WORKERS / config.workers))));
   Model.knex(knex);
+  // Maintenance is bulk work nobody waits for: a small pool of its own with the long timeouts.
+  const background = createKnex(config.databaseUrl, 2, LONG_TIMEOUTS);
   const app = await buildApp({ config, db: knex, production: true, logger: true });
   endKeepAliveOnClose(app);
 
@@ -49,7 +51,7 @@ export async function runWorker(config: Config): Promise<void> {
       // Every request has been answered; what may still wait for a connection is background work
       // (mail, maintenance), which would wait out the pool's acquire timeout on a database that is
       // down. destroy() lets work that holds a connection finish, then refuses the waiting ones.
-      await Promise.all([appClosed, knex.destroy()]);
+      await Promise.all([appClosed, knex.destroy(), background.destroy()]);
       app.log.info(`closed in ${Date.now() - since} ms`);
     } finally {
       process.exit(0);
@@ -62,5 +64,5 @@ export async function runWorker(config: Config): Promise<void> {
 
   await app.listen({ host: config.host, port: config.port });
   app.mail.start();
-  stopMaintenance = startMaintenance(knex, app.mail, (msg) => app.log.warn(msg));
+  stopMaintenance = startMaintenance(background, app.mail, (msg) => app.log.warn(msg));
 }

@@ -7,7 +7,7 @@ import { freePort } from '../free-port.js';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { createKnex } from '../../src/db/knex.js';
+import { createKnex, LONG_TIMEOUTS } from '../../src/db/knex.js';
 import { Tally } from './checks.js';
 import { extranetJourney, groupJourney, keyboardJourney } from './journeys.js';
 
@@ -25,7 +25,7 @@ const port = await freePort();
 const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', EMBEDDED_PG_PORT: String(await freePort()) };
 const dbName = `atrium_browser_${process.pid}`;
 if (process.env.DATABASE_URL) {
-  const admin = createKnex(process.env.DATABASE_URL, 1);
+  const admin = createKnex(process.env.DATABASE_URL, 1, LONG_TIMEOUTS);
   await admin.raw('drop database if exists ??', [dbName]);
   await admin.raw('create database ??', [dbName]);
   await admin.destroy();
@@ -74,7 +74,7 @@ try {
   server.kill('SIGTERM');
   await serverExited;
   if (process.env.DATABASE_URL) {
-    const admin = createKnex(process.env.DATABASE_URL, 1);
+    const admin = createKnex(process.env.DATABASE_URL, 1, LONG_TIMEOUTS);
     await admin.raw('drop database if exists ?? with (force)', [dbName]);
     await admin.destroy();
   }

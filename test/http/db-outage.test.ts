@@ -1,42 +1,12 @@
 // Database outage: the app is built on a TCP proxy in front of its database; cutting the proxy
 // drops every connection and refuses new ones, as a stopped or unreachable server does.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Knex } from 'knex';
-import { Model } from 'objection';
 import t from 'tap';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { createKnex } from '../../src/db/knex.js';
-import { CuttableProxy } from '../cuttable-proxy.js';
 import { validGroupForm } from '../fixtures.js';
-import { Client, makeUser, testDatabase } from '../helper.js';
+import { Client, makeUser } from '../helper.js';
+import { appBehindProxy } from '../outage-app.js';
 
 t.test('database outage: 503 pages, failing /healthz, recovery without restart, no half-applied writes', async (t) => {
-  const db = await testDatabase(t);
-  const { rows } = (await db.raw('select current_database() as name')) as { rows: { name: string }[] };
-  const direct = new URL(process.env.ATRIUM_TEST_ADMIN_URL ?? '');
-  const proxy = new CuttableProxy(direct.hostname, Number(direct.port || 5432));
-  await proxy.open();
-  const viaProxy = new URL(direct.toString());
-  viaProxy.port = String(proxy.port);
-  viaProxy.pathname = `/${rows[0]?.name}`;
-  // Acquiring a connection gives up after 2 s rather than the production 10 s, to keep the test short.
-  const appDb: Knex = createKnex(viaProxy.toString(), 5);
-  appDb.client.config.acquireConnectionTimeout = 2000;
-  Model.knex(appDb);
-
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'atrium-outage-'));
-  const config = loadConfig({ ...process.env, DATABASE_URL: 'postgres://unused/x', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
-  const app = await buildApp({ config, db: appDb });
-  await app.ready();
-  t.teardown(async () => {
-    await app.close();
-    await proxy.cut();
-    await appDb.destroy();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const { app, db, appDb, proxy } = await appBehindProxy(t);
 
   const user = await makeUser(db, { name: 'Olga Outage' });
   const c = new Client(app);

@@ -42,7 +42,8 @@ function request(port: number, method: string, url: string, headers: Record<stri
 t.test(`uploading ${SIZE_MB} MB keeps the app under ${LIMIT_MB} MB of memory`, { skip: process.platform !== 'linux' ? 'reads /proc' : false, timeout: 600_000 }, async (t) => {
   const db = await testDatabase(t);
   const dbUrl = new URL(String(process.env.ATRIUM_TEST_ADMIN_URL));
-  dbUrl.pathname = `/${(db.client as { database(): string }).database()}`;
+  const { rows } = (await db.raw('select current_database() as name')) as { rows: { name: string }[] };
+  dbUrl.pathname = `/${rows[0]?.name}`;
   const url = dbUrl.toString();
   const user = await makeUser(db, { email: 'bench@example.com' });
   const group = await makeGroup(db, user, { name: 'Bench' });

@@ -34,6 +34,8 @@ export const common = {
   'error.403.csrf': 'This form has expired or did not come from Atrium. Go back, reload the page and try again.',
   'error.404.title': 'Page not found',
   'error.404.body': 'If you typed the address, check it is correct. If you followed a link, the thing it points to may have been removed, or you may not have access to it.',
+  'error.408.title': 'That took too long to arrive',
+  'error.408.body': 'What you sent arrived too slowly and was not kept. Check your connection and try again.',
   'error.409.title': 'That changed while you were working',
   'error.413.title': 'That is too large',
   'error.413.body': 'What you sent is larger than this server accepts.',

@@ -6,12 +6,23 @@ import { formValues } from '../../lib/forms.js';
 import { findSharedWithMe } from '../../finders/files.js';
 import { isUploadedFile } from '../../plugins/uploads.js';
 import { MAX_UPLOAD_BYTES, UploadTooLargeError, createFolder, uploadFile } from '../../services/files.js';
+import { getSettings } from '../../services/settings.js';
 import { folderLocation, groupDriveLocation, myDriveLocation, renderDrive, targetOf, urlOf, type DriveLocation } from './drive-page.js';
 
 type Req = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown>; Querystring: Record<string, string | undefined> }>;
 const signedIn = { config: { access: 'signed-in' as const } };
 /** Uploads stream to disk up to the settings' ceiling; the configured limit is checked by the service (413). */
-const uploadRoute = { config: { access: 'signed-in' as const, multipartOptions: { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } } } };
+const uploadRoute = {
+  config: {
+    access: 'signed-in' as const,
+    multipartOptions: { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } },
+    // A body announced above the configured limit is refused before a byte of it is read (plugins/uploads.ts).
+    uploadLimit: async () => {
+      const { uploadLimitMb } = await getSettings();
+      return { bytes: uploadLimitMb * 1024 * 1024, error: new UploadTooLargeError(uploadLimitMb) };
+    },
+  },
+};
 
 /** R-F2: a clear 413 page naming the limit. */
 export function tooLarge(reply: FastifyReply, limitMb: number) {

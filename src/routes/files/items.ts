@@ -1,36 +1,14 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { t } from '../../i18n/index.js';
 import { NotFoundError } from '../../lib/errors.js';
-import { contentDisposition } from '../../lib/file-names.js';
 import { formValues } from '../../lib/forms.js';
-import type { DriveFile } from '../../models/file.js';
 import { fileForPublicToken } from '../../policy/file-scopes.js';
 import { deleteItem, moveItem, renameItem, type ItemKind } from '../../services/file-changes.js';
-import { storedFilePath } from '../../services/file-storage.js';
 import { loadFile, loadFolder, renderFile, renderFolderEdit } from './item-pages.js';
+import { sendStoredFile } from './send-stored-file.js';
 
 type Req = FastifyRequest<{ Params: { id: string; token?: string }; Body: Record<string, unknown> }>;
 const signedIn = { config: { access: 'signed-in' as const } };
-
-/**
- * R-F2: a download, streamed from disk: the stored type, always as an attachment (RFC 6266 with
- * an RFC 5987 filename*), never run as a page of ours (sandboxed, no sniffing).
- */
-async function sendFile(reply: FastifyReply, storageDir: string, file: Pick<DriveFile, 'storageKey' | 'name' | 'mimeType'>, cache: string) {
-  const filePath = storedFilePath(storageDir, file.storageKey);
-  const info = await stat(filePath).catch(() => null);
-  if (!info) throw new NotFoundError();
-  return reply
-    .header('Content-Type', file.mimeType)
-    .header('Content-Disposition', contentDisposition(file.name))
-    .header('Content-Length', info.size)
-    .header('Cache-Control', cache)
-    .header('X-Content-Type-Options', 'nosniff')
-    .header('Content-Security-Policy', "default-src 'none'; sandbox")
-    .send(createReadStream(filePath));
-}
 
 export default async function fileItemRoutes(app: FastifyInstance): Promise<void> {
   const storageDir = app.config.dataDir;
@@ -39,14 +17,14 @@ export default async function fileItemRoutes(app: FastifyInstance): Promise<void
 
   app.get('/files/:id/download', signedIn, async (request: Req, reply) => {
     const { file } = await loadFile(request);
-    return sendFile(reply, storageDir, file, 'private, no-store');
+    return sendStoredFile(request, reply, storageDir, file, 'private, no-store');
   });
 
   // R-F2: works without signing in; a revoked or unknown link is a plain 404.
   app.get('/s/:token', { config: { access: 'public' } }, async (request: Req, reply) => {
     const file = await fileForPublicToken(request.params.token);
     if (!file) throw new NotFoundError();
-    return sendFile(reply.header('Referrer-Policy', 'no-referrer'), storageDir, file, 'no-store');
+    return sendStoredFile(request, reply.header('Referrer-Policy', 'no-referrer'), storageDir, file, 'no-store');
   });
 
   app.get('/folders/:id/edit', signedIn, async (request: Req, reply) => renderFolderEdit(request, reply, await loadFolder(request)));
