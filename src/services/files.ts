@@ -14,7 +14,7 @@ import { findVisibleGroup } from '../policy/scopes.js';
 import type { Viewer } from '../policy/viewer.js';
 import { removeStoredFiles, storeUpload } from './file-storage.js';
 import { getSettings } from './settings.js';
-import { recordSubmission, type Submission } from './submissions.js';
+import { answeredMeanwhile, recordSubmission, type Submission } from './submissions.js';
 
 /** The largest upload any route accepts (the settings' ceiling); the settings' own limit is checked per request. */
 export const MAX_UPLOAD_BYTES = 10240 * 1024 * 1024;
@@ -120,7 +120,8 @@ export async function createFolder(db: Knex, viewer: Viewer, target: DriveTarget
       return { ok: true, value: folder };
     });
   } catch (err) {
-    if (isSiblingNameClash(err)) return fail('name', t('files.folder.exists'));
-    throw err;
+    if (!isSiblingNameClash(err)) throw err;
+    await answeredMeanwhile(db, once);
+    return fail('name', t('files.folder.exists'));
   }
 }

@@ -52,6 +52,15 @@ export async function recordSubmission<T>(trx: Knex.Transaction, once: Submissio
   throw new AlreadySubmitted(first?.target ?? target);
 }
 
+/**
+ * For a create refused by a unique index (a folder's name): if the same form was answered while this
+ * one waited on that index, the answer is the first one's, not "the name is taken".
+ */
+export async function answeredMeanwhile(db: Knex, once: Submission<never> | null): Promise<void> {
+  const first = once ? await firstAnswer(db, once) : undefined;
+  if (first !== undefined) throw new AlreadySubmitted(first);
+}
+
 /** Forgets tokens older than KEEP_DAYS (maintenance). */
 export async function pruneSubmissions(db: Knex): Promise<number> {
   return FormSubmission.query(db).where('createdAt', '<', new Date(Date.now() - KEEP_DAYS * 24 * 60 * 60 * 1000)).delete();

@@ -59,6 +59,8 @@ interface Prepared {
   send: () => Promise<LightMyRequestResponse>;
   /** The difference one request makes. */
   effect: Counts;
+  /** A create form: every request is answered with the first one's 303 (issue 15 item 7). */
+  sameAnswer?: true;
 }
 
 t.test('20 identical writes at once take effect once (issue 15 items 1 and 7)', async (t) => {
@@ -96,27 +98,27 @@ t.test('20 identical writes at once take effect once (issue 15 items 1 and 7)', 
       const group = await team();
       const token = await submissionToken(m, `/tasks/new?group=${group.id}`);
       const form = { _submission: token, group: String(group.id), title: 'From the form', description: '', deadline: '', responsible: peer.email, participants: '', observers: '' };
-      return { send: () => m.post('/tasks', form), effect: { tasks: 1, 'activity:task.created': 1, 'notification:task.assigned': 1 } };
+      return { send: () => m.post('/tasks', form), sameAnswer: true, effect: { tasks: 1, 'activity:task.created': 1, 'notification:task.assigned': 1 } };
     }],
     ['task comment, one form', async () => {
       const task = await taskIn((await team()).id);
       const token = await submissionToken(m, `/tasks/${task.id}`);
-      return { send: () => m.post(`/tasks/${task.id}/comments`, { _submission: token, comment: 'Done soon' }), effect: { taskComments: 1 } };
+      return { send: () => m.post(`/tasks/${task.id}/comments`, { _submission: token, comment: 'Done soon' }), sameAnswer: true, effect: { taskComments: 1 } };
     }],
     ['group post naming a person, one form (R-F1, R-F5)', async () => {
       const group = await team();
       const token = await submissionToken(m, `/groups/${group.id}`);
-      return { send: () => m.post(`/groups/${group.id}/posts`, { _submission: token, kind: 'post', body: 'Hello team', notify: peer.email }), effect: { posts: 1, 'notification:mention': 1 } };
+      return { send: () => m.post(`/groups/${group.id}/posts`, { _submission: token, kind: 'post', body: 'Hello team', notify: peer.email }), sameAnswer: true, effect: { posts: 1, 'notification:mention': 1 } };
     }],
     ['post comment, one form (R-F1)', async () => {
       const group = await team();
       const post = await Post.query(db).insertAndFetch({ groupId: group.id, authorId: owner.id, kind: 'post', body: 'Plans' });
       const token = await submissionToken(m, `/posts/${post.id}`);
-      return { send: () => m.post(`/posts/${post.id}/comments`, { _submission: token, comment: 'Agreed' }), effect: { postComments: 1, 'notification:comment': 1 } };
+      return { send: () => m.post(`/posts/${post.id}/comments`, { _submission: token, comment: 'Agreed' }), sameAnswer: true, effect: { postComments: 1, 'notification:comment': 1 } };
     }],
     ['appreciation, one form (R-F1)', async () => {
       const token = await submissionToken(m, '/feed');
-      return { send: () => m.post('/feed/appreciations', { _submission: token, recipient: peer.email, message: 'Thanks!' }), effect: { posts: 1, 'notification:appreciation': 1 } };
+      return { send: () => m.post('/feed/appreciations', { _submission: token, recipient: peer.email, message: 'Thanks!' }), sameAnswer: true, effect: { posts: 1, 'notification:appreciation': 1 } };
     }],
     ['poll vote (R-F1: one vote per person)', async () => {
       const group = await team();
@@ -127,33 +129,33 @@ t.test('20 identical writes at once take effect once (issue 15 items 1 and 7)', 
     ['group chat message, one form (R-F4)', async () => {
       const group = await team();
       const token = await submissionToken(m, `/groups/${group.id}/chat`);
-      return { send: () => m.post(`/groups/${group.id}/chat`, { _submission: token, message: 'Hi all' }), effect: { messages: 1 } };
+      return { send: () => m.post(`/groups/${group.id}/chat`, { _submission: token, message: 'Hi all' }), sameAnswer: true, effect: { messages: 1 } };
     }],
     ['direct message, one form (R-F4)', async () => {
       const token = await submissionToken(m, `/chat/with/${peer.id}`);
-      return { send: () => m.post(`/chat/with/${peer.id}`, { _submission: token, message: 'Hi Pat' }), effect: { conversations: 1, messages: 1 } };
+      return { send: () => m.post(`/chat/with/${peer.id}`, { _submission: token, message: 'Hi Pat' }), sameAnswer: true, effect: { conversations: 1, messages: 1 } };
     }],
     ['calendar event, one form (R-F3)', async () => {
       const group = await team();
       const token = await submissionToken(m, `/events/new?group=${group.id}`);
       const form = { _submission: token, group: String(group.id), title: 'Kick-off', startDate: '2026-12-01', startTime: '09:00', endDate: '2026-12-01', endTime: '10:00', location: '', description: '' };
-      return { send: () => m.post('/events', form), effect: { events: 1 } };
+      return { send: () => m.post('/events', form), sameAnswer: true, effect: { events: 1 } };
     }],
     ['folder, one form (R-F2)', async () => {
       const group = await team();
       const token = await submissionToken(m, `/groups/${group.id}/files`);
-      return { send: () => m.post(`/groups/${group.id}/folders`, { _submission: token, name: 'Drafts' }), effect: { folders: 1 } };
+      return { send: () => m.post(`/groups/${group.id}/folders`, { _submission: token, name: 'Drafts' }), sameAnswer: true, effect: { folders: 1 } };
     }],
     ['upload, one form (R-F2, R-F1 file uploaded)', async () => {
       const group = await team();
       const token = await submissionToken(m, `/groups/${group.id}/files`);
       const { payload, headers } = multipart({ _csrf: m.csrf, _submission: token }, { name: 'file', filename: 'notes.txt', type: 'text/plain', data: Buffer.from('notes') });
-      return { send: () => app.inject({ method: 'POST', url: `/groups/${group.id}/files`, payload, headers: { ...headers, cookie: m.sessionCookie } }), effect: { files: 1, 'activity:file.uploaded': 1 } };
+      return { send: () => app.inject({ method: 'POST', url: `/groups/${group.id}/files`, payload, headers: { ...headers, cookie: m.sessionCookie } }), sameAnswer: true, effect: { files: 1, 'activity:file.uploaded': 1 } };
     }],
     ['group create, one form (R-G1)', async () => {
       const token = await submissionToken(o, '/groups/new');
       const form = { _submission: token, name: 'Formed once', description: '', kind: 'workgroup', whoCanInvite: 'moderators', tools: ['feed'], filesWrite: 'members', calendarWrite: 'members' };
-      return { send: () => o.post('/groups', form), effect: { groups: 1, memberships: 1, conversations: 1, 'audit:group.create': 1 } };
+      return { send: () => o.post('/groups', form), sameAnswer: true, effect: { groups: 1, memberships: 1, conversations: 1, 'audit:group.create': 1 } };
     }],
     ['join an open group (R-G5, R-F1 member joined)', async () => {
       const group = await team({ isOpen: true });
@@ -200,19 +202,23 @@ t.test('20 identical writes at once take effect once (issue 15 items 1 and 7)', 
     ['invite an outsider by e-mail, one form (R-X3)', async () => {
       const group = await team({ isExtranet: true });
       const token = await submissionToken(o, `/groups/${group.id}/invite-external`);
-      return { send: () => o.post(`/groups/${group.id}/invite-external`, { _submission: token, emails: 'guest@client.example', expiresOn: '' }), effect: { externalInvitations: 1, outbox: 1 } };
+      return { send: () => o.post(`/groups/${group.id}/invite-external`, { _submission: token, emails: 'guest@client.example', expiresOn: '' }), sameAnswer: true, effect: { externalInvitations: 1, outbox: 1 } };
     }],
   ];
 
   for (const [name, prepare] of cases) {
     t.test(name, async (t) => {
-      const { send, effect } = await prepare();
+      const { send, effect, sameAnswer } = await prepare();
       const before = await snapshot(db);
       const replies = await Promise.all(Array.from({ length: PARALLEL }, () => send()));
       const diff = difference(before, await snapshot(db));
       t.comment(`${name}: ${JSON.stringify(diff)}`);
       t.same(replies.filter((r) => r.statusCode >= 500).map((r) => r.statusCode), [], 'no request failed');
       t.same(diff, effect, 'one effect');
+      if (sameAnswer) {
+        t.equal(replies[0]?.statusCode, 303, 'a create answers with a redirect');
+        t.equal(new Set(replies.map((r) => `${r.statusCode} ${String(r.headers.location)}`)).size, 1, 'every request gets the first answer');
+      }
     });
   }
 });
