@@ -3,9 +3,11 @@
 // the same moment. Each case fires 20 identical requests in parallel through app.inject and
 // compares every counted table before and after: the difference must be exactly one effect.
 // Creates are identical when they carry the same form's submission token (item 7).
+import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import type { Knex } from 'knex';
 import t from 'tap';
+import { DriveFile } from '../../src/models/file.js';
 import { GroupInvitation, JoinRequest } from '../../src/models/group.js';
 import { PollOption, Post } from '../../src/models/post.js';
 import { Task, TaskMember } from '../../src/models/task.js';
@@ -21,7 +23,7 @@ const ALL_TOOLS = ['feed', 'tasks', 'files', 'calendar', 'chat'] as const;
 const TABLES = {
   tasks: 'tasks', taskMembers: 'task_members', taskComments: 'task_comments', posts: 'posts', postComments: 'post_comments', votes: 'poll_votes',
   conversations: 'conversations', messages: 'chat_messages', groups: 'groups', memberships: 'memberships', invitations: 'group_invitations',
-  joinRequests: 'join_requests', externalInvitations: 'external_invitations', events: 'events', files: 'files', folders: 'folders', outbox: 'outbox',
+  joinRequests: 'join_requests', externalInvitations: 'external_invitations', events: 'events', files: 'files', folders: 'folders', shares: 'drive_shares', outbox: 'outbox',
 } as const;
 
 type Counts = Record<string, number>;
@@ -36,6 +38,8 @@ async function snapshot(db: Knex): Promise<Counts> {
   await byKind('activity', 'activity', 'kind');
   await byKind('notification', 'notifications', 'kind');
   await byKind('audit', 'audit_log', 'action');
+  // R-F2: a new public link replaces the file's previous one, so one works at a time.
+  counts.activeLinks = Number((await db('file_links').whereNull('revoked_at').count({ n: '*' }))[0]?.n ?? 0);
   return counts;
 }
 
@@ -78,6 +82,7 @@ t.test('20 identical writes at once take effect once (issue 15 items 1 and 7)', 
     await TaskMember.query(db).insert({ taskId: task.id, userId: peer.id, role: 'participant' });
     return task;
   };
+  const personalFile = () => DriveFile.query(db).insertAndFetch({ groupId: null, ownerId: member.id, folderId: null, name: 'mine.txt', storageKey: randomUUID(), mimeType: 'text/plain', size: 4, uploadedBy: member.id });
   const editForm = (extra: Record<string, string>) => ({ title: 'Ship it', description: '', deadline: '', status: 'pending', responsible: member.email, participants: peer.email, observers: '', ...extra });
 
   const cases: [string, () => Promise<Prepared>][] = [
@@ -203,6 +208,14 @@ t.test('20 identical writes at once take effect once (issue 15 items 1 and 7)', 
       const group = await team({ isExtranet: true });
       const token = await submissionToken(o, `/groups/${group.id}/invite-external`);
       return { send: () => o.post(`/groups/${group.id}/invite-external`, { _submission: token, emails: 'guest@client.example', expiresOn: '' }), sameAnswer: true, effect: { externalInvitations: 1, outbox: 1 } };
+    }],
+    ['share a personal file (R-F2)', async () => {
+      const file = await personalFile();
+      return { send: () => m.post(`/files/${file.id}/shares`, { email: peer.email }), effect: { shares: 1 } };
+    }],
+    ['public link to a file (R-F2: a new link replaces the old one)', async () => {
+      const file = await personalFile();
+      return { send: () => m.post(`/files/${file.id}/link`), effect: { activeLinks: 1 } };
     }],
   ];
 
