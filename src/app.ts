@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
 import { projectRoot, type Config } from './config.js';
+import headerGuardPlugin from './plugins/header-guard.js';
 import errorsPlugin from './plugins/errors.js';
 import sessionPlugin from './plugins/session.js';
 import uploadsPlugin from './plugins/uploads.js';
@@ -79,6 +80,7 @@ export async function buildApp({ config, db, production = false, logger = false 
   await app.register(fastifyFormbody);
   await app.register(uploadsPlugin, { tmpDir: path.join(config.dataDir, 'tmp'), defaultFileSize: 100 * 1024 * 1024 });
   await app.register(sessionPlugin, { db, secret: config.sessionSecret });
+  await app.register(headerGuardPlugin);
   await app.register(viewerPlugin);
   await app.register(viewsPlugin, { production });
   await app.register(errorsPlugin);

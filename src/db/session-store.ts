@@ -16,7 +16,10 @@ export class PgSessionStore {
   private lastWritten = new Map<string, { json: string; expiresAt: number }>();
   private pruneTimer: NodeJS.Timeout;
 
-  constructor(private readonly db: Knex) {
+  constructor(
+    private readonly db: Knex,
+    private readonly onCallbackError: (err: unknown) => void,
+  ) {
     this.pruneTimer = setInterval(() => void this.prune().catch(() => {}), 15 * 60 * 1000);
     this.pruneTimer.unref();
   }
@@ -28,8 +31,9 @@ export class PgSessionStore {
       .first('data', 'expiresAt')
       .then((row: { data: Session; expiresAt: Date } | undefined) => {
         if (row) this.remember(sid, fingerprint(row.data), row.expiresAt.getTime());
-        cb(null, row ? row.data : null);
-      }, cb);
+        return row ? row.data : null;
+      })
+      .then(...settle(cb, this.onCallbackError));
   }
 
   set(sid: string, session: Session, cb: Callback): void {
@@ -45,15 +49,17 @@ export class PgSessionStore {
       .insert({ sid, data: json, userId: typeof session.userId === 'number' ? session.userId : null, expiresAt: expires })
       .onConflict('sid')
       .merge()
-      .then(() => {
-        this.remember(sid, print, expires.getTime());
-        cb(null);
-      }, cb);
+      .then(() => this.remember(sid, print, expires.getTime()))
+      .then(...settle(cb, this.onCallbackError));
   }
 
   destroy(sid: string, cb: Callback): void {
     this.lastWritten.delete(sid);
-    this.db('sessions').where({ sid }).delete().then(() => cb(null), cb);
+    this.db('sessions')
+      .where({ sid })
+      .delete()
+      .then(() => undefined)
+      .then(...settle(cb, this.onCallbackError));
   }
 
   close(): void {
@@ -68,6 +74,21 @@ export class PgSessionStore {
     if (this.lastWritten.size > 10_000) this.lastWritten.clear();
     this.lastWritten.set(sid, { json, expiresAt });
   }
+}
+
+/**
+ * The callbacks continue the request (fastify writes the reply from the save callback); a throw
+ * there must not become an unhandled rejection, which ends the process: it is caught and logged.
+ */
+function settle<T>(cb: Callback<T>, onThrow: (err: unknown) => void): [(value: T) => void, (err: Error) => void] {
+  const call = (err: Error | null, value?: T) => {
+    try {
+      cb(err, value);
+    } catch (thrown) {
+      onThrow(thrown);
+    }
+  };
+  return [(value) => call(null, value), (err) => call(err)];
 }
 
 /**

@@ -35,7 +35,7 @@ export async function findGroups(viewer: Viewer, params: { tab: GroupTab; q?: st
     'groups.archivedAt',
     'groups.startsOn',
     'groups.endsOn',
-    memberCountOf('groups.id').as('memberCount'),
+    memberCountOf(viewer, 'groups.id').as('memberCount'),
   );
   if (viewer.signedIn) q.select(viewerRoleIn(viewer.id, 'groups.id').as('viewerRole'));
   if (params.tab === 'archived') q.whereNotNull('groups.archivedAt');
@@ -87,8 +87,8 @@ export async function groupOwner(viewer: Viewer, groupId: number): Promise<Group
   return row ? { id: row.id, name: row.name, isExtranet: row.isExtranet, deactivated: row.deactivatedAt !== null } : null;
 }
 
-/** Active members of one visible group (external members included in the count only). */
+/** Active members of one visible group that the viewer may see (R-X1: as many as its member list shows). */
 export async function groupMemberCount(viewer: Viewer, groupId: number): Promise<number> {
-  const row = (await groupsVisibleTo(viewer).findById(groupId).select(memberCountOf('groups.id').as('memberCount'))) as unknown as { memberCount: number } | undefined;
+  const row = (await groupsVisibleTo(viewer).findById(groupId).select(memberCountOf(viewer, 'groups.id').as('memberCount'))) as unknown as { memberCount: number } | undefined;
   return Number(row?.memberCount ?? 0);
 }

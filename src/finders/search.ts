@@ -2,7 +2,7 @@ import { raw, type Model, type QueryBuilder } from 'objection';
 import { decodeCursor, encodeCursor, type Page } from '../lib/keyset.js';
 import { postsVisibleTo } from '../policy/feed-scopes.js';
 import { filesVisibleTo } from '../policy/file-scopes.js';
-import { groupsVisibleTo, usersVisibleTo } from '../policy/scopes.js';
+import { groupsVisibleTo, shownGroupColumns, usersVisibleTo } from '../policy/scopes.js';
 import { tasksVisibleTo } from '../policy/task-scopes.js';
 import type { Viewer } from '../policy/viewer.js';
 
@@ -17,8 +17,10 @@ export interface SearchHit {
   /** What the hit is called: a group's, task's, file's or person's name, a post's first words. */
   title: string;
   groupId: number | null;
+  /** Null when the hit has no group or the viewer may not see it (then groupHidden, R-X1). */
   groupName: string | null;
   groupIsExtranet: boolean | null;
+  groupHidden: boolean;
   /** People: marked when external (R-U4). */
   isExtranet: boolean | null;
   deactivated: boolean | null;
@@ -44,37 +46,57 @@ const asSearch = <M extends Model>(q: QueryBuilder<M, M[]>): SearchQuery => q as
 function matches(viewer: Viewer, kind: SearchKind, tsquery: string): SearchQuery {
   const label = raw('?::text', [kind]).as('kind');
   const none = { int: raw('null::int'), text: raw('null::text'), bool: raw('null::boolean') };
+  // Every branch names every column: a kind's own page is read alone, not only under the union.
+  const noGroup = [none.int.as('groupId'), none.text.as('groupName'), none.bool.as('groupIsExtranet'), raw('false').as('groupHidden')];
+  const noPerson = [none.bool.as('isExtranet'), none.bool.as('deactivated')];
+  const noAuthor = [none.text.as('authorName'), none.bool.as('authorIsExtranet')];
+  const newestFirst = (table: string) => [raw("''").as('sortName'), raw(`-${table}.id`).as('sortNum')];
+  const recordGroup = (table: string) => [`${table}.groupId as groupId`, ...shownGroupColumns(viewer, 'sg')];
   switch (kind) {
     case 'groups':
       return asSearch(
         groupsVisibleTo(viewer)
-        .whereRaw(MATCH('groups.search_vector'), [tsquery])
-        .select(label, 'groups.id', 'groups.name as title', none.int.as('groupId'), none.text.as('groupName'), 'groups.isExtranet as groupIsExtranet', none.bool.as('isExtranet'), none.bool.as('deactivated'), none.text.as('authorName'), none.bool.as('authorIsExtranet'), raw('lower(groups.name)').as('sortName'), raw('groups.id').as('sortNum')));
+          .whereRaw(MATCH('groups.search_vector'), [tsquery])
+          .select(label, 'groups.id', 'groups.name as title', none.int.as('groupId'), none.text.as('groupName'), 'groups.isExtranet as groupIsExtranet', raw('false').as('groupHidden'), ...noPerson, ...noAuthor, raw('lower(groups.name)').as('sortName'), raw('groups.id').as('sortNum')),
+      );
     case 'people':
       return asSearch(
         usersVisibleTo(viewer)
-        .whereRaw(MATCH('users.search_vector'), [tsquery])
-        .select(label, 'users.id', 'users.name', none.int, none.text, none.bool, 'users.isExtranet', raw('users.deactivated_at is not null'), none.text, none.bool, raw('lower(users.name)'), raw('users.id')));
+          .whereRaw(MATCH('users.search_vector'), [tsquery])
+          .select(label, 'users.id', 'users.name as title', ...noGroup, 'users.isExtranet as isExtranet', raw('users.deactivated_at is not null').as('deactivated'), ...noAuthor, raw('lower(users.name)').as('sortName'), raw('users.id').as('sortNum')),
+      );
     case 'tasks':
       return asSearch(
         tasksVisibleTo(viewer)
-        .whereRaw(MATCH('tasks.search_vector'), [tsquery])
-        .leftJoin('groups as sg', 'sg.id', 'tasks.groupId')
-        .select(label, 'tasks.id', 'tasks.title', 'tasks.groupId', 'sg.name', 'sg.isExtranet', none.bool, none.bool, none.text, none.bool, raw("''"), raw('-tasks.id')));
+          .whereRaw(MATCH('tasks.search_vector'), [tsquery])
+          .leftJoin('groups as sg', 'sg.id', 'tasks.groupId')
+          .select(label, 'tasks.id', 'tasks.title as title', ...recordGroup('tasks'), ...noPerson, ...noAuthor, ...newestFirst('tasks')),
+      );
     case 'posts':
       return asSearch(
         postsVisibleTo(viewer)
-        .whereRaw(MATCH('posts.search_vector'), [tsquery])
-        .leftJoin('groups as sg', 'sg.id', 'posts.groupId')
-        .join('users as sa', 'sa.id', 'posts.authorId')
-        .select(label, 'posts.id', raw('left(posts.body, 200)'), 'posts.groupId', 'sg.name', 'sg.isExtranet', none.bool, none.bool, raw('case when exists ? then sa.name end', [usersVisibleTo(viewer).select(raw('1')).whereColumn('users.id', 'sa.id')]), 'sa.isExtranet', raw("''"), raw('-posts.id')));
+          .whereRaw(MATCH('posts.search_vector'), [tsquery])
+          .leftJoin('groups as sg', 'sg.id', 'posts.groupId')
+          .join('users as sa', 'sa.id', 'posts.authorId')
+          .select(
+            label,
+            'posts.id',
+            raw('left(posts.body, 200)').as('title'),
+            ...recordGroup('posts'),
+            ...noPerson,
+            raw('case when exists ? then sa.name end', [usersVisibleTo(viewer).select(raw('1')).whereColumn('users.id', 'sa.id')]).as('authorName'),
+            'sa.isExtranet as authorIsExtranet',
+            ...newestFirst('posts'),
+          ),
+      );
     case 'files':
       // File names have no stored vector (the files table comes with 0006_tools): matched on the fly.
       return asSearch(
         filesVisibleTo(viewer)
-        .whereRaw(MATCH("to_tsvector('simple', files.name)"), [tsquery])
-        .leftJoin('groups as sg', 'sg.id', 'files.groupId')
-        .select(label, 'files.id', 'files.name', 'files.groupId', 'sg.name', 'sg.isExtranet', none.bool, none.bool, none.text, none.bool, raw("''"), raw('-files.id')));
+          .whereRaw(MATCH("to_tsvector('simple', files.name)"), [tsquery])
+          .leftJoin('groups as sg', 'sg.id', 'files.groupId')
+          .select(label, 'files.id', 'files.name as title', ...recordGroup('files'), ...noPerson, ...noAuthor, ...newestFirst('files')),
+      );
   }
 }
 

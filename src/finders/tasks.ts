@@ -1,6 +1,6 @@
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { TASK_STATUSES, type TaskStatus } from '../models/task.js';
-import { membershipsVisibleTo, usersVisibleTo } from '../policy/scopes.js';
+import { membershipsVisibleTo, shownGroupColumns, usersVisibleTo } from '../policy/scopes.js';
 import { taskCommentsVisibleTo, taskIdsInvolving, taskMembersVisibleTo, tasksVisibleTo } from '../policy/task-scopes.js';
 import type { Viewer } from '../policy/viewer.js';
 
@@ -14,8 +14,10 @@ export interface TaskRow {
   status: TaskStatus;
   deadline: string | null;
   groupId: number | null;
+  /** Null when the task has no group or the viewer may not see it (then groupHidden, R-X1). */
   groupName: string | null;
   groupIsExtranet: boolean;
+  groupHidden: boolean;
   responsibleId: number;
   responsibleName: string;
   responsibleIsExtranet: boolean;
@@ -38,7 +40,7 @@ export async function findTasks(viewer: Viewer, params: { role?: TaskRoleFilter;
   const q = tasksVisibleTo(viewer)
     .leftJoin('groups', 'groups.id', 'tasks.groupId')
     .join('users as resp', 'resp.id', 'tasks.responsibleId')
-    .select('tasks.id', 'tasks.title', 'tasks.status', 'tasks.deadline', 'tasks.groupId', 'groups.name as groupName', 'groups.isExtranet as groupIsExtranet', 'tasks.responsibleId', 'resp.name as responsibleName', 'resp.isExtranet as responsibleIsExtranet');
+    .select('tasks.id', 'tasks.title', 'tasks.status', 'tasks.deadline', 'tasks.groupId', ...shownGroupColumns(viewer, 'groups'), 'tasks.responsibleId', 'resp.name as responsibleName', 'resp.isExtranet as responsibleIsExtranet');
   const me = viewer.id;
   if (params.groupId !== undefined) q.where('tasks.groupId', params.groupId);
   else {

@@ -25,7 +25,7 @@ export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;
 export default fp(
   async function sessionPlugin(app: FastifyInstance, opts: { db: Knex; secret: string }) {
     await app.register(fastifyCookie);
-    const store = new PgSessionStore(opts.db);
+    const store = new PgSessionStore(opts.db, (err) => app.log.error({ err }, 'session store callback threw'));
     app.addHook('onClose', async () => store.close());
     await app.register(fastifySession, {
       secret: opts.secret,

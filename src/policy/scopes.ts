@@ -1,4 +1,4 @@
-import type { QueryBuilder } from 'objection';
+import { raw, type QueryBuilder, type RawBuilder } from 'objection';
 import type { Knex } from 'knex';
 import { AuditEntry } from '../models/audit-entry.js';
 import { OutboxMessage } from '../models/outbox-message.js';
@@ -33,6 +33,33 @@ export function groupsVisibleTo(viewer: Viewer): QueryBuilder<Group> {
   const member = myGroupIds(viewer.id);
   if (viewer.isExtranet) return q.whereIn('groups.id', member);
   return q.where((b) => b.where('groups.visibleToAll', true).orWhereIn('groups.id', member));
+}
+
+/**
+ * SQL: may the viewer see the group row under `alias`? The rule of groupsVisibleTo() as an
+ * expression, for records that carry their group: a task, a notification, a search hit can be
+ * visible while its group is not (R-T2 with R-X1, R-X8).
+ */
+export function groupVisibleSql(viewer: Viewer, alias: string): RawBuilder {
+  if (!viewer.signedIn) return raw('false');
+  if (isSuperuser(viewer)) return raw('true');
+  const member = raw(`exists (select 1 from memberships gv where gv.user_id = ? and gv.group_id = ??.id and ${activeMembership('gv')})`, [viewer.id, alias]);
+  if (viewer.isExtranet) return member;
+  return raw('(??.visible_to_all or ?)', [alias, member]);
+}
+
+/**
+ * The group a record names, as shown to the viewer: `groupName` and `groupIsExtranet` only when
+ * the group is visible, else null and false, with `groupHidden` true ("a group you are not in":
+ * no name, link or extranet mark). `alias` is the record's left-joined `groups` row.
+ */
+export function shownGroupColumns(viewer: Viewer, alias: string): RawBuilder[] {
+  const visible = groupVisibleSql(viewer, alias);
+  return [
+    raw('case when ? then ??.name end', [visible, alias]).as('groupName'),
+    raw('coalesce(? and ??.is_extranet, false)', [visible, alias]).as('groupIsExtranet'),
+    raw('(??.id is not null and not ?)', [alias, visible]).as('groupHidden'),
+  ];
 }
 
 /**
@@ -73,9 +100,15 @@ export function ownMemberships(viewer: Viewer): QueryBuilder<Membership> {
   return q.where('memberships.userId', viewer.id).whereRaw(activeMembership('memberships'));
 }
 
-/** Correlated subquery: active members of the group in `groupIdColumn` (for lists of visible groups). */
-export function memberCountOf(groupIdColumn: string): QueryBuilder<Membership> {
-  return Membership.query().alias('mc').count('*').whereColumn('mc.groupId', groupIdColumn).whereRaw(activeMembership('mc'));
+/**
+ * Correlated subquery: how many of the group's active members (in `groupIdColumn`) the viewer may
+ * see, so a count never exceeds the list it summarises (R-X1): the rows of membershipsVisibleTo().
+ */
+export function memberCountOf(viewer: Viewer, groupIdColumn: string): QueryBuilder<Membership> {
+  const q = Membership.query().alias('mc').count('*').whereColumn('mc.groupId', groupIdColumn).whereRaw(activeMembership('mc'));
+  if (!viewer.signedIn) return q.whereRaw('false');
+  if (isSuperuser(viewer)) return q;
+  return q.whereExists(usersVisibleTo(viewer).select(raw('1')).whereColumn('users.id', 'mc.userId'));
 }
 
 /** Correlated subquery: the viewer's role in the group in `groupIdColumn`, or null. */

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { QueryBuilder } from 'objection';
 import { Membership, type Role } from '../models/group.js';
 import { Task, TaskComment, TaskMember, type TaskMemberRole } from '../models/task.js';
-import { activeMembership } from './scopes.js';
+import { activeMembership, shownGroupColumns } from './scopes.js';
 import type { Viewer } from './viewer.js';
 import { isSuperuser } from './viewer.js';
 
@@ -66,8 +66,10 @@ export interface VisibleTask {
   groupRole: Role | null;
   groupArchived: boolean;
   groupTasksOn: boolean;
+  /** Null when the task has no group or the viewer may not see it (then groupHidden). */
   groupName: string | null;
   groupIsExtranet: boolean;
+  groupHidden: boolean;
   groupKind: 'workgroup' | 'project' | null;
   groupStartsOn: string | null;
   groupEndsOn: string | null;
@@ -78,13 +80,13 @@ export async function findVisibleTask(viewer: Viewer, id: number, trx?: Knex.Tra
   const q = tasksVisibleTo(viewer)
     .findById(id)
     .leftJoin('groups', 'groups.id', 'tasks.groupId')
-    .select('tasks.*', 'groups.name as groupName', 'groups.isExtranet as groupIsExtranet', 'groups.archivedAt as groupArchivedAt', 'groups.kind as groupKind', 'groups.startsOn as groupStartsOn', 'groups.endsOn as groupEndsOn', 'groups.tools as groupTools');
+    .select('tasks.*', ...shownGroupColumns(viewer, 'groups'), 'groups.archivedAt as groupArchivedAt', 'groups.kind as groupKind', 'groups.startsOn as groupStartsOn', 'groups.endsOn as groupEndsOn', 'groups.tools as groupTools');
   if (trx) q.transacting(trx);
   if (viewer.signedIn) {
     q.select(viewerTaskRoleIn(viewer.id, 'tasks.id').as('taskRole'));
     q.select(Membership.query().alias('gm').select('gm.role').where('gm.userId', viewer.id).whereColumn('gm.groupId', 'tasks.groupId').whereRaw(activeMembership('gm')).as('groupRole'));
   }
-  type Row = Task & { groupName: string | null; groupIsExtranet: boolean | null; groupArchivedAt: Date | null; groupKind: 'workgroup' | 'project' | null; groupStartsOn: string | null; groupEndsOn: string | null; groupTools: string[] | null; taskRole?: TaskMemberRole | null; groupRole?: Role | null };
+  type Row = Task & { groupName: string | null; groupIsExtranet: boolean | null; groupHidden: boolean; groupArchivedAt: Date | null; groupKind: 'workgroup' | 'project' | null; groupStartsOn: string | null; groupEndsOn: string | null; groupTools: string[] | null; taskRole?: TaskMemberRole | null; groupRole?: Role | null };
   const row = (await q) as Row | undefined;
   if (!row) return undefined;
   return {
@@ -95,6 +97,7 @@ export async function findVisibleTask(viewer: Viewer, id: number, trx?: Knex.Tra
     groupTasksOn: row.groupTools?.includes('tasks') ?? false,
     groupName: row.groupName,
     groupIsExtranet: row.groupIsExtranet === true,
+    groupHidden: row.groupHidden === true,
     groupKind: row.groupKind,
     groupStartsOn: row.groupStartsOn,
     groupEndsOn: row.groupEndsOn,

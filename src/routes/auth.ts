@@ -1,13 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { t } from '../i18n/index.js';
 import { formValues, type FieldError } from '../lib/forms.js';
+import { safeNext } from '../lib/safe-next.js';
 import { authenticate } from '../services/login.js';
-
-/** Only local paths are followed after sign-in, never another site. */
-export function safeNext(raw: unknown): string {
-  if (typeof raw !== 'string' || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\') || raw.length > 500) return '/';
-  return raw;
-}
 
 const reasons = {
   failed: 'login.failed',
@@ -17,8 +12,9 @@ const reasons = {
 } as const;
 
 export default async function authRoutes(app: FastifyInstance): Promise<void> {
+  const localPath = (raw: unknown) => safeNext(raw, app.config.publicUrl);
   app.get('/login', { config: { access: 'guest' } }, async (request, reply) => {
-    const next = safeNext((request.query as { next?: unknown }).next);
+    const next = localPath((request.query as { next?: unknown }).next);
     return reply.page('pages/auth/login', { title: t('login.title'), values: { next } });
   });
 
@@ -37,13 +33,13 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
         await request.session.regenerate();
         request.session.set('userId', outcome.user.id);
         request.session.set('adminMode', false);
-        return reply.redirect(safeNext(body.next), 303);
+        return reply.redirect(localPath(body.next), 303);
       }
       errors.push({ field: 'email', message: t(reasons[outcome.reason]) });
       const status = outcome.reason === 'rate-limited' ? 429 : 422;
-      return reply.page('pages/auth/login', { title: t('login.title'), errors, values: { email: values.email ?? '', next: safeNext(body.next) } }, status);
+      return reply.page('pages/auth/login', { title: t('login.title'), errors, values: { email: values.email ?? '', next: localPath(body.next) } }, status);
     }
-    return reply.page('pages/auth/login', { title: t('login.title'), errors, values: { email: values.email ?? '', next: safeNext(body.next) } }, 422);
+    return reply.page('pages/auth/login', { title: t('login.title'), errors, values: { email: values.email ?? '', next: localPath(body.next) } }, 422);
   });
 
   app.post('/logout', { config: { access: 'signed-in' } }, async (request, reply) => {

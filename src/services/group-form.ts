@@ -54,8 +54,8 @@ export const groupSchema = z
 
 export type GroupInput = z.infer<typeof groupSchema>;
 
-/** A list of e-mail addresses, one per line or separated by commas or spaces. */
+/** A list of e-mail addresses, one per line or separated by commas or spaces (control characters are separators too). */
 export function parseAddressList(raw: unknown): string[] {
   if (typeof raw !== 'string') return [];
-  return [...new Set(raw.split(/[\s,;]+/).map((s) => s.trim().toLowerCase()).filter(Boolean))].slice(0, 200);
+  return [...new Set(raw.split(/[\s,;\u0000-\u001f\u007f]+/).map((s) => s.trim().toLowerCase()).filter(Boolean))].slice(0, 200);
 }

@@ -17,21 +17,23 @@ export type LoginOutcome =
  */
 export async function authenticate(db: Knex, emailRaw: string, password: string, ip: string): Promise<LoginOutcome> {
   const email = emailRaw.trim().toLowerCase();
+  const counted = email.replaceAll('\u0000', '');
   const since = new Date(Date.now() - WINDOW_MS);
   const [counts] = (await db('login_failures')
     .where('createdAt', '>', since)
     .select(
       db.raw('count(*) filter (where ip = ?)::int as by_ip', [ip]),
-      db.raw('count(*) filter (where email = ?)::int as by_email', [email]),
+      db.raw('count(*) filter (where email = ?)::int as by_email', [counted]),
     )) as { byIp: number; byEmail: number }[];
   if (counts && (counts.byIp >= MAX_FAILURES_PER_ADDRESS || counts.byEmail >= MAX_FAILURES_PER_ACCOUNT)) {
     return { ok: false, reason: 'rate-limited' };
   }
 
-  const user = await User.query(db).whereRaw('lower(email) = ?', [email]).first();
+  // No address holds a NUL, and PostgreSQL text cannot: such an attempt simply fails (counted).
+  const user = email.includes('\u0000') ? undefined : await User.query(db).whereRaw('lower(email) = ?', [email]).first();
   const valid = user ? await verifyPassword(user.passwordHash, password) : await timingDecoy(password);
   if (!user || !valid) {
-    await db('login_failures').insert({ ip: ip.slice(0, 64), email: email.slice(0, 254) });
+    await db('login_failures').insert({ ip: ip.slice(0, 64), email: counted.slice(0, 254) });
     return { ok: false, reason: 'failed' };
   }
   // R-U6, R-U8: told apart only once the password is right, so nothing leaks to a guesser.

@@ -8,7 +8,12 @@ import type { FastifyInstance } from 'fastify';
  * characters of indentation per level, a node's path is its ancestors' segments joined.
  */
 export function postRoutes(app: FastifyInstance): string[] {
-  const tree = app.printRoutes({ method: 'POST', commonPrefix: false });
+  return routesOf(app, 'POST');
+}
+
+/** Every route of one method, as in `postRoutes`. */
+export function routesOf(app: FastifyInstance, method: 'GET' | 'POST'): string[] {
+  const tree = app.printRoutes({ method, commonPrefix: false });
   const stack: string[] = [];
   const routes: string[] = [];
   for (const line of tree.split('\n')) {
@@ -17,7 +22,7 @@ export function postRoutes(app: FastifyInstance): string[] {
     const depth = (m[1] ?? '').length / 4;
     stack.length = depth;
     stack.push(m[3] ?? '');
-    if (m[4]?.split(', ').includes('POST')) routes.push(stack.join(''));
+    if (m[4]?.split(', ').includes(method)) routes.push(stack.join(''));
   }
   return routes;
 }
@@ -33,5 +38,17 @@ export function formFieldNames(root: string): string[] {
     }
   }
   for (const skip of ['_csrf', 'viewport', 'htmx-config']) names.delete(skip);
+  return [...names].sort();
+}
+
+/** Every query parameter a route reads (`request.query.x`, `query as { x?: … }`, `query.x`). */
+export function queryParamNames(root: string): string[] {
+  const names = new Set<string>();
+  for (const file of readdirSync(path.join(root, 'src/routes'), { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.ts')) continue;
+    const text = readFileSync(path.join(root, 'src/routes', file), 'utf8');
+    for (const m of text.matchAll(/query(?:\?)?\.([a-z][A-Za-z0-9_]*)/g)) if (m[1]) names.add(m[1]);
+    for (const m of text.matchAll(/query as \{([^}]*)\}/g)) for (const n of (m[1] ?? '').matchAll(/([a-z][A-Za-z0-9_]*)\??:/g)) if (n[1]) names.add(n[1]);
+  }
   return [...names].sort();
 }

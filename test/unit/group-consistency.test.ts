@@ -1,9 +1,10 @@
 // As Discourse checks its Guardian: for every persona and every group of a varied fixture,
-// "appears in groupsVisibleTo(viewer)" must equal "can(viewer, 'group:view', …)".
+// "appears in groupsVisibleTo(viewer)" must equal "can(viewer, 'group:view', …)", and so must the
+// SQL expression groupVisibleSql() that decides whether a record may name its group.
 import t from 'tap';
 import { Group, Membership } from '../../src/models/group.js';
 import { can } from '../../src/policy/abilities.js';
-import { groupsVisibleTo, viewerRoleIn } from '../../src/policy/scopes.js';
+import { groupsVisibleTo, groupVisibleSql, viewerRoleIn } from '../../src/policy/scopes.js';
 import { anonymous, viewerFromUser, type Viewer } from '../../src/policy/viewer.js';
 import { makeUser, testDatabase } from '../helper.js';
 import { makeGroup } from '../fixtures.js';
@@ -62,6 +63,8 @@ t.test('groupsVisibleTo and group:view agree for every persona and group', async
       const roleRow = viewer.signedIn ? ((await Group.query(db).findById(group.id).select(viewerRoleIn(viewer.id, 'groups.id').as('role'))) as unknown as { role: 'owner' | 'moderator' | 'member' | null }) : { role: null };
       const allowed = can(viewer, 'group:view', { group, role: roleRow.role });
       t.equal(visible.has(group.id), allowed, `${label} / ${group.name}: scope and ability agree`);
+      const shown = (await Group.query(db).alias('g').findById(group.id).select(groupVisibleSql(viewer, 'g').as('shown'))) as unknown as { shown: boolean };
+      t.equal(shown.shown, visible.has(group.id), `${label} / ${group.name}: groupVisibleSql agrees with the scope`);
     }
   }
 });

@@ -14,6 +14,7 @@ export const common = {
   'layout.signedInAs': 'Signed in as',
   'mark.extranetUser': 'external user',
   'mark.extranet': 'Extranet',
+  'group.notYours': 'a group you are not in',
   'mark.deactivated': 'deactivated',
   'mark.admin': 'Administrator',
   'form.errorSummary': 'There is a problem',
