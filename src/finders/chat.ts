@@ -16,11 +16,13 @@ export interface MessageRow {
   /** Null when the author is no longer someone the viewer may see (R-X1). */
   authorName: string | null;
   authorIsExtranet: boolean;
+  /** Written by the viewer (shown on the other side). */
+  mine: boolean;
   /** The text, escaped, with its http(s) links made clickable (R-F4). */
   html: string;
 }
 
-type Raw = Omit<MessageRow, 'html'> & { body: string };
+type Raw = Omit<MessageRow, 'html' | 'mine'> & { body: string };
 
 function messagesOf(viewer: Viewer, conversationId: number) {
   const authors = usersVisibleTo(viewer).select('users.id', 'users.name', 'users.isExtranet').as('au');
@@ -30,22 +32,22 @@ function messagesOf(viewer: Viewer, conversationId: number) {
     .select('chatMessages.id', 'chatMessages.body', 'chatMessages.createdAt', 'chatMessages.authorId', 'au.name as authorName', 'au.isExtranet as authorIsExtranet');
 }
 
-const shape = (rows: Raw[]): MessageRow[] =>
-  rows.map((r) => ({ id: Number(r.id), createdAt: r.createdAt, authorId: r.authorId, authorName: r.authorName ?? null, authorIsExtranet: r.authorIsExtranet === true, html: linkify(r.body) }));
+const shape = (viewer: Viewer, rows: Raw[]): MessageRow[] =>
+  rows.map((r) => ({ id: Number(r.id), createdAt: r.createdAt, authorId: r.authorId, authorName: r.authorName ?? null, authorIsExtranet: r.authorIsExtranet === true, mine: viewer.signedIn && r.authorId === viewer.id, html: linkify(r.body) }));
 
 /** The latest messages (or those before `before`), oldest first; one query. */
 export async function findMessages(viewer: Viewer, conversationId: number, before?: number): Promise<{ items: MessageRow[]; earlier: number | null }> {
   const q = messagesOf(viewer, conversationId).orderBy('chatMessages.id', 'desc').limit(MESSAGES_SHOWN + 1);
   if (before !== undefined) q.where('chatMessages.id', '<', before);
   const rows = (await q) as unknown as Raw[];
-  const items = shape(rows.slice(0, MESSAGES_SHOWN)).reverse();
+  const items = shape(viewer, rows.slice(0, MESSAGES_SHOWN)).reverse();
   return { items, earlier: rows.length > MESSAGES_SHOWN && items[0] ? items[0].id : null };
 }
 
 /** Messages after `after` (the newest the page shows), oldest first: what a poll brings. */
 export async function findNewMessages(viewer: Viewer, conversationId: number, after: number): Promise<MessageRow[]> {
   const rows = (await messagesOf(viewer, conversationId).where('chatMessages.id', '>', after).orderBy('chatMessages.id').limit(NEW_MESSAGES_MAX)) as unknown as Raw[];
-  return shape(rows);
+  return shape(viewer, rows);
 }
 
 export interface ConversationRow {

@@ -1,3 +1,4 @@
+import { IntlMessageFormat } from 'intl-messageformat';
 import { en } from './en/index.js';
 
 export type MessageKey = keyof typeof en;
@@ -8,12 +9,29 @@ const catalogues: Record<string, Record<MessageKey, string>> = { en };
 
 export const defaultLocale = 'en';
 
-/** All user-visible text comes from the catalogue; `{name}` placeholders are filled from params. */
+/**
+ * All user-visible text comes from the catalogue, written in ICU MessageFormat (`{name}`,
+ * `{count, plural, one {# member} other {# members}}`), compiled once per key and locale.
+ * Markup in a message is text (`ignoreTag`); templates escape what they print.
+ */
 export function translator(locale: string = defaultLocale): Translate {
   const messages = catalogues[locale] ?? en;
+  const compiled = new Map<MessageKey, IntlMessageFormat>();
   return (key, params) => {
-    const template = messages[key] ?? key;
-    return params ? template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : template;
+    const template = messages[key];
+    if (template === undefined) return key;
+    if (!params) return template;
+    let format = compiled.get(key);
+    if (!format) {
+      format = new IntlMessageFormat(template, locale, undefined, { ignoreTag: true });
+      compiled.set(key, format);
+    }
+    try {
+      return String(format.format(params));
+    } catch {
+      // A missing parameter must not break a page: its placeholder stays visible, as a bug to see.
+      return template;
+    }
   };
 }
 

@@ -3,6 +3,7 @@ import fastifyView from '@fastify/view';
 import { Eta } from 'eta';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { can } from '../policy/abilities.js';
 import { projectRoot } from '../config.js';
 import { t } from '../i18n/index.js';
 import type { FieldError } from '../lib/forms.js';
@@ -66,6 +67,7 @@ export default fp(
         ...data,
         pageTitle: errors.length > 0 ? t('title.error', { title: data.title }) : data.title,
         viewer,
+        layoutMay: { admin: viewer !== undefined && can(viewer, 'admin:access', null) },
         unreadNotifications: unread,
         unreadNotificationsCap: UNREAD_CAP,
         flash,

@@ -1,4 +1,4 @@
-import type { GroupKind, Role, Tool, WhoCanInvite } from '../models/group.js';
+import { TOOLS, type GroupKind, type Role, type Tool, type WhoCanInvite } from '../models/group.js';
 import type { CalendarContext } from './calendar-scopes.js';
 import type { ConversationContext } from './chat-scopes.js';
 import type { DriveContext } from './file-scopes.js';
@@ -31,6 +31,11 @@ export interface GroupContext {
   role: Role | null;
   /** Set when the viewer already asked to join. */
   hasPendingRequest?: boolean;
+}
+
+/** One of a group's tools as one viewer meets it. */
+export interface ToolContext extends GroupContext {
+  tool: Tool;
 }
 
 /** A task as one viewer meets it (see findVisibleTask). */
@@ -86,6 +91,10 @@ interface Rules {
   'group:view': GroupContext;
   /** Group content (home, tools) is for members; admin mode sees all. */
   'group:read-content': GroupContext;
+  /** R-G3: a tool that is off has no pages, for anyone. */
+  'tool:enabled': ToolContext;
+  /** R-G3, R-X1: a tool's pages are for those who read the group's content, while the tool is on. */
+  'tool:read': ToolContext;
   /** R-G4, R-G7: owner and moderators edit, not while archived. */
   'group:edit': GroupContext;
   /** R-G4, R-G7, R-G8: only the owner (or admin mode). */
@@ -95,6 +104,10 @@ interface Rules {
   'group:change-owner': GroupContext;
   /** R-G5: invitations follow who-can-invite; none while archived. */
   'member:invite': GroupContext;
+  /** R-X3: invitations by e-mail go only into extranet groups, from those who may invite. */
+  'member:invite-external': GroupContext;
+  /** R-G5: pending invitations are listed to the group's owner and moderators (and admin mode). */
+  'invitation:list': GroupContext;
   /** R-G5: an employee joins an open group without approval. */
   'group:join': GroupContext;
   /** R-G5: an employee asks to join a group visible to all. */
@@ -132,6 +145,8 @@ interface Rules {
   'event:view': CalendarContext;
   /** R-F3, R-G3, R-G7: calendar_write in a live group with the tool on; company events by admin mode. */
   'event:write': CalendarContext;
+  /** R-F4, R-U6: a direct conversation is offered with another active person the viewer may see. */
+  'user:message': UserRecord;
   /** R-F4, R-X4: mirrors conversationsVisibleTo: group members with the tool on; the two people while they may contact each other. */
   'chat:view': ConversationContext;
   /** R-F4, R-X4, R-G7, R-U6: members of a live group; two distinct people who may contact each other, the other still active. */
@@ -142,6 +157,8 @@ interface Rules {
   'post:create': FeedTarget;
   /** R-F1, R-X5: an employee thanks another active employee, publicly. */
   'post:appreciate': UserRecord;
+  /** R-F1, R-X5: the appreciation form is offered to those who may thank someone (employees). */
+  'post:appreciate-someone': null;
   /** R-F1, R-G7: those who may post where the post is may comment on it. */
   'post:comment': PostContext;
   /** R-F1, R-G7: the same people vote, once each, on a poll. */
@@ -168,12 +185,16 @@ const rules: { [A in Action]: (viewer: Viewer, record: Rules[A]) => boolean } = 
   'group:create': (v) => v.signedIn && !v.isExtranet,
   'group:view': (v, c) => isSuperuser(v) || c.role !== null || (v.signedIn && !v.isExtranet && c.group.visibleToAll),
   'group:read-content': (v, c) => isSuperuser(v) || c.role !== null,
+  'tool:enabled': (_v, c) => c.group.tools.includes(c.tool),
+  'tool:read': (v, c) => c.group.tools.includes(c.tool) && (isSuperuser(v) || c.role !== null),
   'group:edit': (v, c) => live(c.group) && (isSuperuser(v) || isManager(c.role)),
   'group:archive': (v, c) => live(c.group) && (isSuperuser(v) || c.role === 'owner'),
   'group:unarchive': (v, c) => !live(c.group) && (isSuperuser(v) || c.role === 'owner'),
   'group:delete': (v, c) => isSuperuser(v) || c.role === 'owner',
   'group:change-owner': (v, c) => isSuperuser(v) || c.role === 'owner',
   'member:invite': (v, c) => live(c.group) && (isSuperuser(v) || mayInvite(c)),
+  'member:invite-external': (v, c) => c.group.isExtranet && live(c.group) && (isSuperuser(v) || mayInvite(c)),
+  'invitation:list': (v, c) => isSuperuser(v) || isManager(c.role),
   'group:join': (v, c) => v.signedIn && !v.isExtranet && live(c.group) && c.role === null && c.group.isOpen,
   'group:request-join': (v, c) => v.signedIn && !v.isExtranet && live(c.group) && c.role === null && c.group.visibleToAll && !c.group.isOpen && !c.hasPendingRequest,
   'join-request:decide': (v, c) => live(c.group) && (isSuperuser(v) || isManager(c.role)),
@@ -196,12 +217,14 @@ const rules: { [A in Action]: (viewer: Viewer, record: Rules[A]) => boolean } = 
   'file:share': (v, c) => v.signedIn && c.groupId === null && c.ownerId === v.id,
   'event:view': (v, c) => v.signedIn && (c.groupId === null ? !v.isExtranet : c.toolOn && (isSuperuser(v) || c.role !== null)),
   'event:write': (v, c) => v.signedIn && (c.groupId === null ? isSuperuser(v) : c.toolOn && !c.archived && (isSuperuser(v) || writesContent(c.role, c.calendarWrite))),
+  'user:message': (v, u) => v.signedIn && v.id !== u.id && u.deactivatedAt === null,
   'chat:view': (v, c) => v.signedIn && (c.kind === 'group' ? c.toolOn && (isSuperuser(v) || c.role !== null) : c.participantIds.includes(v.id) && c.otherVisible),
   'chat:post': (v, c) =>
     v.signedIn && (c.kind === 'group' ? c.toolOn && !c.archived && c.role !== null : new Set(c.participantIds).size === 2 && c.participantIds.includes(v.id) && c.otherVisible && c.otherActive),
   'post:view': (v, c) => v.signedIn && (c.post.groupId === null ? !v.isExtranet : c.toolOn && (isSuperuser(v) || c.role !== null)),
   'post:create': (v, c) => v.signedIn && (c.groupId === null ? !v.isExtranet : c.toolOn && !c.archived && c.role !== null),
   'post:appreciate': (v, u) => v.signedIn && !v.isExtranet && !u.isExtranet && u.deactivatedAt === null && u.id !== v.id,
+  'post:appreciate-someone': (v) => v.signedIn && !v.isExtranet,
   'post:comment': (v, c) => v.signedIn && !c.archived && (c.post.groupId === null ? !v.isExtranet : c.toolOn && c.role !== null),
   'post:vote': (v, c) => c.post.kind === 'poll' && v.signedIn && !c.archived && (c.post.groupId === null ? !v.isExtranet : c.toolOn && c.role !== null),
   'post:delete': (v, c) =>
@@ -212,4 +235,19 @@ const rules: { [A in Action]: (viewer: Viewer, record: Rules[A]) => boolean } = 
 
 export function can<A extends Action>(viewer: Viewer, action: A, record: Rules[A]): boolean {
   return rules[action](viewer, record);
+}
+
+/** The administrator's buttons on one row of the users list (R-U3, R-U5, R-U6). */
+export function adminUserActions(viewer: Viewer, user: UserRecord) {
+  return {
+    deactivate: can(viewer, 'user:deactivate', user),
+    reactivate: can(viewer, 'user:reactivate', user),
+    transfer: can(viewer, 'user:transfer', user),
+    setAdmin: can(viewer, 'user:set-admin', user),
+  };
+}
+
+/** 'tool:read' for each tool, as `tool:<name>` keys of a template's `can` map. */
+export function readableTools(viewer: Viewer, ctx: GroupContext): Record<`tool:${Tool}`, boolean> {
+  return Object.fromEntries(TOOLS.map((tool) => [`tool:${tool}`, can(viewer, 'tool:read', { ...ctx, tool })])) as Record<`tool:${Tool}`, boolean>;
 }

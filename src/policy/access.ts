@@ -1,4 +1,7 @@
-import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { t } from '../i18n/index.js';
+import { ForbiddenError, NotFoundError } from '../lib/errors.js';
+import { isSuperuser } from './viewer.js';
 
 /**
  * Every route declares who may reach it; anonymous access is opt-in.
@@ -27,4 +30,25 @@ export function requireAccessDeclarations(app: FastifyInstance): void {
       throw new MissingAccessDeclaration(`Route ${String(route.method)} ${route.url} declares no access rule (config.access)`);
     }
   });
+}
+
+/** Applies the route's declared access level to the request's viewer (runs after the viewer is known). */
+export async function enforceRouteAccess(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const access = request.routeOptions.config.access;
+  const viewer = request.viewer;
+  // Unknown URLs have no route config; the not-found handler answers them.
+  if (access === undefined || access === 'public') return;
+  if (access === 'guest') {
+    if (viewer.signedIn) return reply.redirect('/', 303);
+    return;
+  }
+  if (!viewer.signedIn) {
+    const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
+    return reply.redirect(`/login${next}`, 303);
+  }
+  if (access === 'employee' && viewer.isExtranet) throw new NotFoundError();
+  if (access === 'admin-mode' && !isSuperuser(viewer)) {
+    if (viewer.isAdmin) throw new ForbiddenError(t('admin.needsAdminMode'));
+    throw new NotFoundError();
+  }
 }

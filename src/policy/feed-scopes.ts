@@ -86,6 +86,9 @@ export interface FeedTarget {
   archived: boolean;
 }
 
+/** The company-wide feed as a place to post (R-F1, R-X5): no group. */
+export const COMPANY_FEED: FeedTarget = { groupId: null, role: null, toolOn: true, archived: false };
+
 export interface VisiblePost {
   post: Post;
   ctx: PostContext;

@@ -14,7 +14,7 @@ type TokenRequest = FastifyRequest<{ Params: { token: string }; Body: Record<str
 export default async function extranetRoutes(app: FastifyInstance): Promise<void> {
   async function inviteForm(request: IdRequest, reply: FastifyReply, values: Record<string, string>, errors: FieldError[] = [], status = 200) {
     const ctx = await loadGroup(request);
-    if (!can(request.viewer, 'member:invite', ctx) || !ctx.group.isExtranet) throw new NotFoundError();
+    if (!can(request.viewer, 'member:invite-external', ctx)) throw new NotFoundError();
     return reply.page('pages/groups/invite-external', { title: t('extranet.invite.title'), group: ctx.group, role: ctx.role, can: groupAbilities(request.viewer, ctx), values, errors }, status);
   }
 

@@ -10,7 +10,7 @@ import { findVisibleTask, type VisibleTask } from '../policy/task-scopes.js';
 import { addTaskComment, changeTaskStatus, createTask, deleteTask, updateTask } from '../services/tasks.js';
 import { wantsFragment } from '../plugins/views.js';
 import { submitOnce } from './submit-once.js';
-import { groupAbilities, loadGroup } from './groups/load.js';
+import { groupAbilities, loadGroupTool } from './groups/load.js';
 
 type TaskRequest = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown>; Querystring: Record<string, string | undefined> }>;
 const signedIn = { config: { access: 'signed-in' as const } };
@@ -30,7 +30,7 @@ async function loadTask(request: TaskRequest): Promise<VisibleTask> {
 async function targetGroup(request: FastifyRequest, raw: unknown): Promise<VisibleGroup | null> {
   if (raw === undefined || raw === '') return null;
   const ctx = await findVisibleGroup(request.viewer, parseId(raw));
-  if (!ctx || !can(request.viewer, 'group:read-content', ctx) || !ctx.group.tools.includes('tasks')) throw new NotFoundError();
+  if (!ctx || !can(request.viewer, 'tool:read', { ...ctx, tool: 'tasks' })) throw new NotFoundError();
   return ctx;
 }
 
@@ -44,9 +44,8 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get('/groups/:id/tasks', signedIn, async (request: TaskRequest, reply) => {
-    const ctx = await loadGroup(request);
-    if (!ctx.group.tools.includes('tasks')) throw new NotFoundError();
-    if (!can(request.viewer, 'group:read-content', ctx)) return reply.redirect(`/groups/${ctx.group.id}/about`, 303);
+    const ctx = await loadGroupTool(request, reply, 'tasks');
+    if (!ctx) return reply;
     const status = parseStatus(request.query.status);
     const page = await findTasks(request.viewer, { groupId: ctx.group.id, status, after: request.query.after });
     return reply.pageOrPartial('pages/tasks/group', 'partials/tasks/list', {

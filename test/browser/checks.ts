@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { HtmlValidate } from 'html-validate';
 import type { Browser, Page } from 'playwright-core';
@@ -6,6 +8,15 @@ import type { Browser, Page } from 'playwright-core';
 const root = path.resolve(import.meta.dirname, '..', '..');
 const axeSource = readFileSync(path.join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const validator = new HtmlValidate({ extends: ['html-validate:standard'] });
+/** The Nu HTML Checker from the vnu-jar package, run with Debian's Java (its own Java download is never approved). */
+const vnuJar = path.join(root, 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');
+
+interface NuMessage {
+  type: string;
+  url?: string;
+  lastLine?: number;
+  message: string;
+}
 
 interface AxeResult {
   violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
@@ -19,6 +30,9 @@ export class Tally {
   /** Page types (URL shapes) already checked with axe and the validator, per JS mode. */
   private checked = new Set<string>();
   private auditor: Page | null = null;
+  /** Each page type's HTML, kept for one run of the Nu HTML Checker at the end. */
+  private readonly nuDir = mkdtempSync(path.join(os.tmpdir(), 'atrium-nu-'));
+  private readonly nuFiles = new Map<string, string>();
 
   constructor(private readonly browser: Browser) {}
 
@@ -67,7 +81,11 @@ export class Tally {
     await page.evaluate(axeSource);
     const axe = (await page.evaluate(`axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] })`)) as AxeResult;
     this.ok(axe.violations.length === 0, `axe: ${shape}${axe.violations.map((v) => ` [${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 2).join(', ')}]`).join('')}`);
-    const report = await validator.validateString(await livePage.content());
+    const html = await livePage.content();
+    const file = path.join(this.nuDir, `page-${this.nuFiles.size + 1}.html`);
+    writeFileSync(file, html);
+    this.nuFiles.set(file, shape);
+    const report = await validator.validateString(html);
     const messages = report.results.flatMap((r) => r.messages.map((m) => `${m.ruleId} line ${m.line}: ${m.message}`));
     this.ok(report.valid, `html-validate: ${shape}${messages.slice(0, 3).map((m) => ` [${m}]`).join('')}`);
     const size = page.viewportSize();
@@ -75,5 +93,18 @@ export class Tally {
     const scrolls = (await page.evaluate('document.documentElement.scrollWidth > window.innerWidth')) as boolean;
     this.ok(!scrolls, `no horizontal scrolling at 375 px: ${shape}`);
     if (size) await page.setViewportSize(size);
+  }
+
+  /** The Nu HTML Checker on every page type seen, in one Java run: 0 errors on each. */
+  nuCheck(): void {
+    const files = [...this.nuFiles.keys()];
+    if (files.length === 0) return;
+    const out = execFileSync('java', ['-jar', vnuJar, '--format', 'json', '--stdout', '--exit-zero-always', ...files], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+    const messages = (JSON.parse(out) as { messages: NuMessage[] }).messages.filter((m) => m.type === 'error');
+    for (const [file, shape] of this.nuFiles) {
+      const errors = messages.filter((m) => m.url !== undefined && m.url.endsWith(`/${path.basename(file)}`));
+      this.ok(errors.length === 0, `Nu HTML Checker: ${shape}${errors.slice(0, 3).map((m) => ` [line ${m.lastLine}: ${m.message}]`).join('')}`);
+    }
+    rmSync(this.nuDir, { recursive: true, force: true });
   }
 }

@@ -80,6 +80,7 @@ try {
   }
   rmSync(dataDir, { recursive: true, force: true });
 }
+tally.nuCheck();
 if (tally.failures.length) console.log(`\nFailed:\n${tally.failures.map((f) => `  - ${f}`).join('\n')}`);
 console.log(`browser: ${tally.passed} passed, ${tally.failed} failed`);
 process.exit(tally.failed === 0 ? 0 : 1);

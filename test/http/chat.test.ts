@@ -59,7 +59,7 @@ t.test('chat (R-F4)', async (t) => {
     t.match(poll.body, /Second/);
     t.notMatch(poll.body, /Hello/, 'only what is new');
     const newest = (await ChatMessage.query(db).orderBy('id', 'desc').first())!.id;
-    t.match(poll.body, new RegExp(`hx-get="/groups/${team.id}/chat/messages\\?after=${newest}" hx-trigger="every 3s`), 'the next poll asks after the newest');
+    t.match(poll.body, new RegExp(`data-hx-get="/groups/${team.id}/chat/messages\\?after=${newest}" data-hx-trigger="every 3s`), 'the next poll asks after the newest');
     t.match((await b.get(`/groups/${team.id}/chat`)).body, /Second/, 'and on reload');
     const bad = await a.post(`/groups/${team.id}/chat`, { message: '' }, { headers: { 'hx-request': 'true' } });
     t.equal(bad.statusCode, 422);
@@ -157,6 +157,6 @@ t.test('chat (R-F4)', async (t) => {
     t.ok(earlier, 'a link to earlier messages');
     const back = await a.get(String(earlier));
     t.match(back.body, /bulk 5\b/);
-    t.notMatch(back.body, /hx-trigger="every 3s/, 'an earlier page does not poll');
+    t.notMatch(back.body, /data-hx-trigger="every 3s/, 'an earlier page does not poll');
   });
 });

@@ -265,3 +265,20 @@ t.test('files (R-F2)', async (t) => {
     t.ok(stored().length > 0, "other drives' files stay");
   });
 });
+
+t.test('every drive listing posts its forms to routes that exist (issue 17: My files posted to /files/files)', async (t) => {
+  const { app, db } = await build(t);
+  const owner = await makeUser(db);
+  const group = await makeGroup(db, owner, { tools: ['files'] });
+  const o = await signIn(app, owner);
+  await o.post(`/groups/${group.id}/folders`, { name: 'Inner' });
+  const inner = await Folder.query(db).orderBy('id', 'desc').first();
+  for (const listing of ['/files', `/groups/${group.id}/files`, `/folders/${inner?.id}`]) {
+    const page = (await o.get(listing)).body;
+    const upload = /<form method="post" action="([^"]+)" enctype="multipart\/form-data"/.exec(page)?.[1] ?? '';
+    const res = await uploadAs(o, upload, { filename: 'from-the-form.txt', ...text('sent by the page') });
+    t.equal(res.statusCode, 303, `${listing}: its upload form (${upload}) stores the file`);
+    const folderAction = /action="([^"]+\/folders)"/.exec(page)?.[1] ?? '';
+    t.equal((await o.post(folderAction, { name: `New ${listing.length}` })).statusCode, 303, `${listing}: its new-folder form (${folderAction}) works`);
+  }
+});

@@ -49,6 +49,21 @@ const table: Partial<Record<Action, Case[]>> = {
     ['member of a hidden group', ctx('member'), '01111'],
   ],
   'group:read-content': [['visible to all, not a member', ctx(null, { visibleToAll: true }), '00001'], ['member', ctx('member'), '01111']],
+  'tool:enabled': [['a tool that is on (R-G3)', (v) => ({ ...ctx(null)(v), tool: 'tasks' }), '11111'], ['a tool that is off', (v) => ({ ...ctx('owner')(v), tool: 'chat' }), '00000']],
+  'tool:read': [
+    ['member, tool on (R-G3)', (v) => ({ ...ctx('member')(v), tool: 'feed' }), '01111'],
+    ['member, tool off', (v) => ({ ...ctx('owner')(v), tool: 'files' }), '00000'],
+    ['visible to all, not a member', (v) => ({ ...ctx(null, { visibleToAll: true })(v), tool: 'tasks' }), '00001'],
+  ],
+  'member:invite-external': [
+    ['owner of an extranet group (R-X3)', invite('owner', 'owner'), '00000'],
+    ['owner of an extranet group', ctx('owner', { isExtranet: true }), '01111'],
+    ['member where members invite', ctx('member', { isExtranet: true, whoCanInvite: 'members' }), '01111'],
+    ['member where moderators invite', ctx('member', { isExtranet: true }), '00001'],
+    ['archived extranet group', ctx('owner', { isExtranet: true, ...archived }), '00000'],
+  ],
+  'invitation:list': [['moderator (R-G5)', ctx('moderator'), '01111'], ['member', ctx('member'), '00001'], ['not a member', ctx(null), '00001']],
+  'user:message': [['another active person (R-F4)', () => user(), '01111'], ['a deactivated person (R-U6)', () => user({ deactivatedAt: new Date() }), '00000'], ['oneself', self, '00000']],
   'group:edit': [
     ['member (R-G4)', ctx('member'), '00001'],
     ['moderator', ctx('moderator'), '01111'],

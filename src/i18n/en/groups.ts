@@ -9,7 +9,7 @@ export const groups = {
   'groups.search': 'Search groups by name',
   'groups.none': 'No groups here yet.',
   'groups.create': 'Create a group',
-  'groups.members': '{count} members',
+  'groups.members': '{count, plural, one {# member} other {# members}}',
   'groups.kind.workgroup': 'Workgroup',
   'groups.kind.project': 'Project',
   'groups.archivedMark': 'Archived',

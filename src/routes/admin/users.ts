@@ -3,6 +3,7 @@ import { t, type MessageKey } from '../../i18n/index.js';
 import { HttpError, NotFoundError, parseId } from '../../lib/errors.js';
 import { formValues } from '../../lib/forms.js';
 import { findUsers } from '../../finders/users.js';
+import { adminUserActions } from '../../policy/abilities.js';
 import { applyAdminUserAction, createUserFromForm } from '../../services/users.js';
 import { countActiveUsers, getSettings } from '../../services/settings.js';
 import { transferUser } from '../../services/transfers.js';
@@ -21,7 +22,8 @@ export default async function adminUserRoutes(app: FastifyInstance): Promise<voi
   app.get('/users', access, async (request: FastifyRequest<{ Querystring: { q?: string; after?: string } }>, reply) => {
     const q = typeof request.query.q === 'string' ? request.query.q.slice(0, 100) : '';
     const [page, settings, active] = await Promise.all([findUsers(request.viewer, { q, after: request.query.after }), getSettings(), countActiveUsers()]);
-    return reply.pageOrPartial('pages/admin/users', 'partials/admin/users-list', { title: t('admin.users.title'), q, page, seatLimit: settings.seatLimit, active });
+    const rows = { ...page, items: page.items.map((u) => ({ ...u, may: adminUserActions(request.viewer, { id: u.id, isAdmin: u.isAdmin, isExtranet: u.isExtranet, deactivatedAt: u.deactivated ? new Date(0) : null }) })) };
+    return reply.pageOrPartial('pages/admin/users', 'partials/admin/users-list', { title: t('admin.users.title'), q, page: rows, seatLimit: settings.seatLimit, active });
   });
 
   app.get('/users/new', access, async (_request, reply) => reply.page('pages/admin/user-new', { title: t('admin.create.title'), values: { kind: 'employee' } }));

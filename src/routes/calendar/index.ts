@@ -1,10 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { t } from '../../i18n/index.js';
-import { NotFoundError } from '../../lib/errors.js';
 import { can } from '../../policy/abilities.js';
 import { companyCalendarContext, groupCalendarContext } from '../../policy/calendar-scopes.js';
-import { isEmployee } from '../../policy/viewer.js';
-import { groupAbilities, loadGroup } from '../groups/load.js';
+import { groupAbilities, loadGroupTool } from '../groups/load.js';
 import eventRoutes from './events.js';
 import { calendarData, type CalendarQuery } from './month-view.js';
 
@@ -16,14 +14,13 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
   // R-F3, R-X5: the viewer's groups' events and, for employees, the company calendar.
   app.get('/calendar', signedIn, async (request: Req, reply) => {
     const data = await calendarData(request, { mine: true }, request.query, '/calendar');
-    const company = isEmployee(request.viewer) && can(request.viewer, 'event:write', companyCalendarContext);
+    const company = can(request.viewer, 'event:write', companyCalendarContext);
     return reply.pageOrPartial('pages/calendar/index', 'partials/calendar/view', { title: t('calendar.title'), ...data, showGroup: true, newEventUrl: company ? '/events/new?company=1' : null });
   });
 
   app.get('/groups/:id/calendar', signedIn, async (request: Req, reply) => {
-    const found = await loadGroup(request);
-    if (!found.group.tools.includes('calendar')) throw new NotFoundError();
-    if (!can(request.viewer, 'group:read-content', found)) return reply.redirect(`/groups/${found.group.id}/about`, 303);
+    const found = await loadGroupTool(request, reply, 'calendar');
+    if (!found) return reply;
     const base = `/groups/${found.group.id}/calendar`;
     const data = await calendarData(request, { groupId: found.group.id }, request.query, base);
     const mayWrite = can(request.viewer, 'event:write', groupCalendarContext(found));

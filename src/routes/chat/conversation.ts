@@ -11,7 +11,7 @@ import type { ChatMessage } from '../../models/chat.js';
 import { markRead, MESSAGE_MAX, postDirect, postToGroup } from '../../services/chat.js';
 import type { Submission } from '../../services/submissions.js';
 import { submitOnce } from '../submit-once.js';
-import { groupAbilities, loadGroup } from '../groups/load.js';
+import { groupAbilities, loadGroupTool } from '../groups/load.js';
 
 type Req = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown>; Querystring: { after?: string; before?: string } }>;
 const signedIn = { config: { access: 'signed-in' as const } };
@@ -31,13 +31,8 @@ type Where =
 export default async function conversationRoutes(app: FastifyInstance): Promise<void> {
   /** R-F4, R-G3: a group's chat: 404 when the tool is off or for strangers; readers of a visible group who are not members see its About page. */
   async function groupChat(request: Req, reply: FastifyReply | null): Promise<Where | null> {
-    const found = await loadGroup(request);
-    if (!found.group.tools.includes('chat')) throw new NotFoundError();
-    if (!can(request.viewer, 'group:read-content', found)) {
-      if (!reply) throw new NotFoundError();
-      await reply.redirect(`/groups/${found.group.id}/about`, 303);
-      return null;
-    }
+    const found = await loadGroupTool(request, reply, 'chat');
+    if (!found) return null;
     return { kind: 'group', found, ctx: groupChatContext(found), base: `/groups/${found.group.id}/chat` };
   }
 
@@ -72,7 +67,6 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
       postUrl: where.base,
       mayPost: can(viewer, 'chat:post', where.ctx),
       maxLength: MESSAGE_MAX,
-      viewerId: viewer.signedIn ? viewer.id : 0,
     };
     if (where.kind === 'group') {
       const g = where.found;
@@ -89,7 +83,7 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     const last = items[items.length - 1];
     if (!last || id === null) return reply.code(204).send();
     await markRead(app.db, request.viewer, id, last.id);
-    return reply.header('Vary', 'HX-Request').page('partials/chat/new-messages', { title: '', messages: items, pollUrl: `${where.base}/messages?after=${last.id}`, viewerId: request.viewer.signedIn ? request.viewer.id : 0 });
+    return reply.header('Vary', 'HX-Request').page('partials/chat/new-messages', { title: '', messages: items, pollUrl: `${where.base}/messages?after=${last.id}` });
   }
 
   async function post(request: Req, reply: FastifyReply, where: Where) {

@@ -24,7 +24,7 @@ export interface GroupFeed {
 /** The group's feed, when the feed tool is on (null otherwise): three or four queries whatever its size. */
 export async function groupFeed(request: FastifyRequest, ctx: VisibleGroup, after?: unknown): Promise<GroupFeed | null> {
   const g = ctx.group;
-  if (!g.tools.includes('feed') || !can(request.viewer, 'group:read-content', ctx)) return null;
+  if (!can(request.viewer, 'tool:read', { ...ctx, tool: 'feed' })) return null;
   const [rows, notify] = await Promise.all([findFeed(request.viewer, { groupId: g.id, after }), can(request.viewer, 'notification:switch', ctx) ? findGroupNotifySetting(request.viewer, g.id) : Promise.resolve(null)]);
   return {
     page: feedPage(request, rows),

@@ -3,6 +3,8 @@ import { t } from '../../i18n/index.js';
 import { findFeed, findPostRow } from '../../finders/feed.js';
 import { findPostTargets } from '../../finders/post-targets.js';
 import { NotFoundError, parseId } from '../../lib/errors.js';
+import { can } from '../../policy/abilities.js';
+import { COMPANY_FEED } from '../../policy/feed-scopes.js';
 import type { FieldError } from '../../lib/forms.js';
 import { POLL_OPTIONS } from '../../services/post-form.js';
 import { feedItems, feedPage } from './view-data.js';
@@ -21,19 +23,19 @@ export interface FormState {
  */
 export async function renderMainFeed(request: FastifyRequest, reply: FastifyReply, after: unknown, form: FormState = {}, status = 200): Promise<FastifyReply> {
   const viewer = request.viewer;
-  const employee = viewer.signedIn && !viewer.isExtranet;
+  const toEveryone = can(viewer, 'post:create', COMPANY_FEED);
   const [rows, targets] = await Promise.all([findFeed(viewer, { after }), findPostTargets(viewer)]);
   const feed = {
     page: feedPage(request, rows),
     baseUrl: '/feed',
     isLater: typeof after === 'string' && after !== '',
     action: '/feed/posts',
-    canPost: employee || targets.length > 0,
+    canPost: toEveryone || targets.length > 0,
     notify: null,
     pollOptions: POLL_OPTIONS,
-    targets: [...(employee ? [{ value: 'all', label: t('feed.form.targetAll'), isExtranet: false }] : []), ...targets.map((g) => ({ value: String(g.id), label: g.name, isExtranet: g.isExtranet }))],
+    targets: [...(toEveryone ? [{ value: 'all', label: t('feed.form.targetAll'), isExtranet: false }] : []), ...targets.map((g) => ({ value: String(g.id), label: g.name, isExtranet: g.isExtranet }))],
   };
-  const data = { title: t('feed.title'), feed, canAppreciate: employee, values: form.values ?? {}, errors: form.errors ?? [], announce: form.announce ?? '' };
+  const data = { title: t('feed.title'), feed, canAppreciate: can(viewer, 'post:appreciate-someone', null), values: form.values ?? {}, errors: form.errors ?? [], announce: form.announce ?? '' };
   return reply.pageOrPartial('pages/feed/index', 'partials/feed/stream', data, status);
 }
 

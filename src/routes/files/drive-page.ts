@@ -10,7 +10,7 @@ import { findVisibleFolder, groupDriveContext, personalDriveContext, type DriveC
 import { findVisibleGroup, usersVisibleTo, type VisibleGroup } from '../../policy/scopes.js';
 import type { DriveTarget } from '../../services/files.js';
 import { getSettings } from '../../services/settings.js';
-import { groupAbilities, loadGroup } from '../groups/load.js';
+import { groupAbilities, loadGroupTool } from '../groups/load.js';
 
 /** Where a drive listing is: a group's drive, the viewer's own, or someone's folder shared with the viewer. */
 export type DriveLocation =
@@ -25,13 +25,8 @@ type Req = FastifyRequest<{ Params: { id: string } }>;
  * members are sent to its About page (reads) or get 404 (writes).
  */
 export async function groupDriveLocation(request: Req, reply: FastifyReply | null): Promise<DriveLocation | null> {
-  const found = await loadGroup(request);
-  if (!found.group.tools.includes('files')) throw new NotFoundError();
-  if (!can(request.viewer, 'group:read-content', found)) {
-    if (!reply) throw new NotFoundError();
-    await reply.redirect(`/groups/${found.group.id}/about`, 303);
-    return null;
-  }
+  const found = await loadGroupTool(request, reply, 'files');
+  if (!found) return null;
   return { kind: 'group', group: found, folder: null, ctx: groupDriveContext(found) };
 }
 
@@ -74,6 +69,12 @@ export function urlOf(loc: DriveLocation): string {
   return loc.kind === 'group' ? `/groups/${loc.group.group.id}/files` : '/files';
 }
 
+/** Where the listing's upload and new-folder forms post (My files: POST /files and /files/folders). */
+function formActions(loc: DriveLocation): { uploadAction: string; folderAction: string } {
+  const base = loc.folder ? `/folders/${loc.folder.id}` : loc.kind === 'group' ? `/groups/${loc.group.group.id}` : null;
+  return base ? { uploadAction: `${base}/files`, folderAction: `${base}/folders` } : { uploadAction: '/files', folderAction: '/files/folders' };
+}
+
 /** Renders a drive listing: folder trail, folders, one page of files, and the upload and new-folder forms for writers. */
 export async function renderDrive(request: FastifyRequest<{ Querystring?: unknown }>, reply: FastifyReply, loc: DriveLocation, extra: { errors?: FieldError[]; values?: Record<string, string> } = {}, status = 200) {
   const viewer = request.viewer;
@@ -100,7 +101,7 @@ export async function renderDrive(request: FastifyRequest<{ Querystring?: unknow
     uploadLimitMb: settings.uploadLimitMb,
     rootHref: loc.kind === 'group' ? `/groups/${loc.group.group.id}/files` : loc.kind === 'mine' ? '/files' : '/files/shared',
     rootLabel: loc.kind === 'group' ? t('files.groupRoot') : loc.kind === 'mine' ? t('files.mine') : t('files.shared'),
-    postBase: loc.folder ? `/folders/${loc.folder.id}` : loc.kind === 'group' ? `/groups/${loc.group.group.id}` : '/files',
+    ...formActions(loc),
   };
   if (loc.kind === 'group') {
     const g = loc.group;

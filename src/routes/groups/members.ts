@@ -6,7 +6,7 @@ import { wantsFragment } from '../../plugins/views.js';
 import { can } from '../../policy/abilities.js';
 import { mayBecomeOwner } from '../../policy/membership-rules.js';
 import type { VisibleGroup } from '../../policy/scopes.js';
-import { isEmployee, isSuperuser, type Viewer } from '../../policy/viewer.js';
+import type { Viewer } from '../../policy/viewer.js';
 import { changeOwner } from '../../services/groups.js';
 import { decideJoinRequest, demoteMember, joinGroup, leaveGroup, promoteMember, removeMember, requestToJoin } from '../../services/memberships.js';
 import { groupAbilities, loadGroup } from './load.js';
@@ -43,12 +43,11 @@ export default async function memberRoutes(app: FastifyInstance): Promise<void> 
     const q = typeof request.query.q === 'string' ? request.query.q.slice(0, 100) : '';
     const page = await findMembers(viewer, ctx.group.id, { q, after: request.query.after });
     const abilities = groupAbilities(viewer, ctx);
-    const manages = isSuperuser(viewer) || ctx.role === 'owner' || ctx.role === 'moderator';
     // The htmx search swaps the list only; the pending lists belong to the full page.
     const full = !wantsFragment(request);
     const [requests, invitations] = await Promise.all([
       full && abilities['join-request:decide'] ? findGroupJoinRequests(viewer, ctx.group.id) : null,
-      full && manages ? findGroupInvitations(viewer, ctx.group.id) : null,
+      full && abilities['invitation:list'] ? findGroupInvitations(viewer, ctx.group.id) : null,
     ]);
     return reply.pageOrPartial('pages/groups/members', 'partials/groups/members-list', {
       title: t('members.pageTitle', { name: ctx.group.name }),
@@ -92,7 +91,7 @@ export default async function memberRoutes(app: FastifyInstance): Promise<void> 
     const group = await leaveGroup(app.db, viewer, parseId(request.params.id));
     request.session.set('flash', { kind: 'success', message: t('members.left', { name: group.name }) });
     // Employees can still read the About page of a group visible to all; otherwise it is gone for them.
-    const stillVisible = isSuperuser(viewer) || (isEmployee(viewer) && group.visibleToAll);
+    const stillVisible = can(viewer, 'group:view', { group, role: null });
     return reply.redirect(stillVisible ? `/groups/${group.id}/about` : '/groups', 303);
   });
 

@@ -1,0 +1,37 @@
+// The message catalogue is ICU MessageFormat (issue 17, item 11): every message compiles, plural
+// messages agree in number, and a number is formatted for the locale.
+import t from 'tap';
+import { IntlMessageFormat } from 'intl-messageformat';
+import { en } from '../../src/i18n/en/index.js';
+import { t as translate } from '../../src/i18n/index.js';
+
+t.test('every message compiles as ICU MessageFormat', async (t) => {
+  const broken: string[] = [];
+  for (const [key, message] of Object.entries(en)) {
+    try {
+      new IntlMessageFormat(message, 'en', undefined, { ignoreTag: true });
+    } catch (err) {
+      broken.push(`${key}: ${(err as Error).message}`);
+    }
+  }
+  t.same(broken, [], `${Object.keys(en).length} messages`);
+});
+
+t.test('counts agree in number', async (t) => {
+  t.equal(translate('groups.members', { count: 1 }), '1 member');
+  t.equal(translate('groups.members', { count: 1234 }), '1,234 members');
+  t.equal(translate('extranet.invite.sent', { count: 1 }), 'Invitation sent to 1 address');
+  t.equal(translate('extranet.invite.sent', { count: 3 }), 'Invitations sent to 3 addresses');
+  t.match(translate('extranet.invite.seatLimit', { limit: 10, count: 1 }), /1 new account would be needed$/);
+  t.equal(translate('feed.poll.votes', { count: 1 }), '1 vote');
+  t.equal(translate('feed.poll.total', { count: 0 }), '0 votes in total');
+  for (const [key, message] of Object.entries(en)) {
+    if (!message.includes('plural,')) continue;
+    t.not(translate(key as keyof typeof en, { count: 1, limit: 1 }), translate(key as keyof typeof en, { count: 2, limit: 1 }), `${key}: one and two differ`);
+  }
+});
+
+t.test('markup in a message stays text, and a missing parameter never throws', async (t) => {
+  t.equal(translate('group.notYours'), 'a group you are not in');
+  t.doesNotThrow(() => translate('groups.members', {}));
+});
