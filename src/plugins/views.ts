@@ -9,6 +9,7 @@ import { t } from '../i18n/index.js';
 import type { FieldError } from '../lib/forms.js';
 import { formatDate, formatDateTime, formatNumber } from '../lib/format.js';
 import { countUnreadNotifications, UNREAD_CAP } from '../finders/notifications.js';
+import { newSubmissionToken } from '../services/submissions.js';
 import type { Flash } from './session.js';
 
 export interface PageData {
@@ -83,6 +84,8 @@ export default fp(
         path: request.url,
         t,
         csrf: () => reply.generateCsrf(),
+        /** Issue 15 item 7: a fresh one-time token for each create form rendered (components/submission). */
+        submissionToken: newSubmissionToken,
         fmt: { dateTime: (d: Date | string | null) => formatDateTime(d, timeZone), date: (d: Date | string | null) => formatDate(d, timeZone), number: formatNumber },
         errorFor: (field: string) => errors.find((e) => e.field === field)?.message,
       };

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { QueryBuilder } from 'objection';
 import { Membership, type Role } from '../models/group.js';
 import { Task, TaskComment, TaskMember, type TaskMemberRole } from '../models/task.js';
@@ -74,12 +75,13 @@ export interface VisibleTask {
   groupEndsOn: string | null;
 }
 
-/** One task through the scope, with everything the abilities need, in one query. */
-export async function findVisibleTask(viewer: Viewer, id: number): Promise<VisibleTask | undefined> {
+/** One task through the scope, with everything the abilities need, in one query (inside `trx` when given). */
+export async function findVisibleTask(viewer: Viewer, id: number, trx?: Knex.Transaction): Promise<VisibleTask | undefined> {
   const q = tasksVisibleTo(viewer)
     .findById(id)
     .leftJoin('groups', 'groups.id', 'tasks.groupId')
     .select('tasks.*', ...shownGroupColumns(viewer, 'groups'), 'groups.archivedAt as groupArchivedAt', 'groups.kind as groupKind', 'groups.startsOn as groupStartsOn', 'groups.endsOn as groupEndsOn', 'groups.tools as groupTools');
+  if (trx) q.transacting(trx);
   if (viewer.signedIn) {
     q.select(viewerTaskRoleIn(viewer.id, 'tasks.id').as('taskRole'));
     q.select(Membership.query().alias('gm').select('gm.role').where('gm.userId', viewer.id).whereColumn('gm.groupId', 'tasks.groupId').whereRaw(activeMembership('gm')).as('groupRole'));

@@ -5,6 +5,7 @@ import { formValues, type FieldError } from '../lib/forms.js';
 import { can } from '../policy/abilities.js';
 import { acceptExternalInvitation, findOpenInvitation, inviteExternal } from '../services/external-invitations.js';
 import { groupAbilities, loadGroup } from './groups/load.js';
+import { submitOnce } from './submit-once.js';
 
 type IdRequest = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown> }>;
 type TokenRequest = FastifyRequest<{ Params: { token: string }; Body: Record<string, unknown> }>;
@@ -21,11 +22,13 @@ export default async function extranetRoutes(app: FastifyInstance): Promise<void
 
   app.post('/groups/:id/invite-external', { config: { access: 'signed-in' } }, async (request: IdRequest, reply) => {
     const { group } = await loadGroup(request);
-    const result = await inviteExternal(app.db, request.viewer, group.id, request.body, app.config.publicUrl);
-    if (!result.ok) return inviteForm(request, reply, formValues(request.body), result.errors, 422);
-    void app.mail.dispatch().catch(() => {});
-    request.session.set('flash', { kind: 'success', message: t('extranet.invite.sent', { count: result.value.count }) });
-    return reply.redirect(`/groups/${group.id}/invite-external`, 303);
+    return submitOnce(request, reply, () => `/groups/${group.id}/invite-external`, async (once) => {
+      const result = await inviteExternal(app.db, request.viewer, group.id, request.body, app.config.publicUrl, once);
+      if (!result.ok) return inviteForm(request, reply, formValues(request.body), result.errors, 422);
+      void app.mail.dispatch().catch(() => {});
+      request.session.set('flash', { kind: 'success', message: t('extranet.invite.sent', { count: result.value.count }) });
+      return reply.redirect(`/groups/${group.id}/invite-external`, 303);
+    });
   });
 
   async function joinForm(request: TokenRequest, reply: FastifyReply, values: Record<string, string>, errors: FieldError[] = [], status = 200) {

@@ -3,12 +3,13 @@ import { t } from '../i18n/index.js';
 import { ForbiddenError, NotFoundError, parseId } from '../lib/errors.js';
 import { formValues, type FieldError } from '../lib/forms.js';
 import { TASK_ROLES, findAssignablePeople, findTaskComments, findTaskNames, findTaskPeople, findTasks, parseRole, parseStatus } from '../finders/tasks.js';
-import { TASK_STATUSES } from '../models/task.js';
+import { TASK_STATUSES, type Task } from '../models/task.js';
 import { can } from '../policy/abilities.js';
 import { findVisibleGroup, type VisibleGroup } from '../policy/scopes.js';
 import { findVisibleTask, type VisibleTask } from '../policy/task-scopes.js';
 import { addTaskComment, changeTaskStatus, createTask, deleteTask, updateTask } from '../services/tasks.js';
 import { wantsFragment } from '../plugins/views.js';
+import { submitOnce } from './submit-once.js';
 import { groupAbilities, loadGroupTool } from './groups/load.js';
 
 type TaskRequest = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown>; Querystring: Record<string, string | undefined> }>;
@@ -59,13 +60,15 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/tasks/new', signedIn, async (request: TaskRequest, reply) => taskForm(request, reply, await targetGroup(request, request.query.group), {}));
 
-  app.post('/tasks', signedIn, async (request: TaskRequest, reply) => {
-    const group = await targetGroup(request, request.body?.group);
-    const result = await createTask(app.db, request.viewer, group?.group.id ?? null, request.body);
-    if (!result.ok) return taskForm(request, reply, group, formValues(request.body), result.errors, 422);
-    request.session.set('flash', { kind: 'success', message: t('tasks.created') });
-    return reply.redirect(`/tasks/${result.value.id}`, 303);
-  });
+  app.post('/tasks', signedIn, async (request: TaskRequest, reply) =>
+    submitOnce(request, reply, (task: Task) => `/tasks/${task.id}`, async (once) => {
+      const group = await targetGroup(request, request.body?.group);
+      const result = await createTask(app.db, request.viewer, group?.group.id ?? null, request.body, once);
+      if (!result.ok) return taskForm(request, reply, group, formValues(request.body), result.errors, 422);
+      request.session.set('flash', { kind: 'success', message: t('tasks.created') });
+      return reply.redirect(`/tasks/${result.value.id}`, 303);
+    }),
+  );
 
   async function showTask(request: TaskRequest, reply: FastifyReply, ctx: VisibleTask, extra: { errors?: FieldError[]; values?: Record<string, string> } = {}, status = 200) {
     const viewer = request.viewer;
@@ -129,16 +132,18 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/tasks/:id/comments', signedIn, async (request: TaskRequest, reply) => {
     const ctx = await loadTask(request);
-    const result = await addTaskComment(app.db, request.viewer, ctx.task.id, request.body?.comment);
-    if (wantsFragment(request)) {
-      const comments = await findTaskComments(request.viewer, ctx.task.id);
-      const data = { title: ctx.task.title, task: ctx.task, comments, may: taskAbilities(request, ctx) };
-      if (!result.ok) return reply.header('Vary', 'HX-Request').page('partials/tasks/comments', { ...data, values: formValues(request.body), errors: result.errors }, 422);
-      return reply.header('Vary', 'HX-Request').page('partials/tasks/comments', { ...data, values: {}, announce: t('tasks.commented') });
-    }
-    if (!result.ok) return showTask(request, reply, ctx, { errors: result.errors, values: formValues(request.body) }, 422);
-    request.session.set('flash', { kind: 'success', message: t('tasks.commented') });
-    return reply.redirect(`/tasks/${ctx.task.id}#comments`, 303);
+    return submitOnce(request, reply, () => `/tasks/${ctx.task.id}#comments`, async (once) => {
+      const result = await addTaskComment(app.db, request.viewer, ctx.task.id, request.body?.comment, once);
+      if (wantsFragment(request)) {
+        const comments = await findTaskComments(request.viewer, ctx.task.id);
+        const data = { title: ctx.task.title, task: ctx.task, comments, may: taskAbilities(request, ctx) };
+        if (!result.ok) return reply.header('Vary', 'HX-Request').page('partials/tasks/comments', { ...data, values: formValues(request.body), errors: result.errors }, 422);
+        return reply.header('Vary', 'HX-Request').page('partials/tasks/comments', { ...data, values: {}, announce: t('tasks.commented') });
+      }
+      if (!result.ok) return showTask(request, reply, ctx, { errors: result.errors, values: formValues(request.body) }, 422);
+      request.session.set('flash', { kind: 'success', message: t('tasks.commented') });
+      return reply.redirect(`/tasks/${ctx.task.id}#comments`, 303);
+    });
   });
 
   app.get('/tasks/:id/delete', signedIn, async (request: TaskRequest, reply) => {

@@ -7,6 +7,7 @@ import { can } from '../policy/abilities.js';
 import { directContext, findVisibleConversation } from '../policy/chat-scopes.js';
 import { usersVisibleTo } from '../policy/scopes.js';
 import type { Viewer } from '../policy/viewer.js';
+import { recordSubmission, type Submission } from './submissions.js';
 
 export const MESSAGE_MAX = 4000;
 
@@ -19,10 +20,11 @@ export function parseMessage(raw: unknown): FormResult<string> {
   return { ok: true, value: text };
 }
 
-async function append(trx: Knex.Transaction, conversationId: number, authorId: number, body: string): Promise<ChatMessage> {
+async function append(trx: Knex.Transaction, conversationId: number, authorId: number, body: string, once: Submission<ChatMessage> | null): Promise<ChatMessage> {
   const message = await ChatMessage.query(trx).insertAndFetch({ conversationId, authorId, body });
   await Conversation.query(trx).findById(conversationId).patch({ lastMessageId: message.id });
   await markReadIn(trx, conversationId, authorId, message.id);
+  await recordSubmission(trx, once, message);
   return message;
 }
 
@@ -40,7 +42,7 @@ export async function markRead(db: Knex, viewer: Viewer, conversationId: number,
 }
 
 /** R-F4, R-G3, R-G7: a message to a group's chat, from an active member, while the tool is on and the group not archived. */
-export async function postToGroup(db: Knex, viewer: Viewer, groupId: number, raw: unknown): Promise<FormResult<ChatMessage>> {
+export async function postToGroup(db: Knex, viewer: Viewer, groupId: number, raw: unknown, once: Submission<ChatMessage> | null = null): Promise<FormResult<ChatMessage>> {
   if (!viewer.signedIn) throw new ForbiddenError();
   return db.transaction(async (trx) => {
     const found = await findVisibleConversation(viewer, { groupId }, trx);
@@ -48,7 +50,7 @@ export async function postToGroup(db: Knex, viewer: Viewer, groupId: number, raw
     if (!can(viewer, 'chat:post', found.ctx)) throw new ForbiddenError(found.ctx.archived ? t('chat.archived') : t('chat.cannotPost'));
     const parsed = parseMessage(raw);
     if (!parsed.ok) return parsed;
-    return { ok: true, value: await append(trx, found.conversation.id, viewer.id, parsed.value) };
+    return { ok: true, value: await append(trx, found.conversation.id, viewer.id, parsed.value, once) };
   });
 }
 
@@ -57,7 +59,7 @@ export async function postToGroup(db: Knex, viewer: Viewer, groupId: number, raw
  * employees, anyone with an external user only through a shared group); anyone else is a 404.
  * The conversation is made with its first message.
  */
-export async function postDirect(db: Knex, viewer: Viewer, otherId: number, raw: unknown): Promise<FormResult<ChatMessage>> {
+export async function postDirect(db: Knex, viewer: Viewer, otherId: number, raw: unknown, once: Submission<ChatMessage> | null = null): Promise<FormResult<ChatMessage>> {
   if (!viewer.signedIn) throw new ForbiddenError();
   const other = await usersVisibleTo(viewer).findById(otherId).select('users.id', 'users.deactivatedAt');
   if (!other) throw new NotFoundError();
@@ -69,6 +71,6 @@ export async function postDirect(db: Knex, viewer: Viewer, otherId: number, raw:
     await Conversation.query(trx).insert({ kind: 'direct', userLowId: low, userHighId: high }).onConflict(Conversation.raw("(user_low_id, user_high_id) where kind = 'direct'")).ignore();
     const conversation = await Conversation.query(trx).where({ kind: 'direct', userLowId: low, userHighId: high }).forUpdate().first();
     if (!conversation) throw new NotFoundError();
-    return { ok: true, value: await append(trx, conversation.id, viewer.id, parsed.value) };
+    return { ok: true, value: await append(trx, conversation.id, viewer.id, parsed.value, once) };
   });
 }

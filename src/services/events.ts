@@ -9,6 +9,7 @@ import { can } from '../policy/abilities.js';
 import { companyCalendarContext, findVisibleEvent, groupCalendarContext, type CalendarContext, type VisibleEvent } from '../policy/calendar-scopes.js';
 import { findVisibleGroup } from '../policy/scopes.js';
 import type { Viewer } from '../policy/viewer.js';
+import { recordSubmission, type Submission } from './submissions.js';
 
 /** Where a new event goes: a group's calendar or the company's (R-F3). */
 export type CalendarTarget = { groupId: number } | { company: true };
@@ -79,7 +80,7 @@ export async function calendarFor(viewer: Viewer, target: CalendarTarget, trx?: 
 }
 
 /** R-F3, R-G3, R-G7: a group event (calendar_write decides who), or a company event (admin mode). */
-export async function createEvent(db: Knex, viewer: Viewer, target: CalendarTarget, body: unknown): Promise<FormResult<CalendarEvent>> {
+export async function createEvent(db: Knex, viewer: Viewer, target: CalendarTarget, body: unknown, once: Submission<CalendarEvent> | null = null): Promise<FormResult<CalendarEvent>> {
   if (!viewer.signedIn) throw new ForbiddenError();
   try {
     return await db.transaction(async (trx) => {
@@ -87,6 +88,7 @@ export async function createEvent(db: Knex, viewer: Viewer, target: CalendarTarg
       const parsed = parseEvent(viewer, body);
       if (!parsed.ok) return parsed;
       const event = await CalendarEvent.query(trx).insertAndFetch({ ...parsed.value, groupId: ctx.groupId, createdBy: viewer.id });
+      await recordSubmission(trx, once, event);
       return { ok: true, value: event };
     });
   } catch (err) {

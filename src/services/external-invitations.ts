@@ -9,12 +9,13 @@ import { ExternalInvitation } from '../models/external-invitation.js';
 import { Group, Membership } from '../models/group.js';
 import { User } from '../models/user.js';
 import { can } from '../policy/abilities.js';
-import { findVisibleGroup } from '../policy/scopes.js';
+import { lockVisibleGroup } from '../policy/locks.js';
 import type { SignedInViewer, Viewer } from '../policy/viewer.js';
 import { recordMemberJoined } from './feed-events.js';
 import { inviteUsers } from './invitations.js';
 import { enqueueMail } from './mail.js';
 import { countActiveUsers, getSettings } from './settings.js';
+import { recordSubmission, type Submission } from './submissions.js';
 import { createUser } from './users.js';
 
 export const INVITATION_DAYS = 7;
@@ -41,7 +42,7 @@ const inviteSchema = z.object({
  * single-use link (stored as a hash, 7 days, re-sending replaces it); an address that already
  * has an account invites that account. Mail leaves only after the transaction commits.
  */
-export async function inviteExternal(db: Knex, viewer: Viewer, groupId: number, body: unknown, publicUrl: string): Promise<FormResult<{ count: number }>> {
+export async function inviteExternal(db: Knex, viewer: Viewer, groupId: number, body: unknown, publicUrl: string, once: Submission<{ count: number }> | null = null): Promise<FormResult<{ count: number }>> {
   if (!viewer.signedIn) throw new ForbiddenError();
   const parsed = parseForm(inviteSchema, body);
   if (!parsed.ok) return parsed;
@@ -53,9 +54,7 @@ export async function inviteExternal(db: Knex, viewer: Viewer, groupId: number, 
   if (invalid.length) return fail('emails', t('extranet.invite.invalid', { list: invalid.slice(0, 10).join(', ') }));
 
   return db.transaction(async (trx) => {
-    await Group.query(trx).findById(groupId).forUpdate();
-    const ctx = await findVisibleGroup(viewer, groupId, trx);
-    if (!ctx) throw new NotFoundError();
+    const ctx = await lockVisibleGroup(trx, viewer, groupId);
     if (!can(viewer, 'member:invite', ctx)) throw new ForbiddenError();
     const settings = await getSettings(trx);
     if (!settings.extranetEnabled) return fail('emails', t('extranet.invite.off'));
@@ -78,7 +77,9 @@ export async function inviteExternal(db: Knex, viewer: Viewer, groupId: number, 
       });
     }
     for (const email of fresh) await createInvitation(trx, viewer, ctx.group, email, parsed.value.expiresOn || null, publicUrl);
-    return { ok: true, value: { count: invited.length + fresh.length } };
+    const value = { count: invited.length + fresh.length };
+    await recordSubmission(trx, once, value);
+    return { ok: true, value };
   });
 }
 

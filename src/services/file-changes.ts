@@ -1,11 +1,12 @@
 import type { Knex } from 'knex';
 import { t } from '../i18n/index.js';
-import { ForbiddenError, NotFoundError } from '../lib/errors.js';
+import { ForbiddenError } from '../lib/errors.js';
 import { checkTypedName } from '../lib/file-names.js';
 import type { FormResult } from '../lib/forms.js';
 import { DriveFile, Folder } from '../models/file.js';
 import { can, type Action } from '../policy/abilities.js';
-import { findVisibleFile, findVisibleFolder, type DriveContext } from '../policy/file-scopes.js';
+import type { DriveContext } from '../policy/file-scopes.js';
+import { lockVisibleFile, lockVisibleFolder } from '../policy/locks.js';
 import type { Viewer } from '../policy/viewer.js';
 import { folderTreeFileKeys, removeStoredFiles } from './file-storage.js';
 import { fail, folderInDrive, isSiblingNameClash, nameError } from './files.js';
@@ -22,17 +23,16 @@ interface Item {
   storageKey: string | null;
 }
 
-/** A file or folder the viewer may see (404 otherwise) and may change in the given way (403). */
-export async function itemFor(trx: Knex.Transaction | undefined, viewer: Viewer, kind: ItemKind, id: number, ability: Action & `file:${string}`): Promise<Item> {
-  let item: Item | undefined;
+/** A file or folder the viewer may see (404 otherwise), locked for this transaction, that it may change in the given way (403). */
+export async function itemFor(trx: Knex.Transaction, viewer: Viewer, kind: ItemKind, id: number, ability: Action & `file:${string}`): Promise<Item> {
+  let item: Item;
   if (kind === 'file') {
-    const found = await findVisibleFile(viewer, id, trx);
-    if (found) item = { kind, id, name: found.file.name, ctx: found.ctx, parentId: found.file.folderId, storageKey: found.file.storageKey };
+    const found = await lockVisibleFile(trx, viewer, id);
+    item = { kind, id, name: found.file.name, ctx: found.ctx, parentId: found.file.folderId, storageKey: found.file.storageKey };
   } else {
-    const found = await findVisibleFolder(viewer, id, trx);
-    if (found) item = { kind, id, name: found.folder.name, ctx: found.ctx, parentId: found.folder.parentId, storageKey: null };
+    const found = await lockVisibleFolder(trx, viewer, id);
+    item = { kind, id, name: found.folder.name, ctx: found.ctx, parentId: found.folder.parentId, storageKey: null };
   }
-  if (!item) throw new NotFoundError();
   if (!can(viewer, ability as 'file:write', item.ctx)) throw new ForbiddenError(item.ctx.archived ? t('files.archived') : t('files.cannotWrite'));
   return item;
 }

@@ -14,6 +14,7 @@ import { findVisibleGroup } from '../policy/scopes.js';
 import type { Viewer } from '../policy/viewer.js';
 import { removeStoredFiles, storeUpload } from './file-storage.js';
 import { getSettings } from './settings.js';
+import { answeredMeanwhile, recordSubmission, type Submission } from './submissions.js';
 
 /** The largest upload any route accepts (the settings' ceiling); the settings' own limit is checked per request. */
 export const MAX_UPLOAD_BYTES = 10240 * 1024 * 1024;
@@ -64,7 +65,7 @@ function mayWrite(viewer: Viewer, drive: DriveContext): void {
  * R-F2, R-G3, R-G7: stores an uploaded file (already streamed to a temporary file by the uploads
  * plugin) under a generated key, listed under its sanitised name. Above the configured limit: 413.
  */
-export async function uploadFile(db: Knex, viewer: Viewer, target: DriveTarget, folderId: number | null, file: UploadedFile | undefined, storageDir: string): Promise<FormResult<DriveFile>> {
+export async function uploadFile(db: Knex, viewer: Viewer, target: DriveTarget, folderId: number | null, file: UploadedFile | undefined, storageDir: string, once: Submission<DriveFile> | null = null): Promise<FormResult<DriveFile>> {
   if (!viewer.signedIn) throw new ForbiddenError();
   const { uploadLimitMb } = await getSettings();
   if (file && file.size > uploadLimitMb * MB) throw new UploadTooLargeError(uploadLimitMb);
@@ -91,6 +92,7 @@ export async function uploadFile(db: Knex, viewer: Viewer, target: DriveTarget, 
       });
       // R-F1: "file uploaded" is an activity event of the group.
       if (drive.groupId !== null) await Activity.query(trx).insert({ groupId: drive.groupId, actorId: viewer.id, kind: 'file.uploaded', subjectLabel: row.name });
+      await recordSubmission(trx, once, row);
       return { ok: true, value: row };
     });
   } catch (err) {
@@ -104,7 +106,7 @@ export function isSiblingNameClash(err: unknown): boolean {
 }
 
 /** R-F2: a new folder in a drive (or in one of its folders); sibling folders have distinct names. */
-export async function createFolder(db: Knex, viewer: Viewer, target: DriveTarget, parentId: number | null, rawName: unknown): Promise<FormResult<Folder>> {
+export async function createFolder(db: Knex, viewer: Viewer, target: DriveTarget, parentId: number | null, rawName: unknown, once: Submission<Folder> | null = null): Promise<FormResult<Folder>> {
   if (!viewer.signedIn) throw new ForbiddenError();
   const checked = checkTypedName(rawName);
   try {
@@ -114,10 +116,12 @@ export async function createFolder(db: Knex, viewer: Viewer, target: DriveTarget
       const parent = await folderInDrive(trx, viewer, drive, parentId);
       if (!checked.ok) return { ok: false, errors: [nameError('name', checked.problem)] };
       const folder = await Folder.query(trx).insertAndFetch({ groupId: drive.groupId, ownerId: drive.ownerId, parentId: parent?.id ?? null, name: checked.name, createdBy: viewer.id });
+      await recordSubmission(trx, once, folder);
       return { ok: true, value: folder };
     });
   } catch (err) {
-    if (isSiblingNameClash(err)) return fail('name', t('files.folder.exists'));
-    throw err;
+    if (!isSiblingNameClash(err)) throw err;
+    await answeredMeanwhile(db, once);
+    return fail('name', t('files.folder.exists'));
   }
 }

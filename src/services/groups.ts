@@ -1,11 +1,13 @@
 import type { Knex } from 'knex';
 import { t } from '../i18n/index.js';
-import { ForbiddenError, NotFoundError } from '../lib/errors.js';
+import { ForbiddenError } from '../lib/errors.js';
 import { parseForm, type FieldError, type FormResult } from '../lib/forms.js';
 import { Group, Membership } from '../models/group.js';
 import { User } from '../models/user.js';
 import { can, type GroupContext } from '../policy/abilities.js';
-import { findVisibleGroup, usersVisibleTo } from '../policy/scopes.js';
+import { lockVisibleGroup } from '../policy/locks.js';
+import { mayBecomeOwner } from '../policy/membership-rules.js';
+import { activeMembership, usersVisibleTo } from '../policy/scopes.js';
 import type { Viewer } from '../policy/viewer.js';
 import { recordAudit } from './audit.js';
 import { groupSchema, parseAddressList, type GroupInput } from './group-form.js';
@@ -14,13 +16,11 @@ import { removeGroupFiles } from './group-storage.js';
 import { inviteUsers } from './invitations.js';
 import { tasksOutsideDates } from './tasks.js';
 import { getSettings } from './settings.js';
+import { recordSubmission, type Submission } from './submissions.js';
 
-/** Loads a group the viewer may see, locked for update, and checks one ability on it. */
+/** A group the viewer may see, locked for this transaction (404 otherwise), on which it may do one thing (403). */
 export async function groupForAction(trx: Knex.Transaction, viewer: Viewer, groupId: number, ability: 'group:edit' | 'group:archive' | 'group:unarchive' | 'group:delete' | 'group:change-owner'): Promise<GroupContext & { group: Group }> {
-  // Lock first, so the role read next cannot change before this transaction ends.
-  await Group.query(trx).findById(groupId).forUpdate();
-  const found = await findVisibleGroup(viewer, groupId, trx);
-  if (!found) throw new NotFoundError();
+  const found = await lockVisibleGroup(trx, viewer, groupId);
   if (!can(viewer, ability, found)) throw new ForbiddenError();
   return found;
 }
@@ -37,7 +37,7 @@ async function extranetErrors(trx: Knex.Transaction, input: GroupInput, existing
 }
 
 /** R-G1, R-G2, R-G3: creates a group with the creator as owner, inviting colleagues named by e-mail. */
-export async function createGroup(db: Knex, viewer: Viewer, body: unknown): Promise<FormResult<Group>> {
+export async function createGroup(db: Knex, viewer: Viewer, body: unknown, once: Submission<Group> | null = null): Promise<FormResult<Group>> {
   if (!viewer.signedIn || !can(viewer, 'group:create', null)) throw new ForbiddenError();
   const parsed = parseForm(groupSchema, body);
   const addresses = parseAddressList((body as Record<string, unknown> | null)?.invite);
@@ -54,6 +54,7 @@ export async function createGroup(db: Knex, viewer: Viewer, body: unknown): Prom
     await Membership.query(trx).insert({ groupId: group.id, userId: viewer.id, role: 'owner' });
     await inviteUsers(trx, group.id, viewer.id, invitees.map((u) => u.id).filter((id) => id !== viewer.id));
     await recordAudit(trx, { actorId: viewer.id, action: 'group.create', subjectType: 'group', subjectId: group.id, subjectLabel: group.name });
+    await recordSubmission(trx, once, group);
     return { ok: true, value: group };
   });
 }
@@ -108,11 +109,12 @@ export async function deleteGroup(db: Knex, viewer: Viewer, groupId: number, con
 export async function changeOwner(db: Knex, viewer: Viewer, groupId: number, newOwnerId: number): Promise<{ ok: true } | { ok: false; message: string }> {
   return db.transaction(async (trx) => {
     const { group } = await groupForAction(trx, viewer, groupId, 'group:change-owner');
-    const target = await Membership.query(trx).where({ groupId: group.id, userId: newOwnerId }).whereRaw('(expires_at is null or expires_at > now())').first();
+    const target = await Membership.query(trx).alias('m').where({ 'm.groupId': group.id, 'm.userId': newOwnerId }).whereRaw(activeMembership('m')).first();
     const user = target ? await User.query(trx).findById(newOwnerId) : undefined;
     if (!target || !user || user.deactivatedAt) return { ok: false, message: t('members.owner.notMember') };
-    if (user.isExtranet && !group.isExtranet) return { ok: false, message: t('members.owner.external') };
+    // Handed over already (the same request twice): nothing changes, nothing is recorded.
     if (target.role === 'owner') return { ok: true };
+    if (!mayBecomeOwner({ isExtranet: user.isExtranet, deactivated: false, role: target.role }, group)) return { ok: false, message: t('members.owner.external') };
     await Membership.query(trx).where({ groupId: group.id, role: 'owner' }).patch({ role: 'moderator' });
     await Membership.query(trx).findById(target.id).patch({ role: 'owner' });
     await recordAudit(trx, { actorId: viewer.id, action: 'group.change-owner', subjectType: 'group', subjectId: group.id, subjectLabel: group.name, details: { newOwnerId } });

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { pruneLoginFailures } from './login.js';
 import type { MailDispatcher } from './mail.js';
 import { endExpiredMemberships } from './membership-expiry.js';
+import { pruneSubmissions } from './submissions.js';
 
 /** Periodic housekeeping in each app process; every step is safe to run in several at once. */
 export function startMaintenance(db: Knex, mail: MailDispatcher, log: (msg: string) => void, intervalMs = 60_000): () => void {
@@ -9,6 +10,7 @@ export function startMaintenance(db: Knex, mail: MailDispatcher, log: (msg: stri
     try {
       if ((await endExpiredMemberships(db)) > 0) await mail.dispatch();
       await pruneLoginFailures(db);
+      await pruneSubmissions(db);
     } catch (err) {
       log(`maintenance failed: ${String(err)}`);
     }

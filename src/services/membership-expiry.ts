@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { t } from '../i18n/index.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
 import { parseForm, type FormResult } from '../lib/forms.js';
-import { Group, Membership } from '../models/group.js';
+import { Membership } from '../models/group.js';
 import { User } from '../models/user.js';
 import { can } from '../policy/abilities.js';
-import { findVisibleGroup } from '../policy/scopes.js';
+import { lockVisibleGroup } from '../policy/locks.js';
+import { activeMembership } from '../policy/scopes.js';
 import type { Viewer } from '../policy/viewer.js';
 import { recordAudit } from './audit.js';
 import { enqueueMail } from './mail.js';
@@ -23,15 +24,15 @@ const expirySchema = z.object({
 export async function setMembershipExpiry(db: Knex, viewer: Viewer, groupId: number, userId: number, body: unknown): Promise<FormResult<Membership>> {
   const parsed = parseForm(expirySchema, body);
   return db.transaction(async (trx) => {
-    await Group.query(trx).findById(groupId).forUpdate();
-    const ctx = await findVisibleGroup(viewer, groupId, trx);
-    if (!ctx) throw new NotFoundError();
-    const target = await Membership.query(trx).where({ groupId, userId }).whereRaw('(expires_at is null or expires_at > now())').first();
+    const ctx = await lockVisibleGroup(trx, viewer, groupId);
+    const target = await Membership.query(trx).alias('m').where({ 'm.groupId': groupId, 'm.userId': userId }).whereRaw(activeMembership('m')).first();
     const user = target ? await User.query(trx).findById(userId) : undefined;
     if (!target || !user) throw new NotFoundError();
     if (!can(viewer, 'member:set-expiry', { ...ctx, target: { userId, role: target.role, isExtranet: user.isExtranet } })) throw new ForbiddenError();
     if (!parsed.ok) return parsed;
     const expiresAt = parsed.value.expiresOn ? new Date(`${parsed.value.expiresOn}T00:00:00Z`) : null;
+    // The same date again changes nothing, so nothing is recorded.
+    if ((target.expiresAt?.getTime() ?? null) === (expiresAt?.getTime() ?? null)) return { ok: true, value: target };
     const updated = await Membership.query(trx).patchAndFetchById(target.id, { expiresAt });
     await recordAudit(trx, { actorId: viewer.id, action: 'membership.set-expiry', subjectType: 'group', subjectId: groupId, subjectLabel: ctx.group.name, details: { userId, expiresOn: parsed.value.expiresOn || null } });
     return { ok: true, value: updated };

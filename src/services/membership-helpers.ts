@@ -1,25 +1,13 @@
 import type { Knex } from 'knex';
 import { t } from '../i18n/index.js';
-import { ForbiddenError, NotFoundError } from '../lib/errors.js';
-import { Group, GroupInvitation, JoinRequest, Membership } from '../models/group.js';
+import { ForbiddenError } from '../lib/errors.js';
+import { GroupInvitation, JoinRequest, Membership } from '../models/group.js';
 import { can, type GroupContext } from '../policy/abilities.js';
-import { findVisibleGroup, type VisibleGroup } from '../policy/scopes.js';
 import type { Viewer } from '../policy/viewer.js';
 import { recordMemberJoined, wroteRow } from './feed-events.js';
 
 /** A refusal the person can understand and act on, shown as a flash message. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; message: string };
-
-/**
- * A group the viewer may see, its row locked for the rest of the transaction, so the roles
- * read next cannot change under us (R-G4: one owner). Not visible: 404 (R-X1).
- */
-export async function lockVisibleGroup(trx: Knex.Transaction, viewer: Viewer, groupId: number): Promise<VisibleGroup> {
-  await Group.query(trx).findById(groupId).forUpdate();
-  const found = await findVisibleGroup(viewer, groupId, trx);
-  if (!found) throw new NotFoundError();
-  return found;
-}
 
 /** A 403 that says why: the given reason, else the archive (R-G7), else the plain refusal. */
 export function refuse(ctx: GroupContext, message?: string): never {
@@ -30,11 +18,6 @@ type GroupAbility = 'member:invite' | 'group:join' | 'group:request-join' | 'joi
 
 export function demand(viewer: Viewer, action: GroupAbility, ctx: GroupContext, message?: string): void {
   if (!can(viewer, action, ctx)) refuse(ctx, message);
-}
-
-/** Who may become a member at all: an active account; an external one only in an extranet group (R-X1, R-U6). */
-export function mayBecomeMember(user: { isExtranet: boolean; deactivatedAt: Date | null }, group: { isExtranet: boolean }): boolean {
-  return user.deactivatedAt === null && (!user.isExtranet || group.isExtranet);
 }
 
 /**

@@ -6,10 +6,12 @@ import { optionalText, parseForm, type FormResult } from '../lib/forms.js';
 import { Group, GroupInvitation, JoinRequest, Membership } from '../models/group.js';
 import { User } from '../models/user.js';
 import { activeMembership, invitationsVisibleTo, joinRequestsVisibleTo, usersVisibleTo } from '../policy/scopes.js';
+import { lockVisibleGroup } from '../policy/locks.js';
+import { mayBecomeMember } from '../policy/membership-rules.js';
 import type { Viewer } from '../policy/viewer.js';
 import { inviteUsers } from './invitations.js';
 import { notify } from './notifications.js';
-import { addMember, demand, lockVisibleGroup, mayBecomeMember, type Outcome } from './membership-helpers.js';
+import { addMember, demand, type Outcome } from './membership-helpers.js';
 
 export { demoteMember, promoteMember, removeMember } from './member-roles.js';
 
@@ -62,7 +64,7 @@ export async function acceptInvitation(db: Knex, viewer: Viewer, invitationId: n
     const user = await User.query(trx).findById(invitation.userId);
     if (!group || !user) throw new NotFoundError();
     if (group.archivedAt) return { ok: false, message: t('members.accept.archived', { name: group.name }) };
-    if (!mayBecomeMember(user, group)) return { ok: false, message: t('members.accept.notAllowed', { name: group.name }) };
+    if (!mayBecomeMember({ isExtranet: user.isExtranet, deactivated: user.deactivatedAt !== null }, group)) return { ok: false, message: t('members.accept.notAllowed', { name: group.name }) };
     // Answered in another tab meanwhile: the invitation is gone.
     if ((await GroupInvitation.query(trx).deleteById(invitation.id)) === 0) throw new NotFoundError();
     await addMember(trx, group.id, user.id);
@@ -125,7 +127,7 @@ export async function decideJoinRequest(db: Knex, viewer: Viewer, requestId: num
     // Answered by another moderator meanwhile: the request is gone.
     if ((await JoinRequest.query(trx).deleteById(request.id)) === 0 || !user) return { ok: false, message: t('members.request.gone') };
     if (approve) {
-      if (!mayBecomeMember(user, ctx.group)) return { ok: false, message: t('members.request.notAllowed', { name: user.name }) };
+      if (!mayBecomeMember({ isExtranet: user.isExtranet, deactivated: user.deactivatedAt !== null }, ctx.group)) return { ok: false, message: t('members.request.notAllowed', { name: user.name }) };
       await addMember(trx, ctx.group.id, user.id);
     }
     return { ok: true, value: { name: user.name, approved: approve } };

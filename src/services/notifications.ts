@@ -7,7 +7,7 @@ import { Notification, type NotificationKind } from '../models/notification.js';
 import { User } from '../models/user.js';
 import { can } from '../policy/abilities.js';
 import { notificationsVisibleTo } from '../policy/feed-scopes.js';
-import { findVisibleGroup } from '../policy/scopes.js';
+import { activeMembership, findVisibleGroup } from '../policy/scopes.js';
 import { viewerFromUser, type Viewer } from '../policy/viewer.js';
 import type { FormResult } from '../lib/forms.js';
 
@@ -92,6 +92,6 @@ export async function setGroupNotifications(db: Knex, viewer: Viewer, groupId: n
   const parsed = switchSchema.safeParse(value);
   if (!parsed.success) return { ok: false, errors: [{ field: 'notify-on', message: t('feed.notify.choose') }] };
   const on = parsed.data === 'on';
-  await Membership.query(db).where({ groupId: ctx.group.id, userId: viewer.id }).whereRaw('(expires_at is null or expires_at > now())').patch({ notify: on });
+  await Membership.query(db).where({ groupId: ctx.group.id, userId: viewer.id }).whereRaw(activeMembership('memberships')).patch({ notify: on });
   return { ok: true, value: on };
 }

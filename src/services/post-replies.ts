@@ -9,6 +9,7 @@ import type { Viewer } from '../policy/viewer.js';
 import { wroteRow } from './feed-events.js';
 import { notify } from './notifications.js';
 import { parseComment } from './post-form.js';
+import { recordSubmission, type Submission } from './submissions.js';
 
 /** A post the viewer may see (404 otherwise, R-X1) on which it may do one thing (403 otherwise). */
 export async function postForAction(viewer: Viewer, postId: number, ability: Action & `post:${string}`, trx?: Knex.Transaction): Promise<VisiblePost> {
@@ -23,16 +24,24 @@ export async function postForAction(viewer: Viewer, postId: number, ability: Act
 export const commentField = (postId: number) => `comment-${postId}`;
 export const pollField = (postId: number) => `poll-${postId}`;
 
+/** A comment as its route needs it: the comment and where its post lives. */
+export interface NewComment {
+  comment: PostComment;
+  post: { id: number; groupId: number | null };
+}
+
 /** R-F1: a comment; the post's author is told (R-F5), in the same transaction. */
-export async function addPostComment(db: Knex, viewer: Viewer, postId: number, raw: unknown): Promise<FormResult<PostComment>> {
+export async function addPostComment(db: Knex, viewer: Viewer, postId: number, raw: unknown, once: Submission<NewComment> | null = null): Promise<FormResult<NewComment>> {
   if (!viewer.signedIn) throw new ForbiddenError();
-  const { post } = await postForAction(viewer, postId, 'post:comment');
-  const text = parseComment(raw, commentField(post.id));
-  if (!text.ok) return text;
   return db.transaction(async (trx) => {
+    const { post } = await postForAction(viewer, postId, 'post:comment', trx);
+    const text = parseComment(raw, commentField(post.id));
+    if (!text.ok) return text;
     const comment = await PostComment.query(trx).insertAndFetch({ postId: post.id, authorId: viewer.id, body: text.value });
     await notify(trx, [{ userId: post.authorId, kind: 'comment', actorId: viewer.id, groupId: post.groupId, postId: post.id }]);
-    return { ok: true, value: comment };
+    const created = { comment, post: { id: post.id, groupId: post.groupId } };
+    await recordSubmission(trx, once, created);
+    return { ok: true, value: created };
   });
 }
 

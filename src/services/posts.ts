@@ -9,6 +9,7 @@ import { findVisibleGroup, usersVisibleTo } from '../policy/scopes.js';
 import type { SignedInViewer, Viewer } from '../policy/viewer.js';
 import { notify } from './notifications.js';
 import { parseAppreciationForm, parsePostForm, resolveMentions } from './post-form.js';
+import { recordSubmission, type Submission } from './submissions.js';
 
 /** Where a post goes, as the form names it: a group id, or "all" (all employees). */
 export type PostDestination = { groupId: number } | { groupId: null };
@@ -46,7 +47,7 @@ async function resolveTarget(trx: Knex.Transaction, viewer: SignedInViewer, dest
  * R-F1, R-X5: a post or a poll, to a group the viewer may post in or (employees) to all employees;
  * the people named in "Notify people" are told (R-F5) in the same transaction.
  */
-export async function createPost(db: Knex, viewer: Viewer, dest: PostDestination, body: unknown, opts: { strict: boolean }): Promise<FormResult<Post>> {
+export async function createPost(db: Knex, viewer: Viewer, dest: PostDestination, body: unknown, opts: { strict: boolean }, once: Submission<Post> | null = null): Promise<FormResult<Post>> {
   if (!viewer.signedIn) throw new ForbiddenError();
   const parsed = parsePostForm(body);
   try {
@@ -59,6 +60,7 @@ export async function createPost(db: Knex, viewer: Viewer, dest: PostDestination
       const post = await Post.query(trx).insertAndFetch({ groupId: target.groupId, authorId: viewer.id, kind: input.kind, body: input.body });
       if (input.options.length) await PollOption.query(trx).insert(input.options.map((label, i) => ({ postId: post.id, position: i + 1, label })));
       await notify(trx, mentions.value.map((userId) => ({ userId, kind: 'mention' as const, actorId: viewer.id, groupId: target.groupId, postId: post.id })));
+      await recordSubmission(trx, once, post);
       return { ok: true, value: post };
     });
   } catch (err) {
@@ -68,7 +70,7 @@ export async function createPost(db: Knex, viewer: Viewer, dest: PostDestination
 }
 
 /** R-F1, R-X5: an employee thanks an active colleague publicly; the colleague is told (R-F5). */
-export async function createAppreciation(db: Knex, viewer: Viewer, body: unknown): Promise<FormResult<Post>> {
+export async function createAppreciation(db: Knex, viewer: Viewer, body: unknown, once: Submission<Post> | null = null): Promise<FormResult<Post>> {
   if (!viewer.signedIn || viewer.isExtranet) throw new NotFoundError();
   const parsed = parseAppreciationForm(body);
   if (!parsed.ok) return parsed;
@@ -80,6 +82,7 @@ export async function createAppreciation(db: Knex, viewer: Viewer, body: unknown
     }
     const post = await Post.query(trx).insertAndFetch({ groupId: null, authorId: viewer.id, kind: 'appreciation', body: parsed.value.message, appreciatedId: recipient.id });
     await notify(trx, [{ userId: recipient.id, kind: 'appreciation', actorId: viewer.id, postId: post.id }]);
+    await recordSubmission(trx, once, post);
     return { ok: true, value: post };
   });
 }

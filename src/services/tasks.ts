@@ -8,9 +8,11 @@ import { Group } from '../models/group.js';
 import { Activity, TASK_STATUSES, Task, TaskComment, TaskMember, type TaskStatus } from '../models/task.js';
 import { can, type Action } from '../policy/abilities.js';
 import { findVisibleGroup } from '../policy/scopes.js';
-import { findVisibleTask, type VisibleTask } from '../policy/task-scopes.js';
+import { lockVisibleTask } from '../policy/locks.js';
+import type { VisibleTask } from '../policy/task-scopes.js';
 import type { Viewer } from '../policy/viewer.js';
 import { notifyAssigned, notifyStatusChanged, participantIds } from './task-notifications.js';
+import { recordSubmission, type Submission } from './submissions.js';
 import { resolveTaskPeople, type TaskPeople } from './task-people.js';
 
 /** A real 'YYYY-MM-DD' date (no 2026-02-30). */
@@ -67,7 +69,7 @@ async function replaceMembers(trx: Knex.Transaction, taskId: number, people: Tas
 }
 
 /** R-T1..R-T5: a personal task, or a task in a group whose tasks tool is on and that is not archived. */
-export async function createTask(db: Knex, viewer: Viewer, groupId: number | null, body: unknown): Promise<FormResult<Task>> {
+export async function createTask(db: Knex, viewer: Viewer, groupId: number | null, body: unknown, once: Submission<Task> | null = null): Promise<FormResult<Task>> {
   if (!viewer.signedIn) throw new ForbiddenError();
   const parsed = parseForm(taskSchema, body);
   try {
@@ -96,6 +98,7 @@ export async function createTask(db: Knex, viewer: Viewer, groupId: number | nul
       await replaceMembers(trx, task.id, people.people);
       if (group) await Activity.query(trx).insert({ groupId: group.id, actorId: viewer.id, kind: 'task.created', taskId: task.id });
       await notifyAssigned(trx, viewer.id, task, { responsibleId: null, participantIds: [] }, people.people);
+      await recordSubmission(trx, once, task);
       return { ok: true, value: task };
     });
   } catch (err) {
@@ -104,28 +107,46 @@ export async function createTask(db: Knex, viewer: Viewer, groupId: number | nul
   }
 }
 
-/** Loads a visible task (404 otherwise) and checks one ability on it (403). */
-export async function taskForAction(viewer: Viewer, taskId: number, ability: Action & `task:${string}`): Promise<VisibleTask> {
-  const found = await findVisibleTask(viewer, taskId);
-  if (!found) throw new NotFoundError();
+/** The task the viewer may see (404 otherwise, R-X1), locked for this transaction, on which it may do one thing (403). */
+async function taskForAction(trx: Knex.Transaction, viewer: Viewer, taskId: number, ability: Action & `task:${string}`): Promise<VisibleTask> {
+  const found = await lockVisibleTask(trx, viewer, taskId);
   if (!can(viewer, ability as 'task:edit', found)) throw new ForbiddenError();
   return found;
+}
+
+/** R-T3 refused by the database: the same field error as the form's own check. */
+function deadlineRefusal<T>(err: unknown, group: GroupDates | null): FormResult<T> {
+  if (!isDeadlineViolation(err)) throw err;
+  const message = group?.startsOn && group.endsOn ? t('tasks.form.deadlineOutside', { start: formatDate(group.startsOn), end: formatDate(group.endsOn) }) : t('tasks.form.deadlineOutsideProject');
+  return { ok: false, errors: [{ field: 'deadline', message }] };
+}
+
+/**
+ * R-F1, R-F5: what a change of status sets off, only when the status really changed: "task completed"
+ * in the group's activity, and "status changed" for the people on the task.
+ */
+async function statusChanged(trx: Knex.Transaction, actorId: number, before: TaskStatus, task: Task): Promise<void> {
+  if (task.status === before) return;
+  if (task.status === 'completed' && task.groupId) await Activity.query(trx).insert({ groupId: task.groupId, actorId, kind: 'task.completed', taskId: task.id });
+  await notifyStatusChanged(trx, actorId, task, task.status);
 }
 
 /** R-T8: creator, responsible and the group's owner/moderators edit; R-T3 again on change. */
 export async function updateTask(db: Knex, viewer: Viewer, taskId: number, body: unknown): Promise<FormResult<Task>> {
   if (!viewer.signedIn) throw new ForbiddenError();
-  const ctx = await taskForAction(viewer, taskId, 'task:edit');
-  const parsed = parseForm(taskSchema.extend({ status: statusSchema }), body);
-  if (!parsed.ok) return parsed;
-  const input = parsed.value;
-  const group = ctx.task.groupId ? { id: ctx.task.groupId, isExtranet: ctx.groupIsExtranet } : null;
+  let dates: GroupDates | null = null;
   try {
     return await db.transaction(async (trx) => {
+      // Locked before anything is compared, so of two edits at once the second sees the first's result.
+      const ctx = await taskForAction(trx, viewer, taskId, 'task:edit');
+      dates = { kind: ctx.groupKind, startsOn: ctx.groupStartsOn, endsOn: ctx.groupEndsOn };
+      const parsed = parseForm(taskSchema.extend({ status: statusSchema }), body);
+      if (!parsed.ok) return parsed;
+      const input = parsed.value;
+      const group = ctx.task.groupId ? { id: ctx.task.groupId, isExtranet: ctx.groupIsExtranet } : null;
       const people = await resolveTaskPeople(trx, viewer, group, input);
-      const dateProblem = deadlineError(input.deadline, { kind: ctx.groupKind, startsOn: ctx.groupStartsOn, endsOn: ctx.groupEndsOn });
+      const dateProblem = deadlineError(input.deadline, dates);
       if (!people.ok || dateProblem) return { ok: false, errors: [...(dateProblem ? [dateProblem] : []), ...(people.ok ? [] : people.errors)] };
-      const completing = input.status === 'completed' && ctx.task.status !== 'completed';
       const before = { responsibleId: ctx.task.responsibleId, participantIds: await participantIds(trx, taskId) };
       const task = await Task.query(trx).patchAndFetchById(taskId, {
         title: input.title,
@@ -137,48 +158,50 @@ export async function updateTask(db: Knex, viewer: Viewer, taskId: number, body:
         updatedAt: new Date(),
       });
       await replaceMembers(trx, taskId, people.people);
-      if (completing && task.groupId) await Activity.query(trx).insert({ groupId: task.groupId, actorId: viewer.id, kind: 'task.completed', taskId });
       await notifyAssigned(trx, viewer.id, task, before, people.people);
-      if (input.status !== ctx.task.status) await notifyStatusChanged(trx, viewer.id, task, input.status);
+      await statusChanged(trx, viewer.id, ctx.task.status, task);
       return { ok: true, value: task };
     });
   } catch (err) {
-    if (isDeadlineViolation(err)) return { ok: false, errors: [{ field: 'deadline', message: t('tasks.form.deadlineOutside', { start: formatDate(ctx.groupStartsOn), end: formatDate(ctx.groupEndsOn) }) }] };
-    throw err;
+    return deadlineRefusal(err, dates);
   }
 }
 
-/** R-T8: participants may change the status too. */
+/** R-T8: participants may change the status too; the same status again changes nothing and tells nobody. */
 export async function changeTaskStatus(db: Knex, viewer: Viewer, taskId: number, status: unknown): Promise<FormResult<Task>> {
-  const ctx = await taskForAction(viewer, taskId, 'task:change-status');
-  const parsed = statusSchema.safeParse(status);
-  if (!parsed.success) return { ok: false, errors: [{ field: 'status', message: t('validation.choose', { label: t('tasks.form.status').toLowerCase() }) }] };
-  const next: TaskStatus = parsed.data;
+  if (!viewer.signedIn) throw new ForbiddenError();
   return db.transaction(async (trx) => {
+    const ctx = await taskForAction(trx, viewer, taskId, 'task:change-status');
+    const parsed = statusSchema.safeParse(status);
+    if (!parsed.success) return { ok: false, errors: [{ field: 'status', message: t('validation.choose', { label: t('tasks.form.status').toLowerCase() }) }] };
+    const next: TaskStatus = parsed.data;
+    if (next === ctx.task.status) return { ok: true, value: ctx.task };
     const task = await Task.query(trx).patchAndFetchById(taskId, { status: next, completedAt: next === 'completed' ? (ctx.task.completedAt ?? new Date()) : null, updatedAt: new Date() });
-    if (next === 'completed' && ctx.task.status !== 'completed' && task.groupId) {
-      await Activity.query(trx).insert({ groupId: task.groupId, actorId: viewer.id, kind: 'task.completed', taskId });
-    }
-    if (next !== ctx.task.status && viewer.signedIn) await notifyStatusChanged(trx, viewer.id, task, next);
+    await statusChanged(trx, viewer.id, ctx.task.status, task);
     return { ok: true, value: task };
   });
 }
 
-/** R-T8: observers comment too. */
-export async function addTaskComment(db: Knex, viewer: Viewer, taskId: number, body: unknown): Promise<FormResult<TaskComment>> {
+/** R-T8: observers comment too. A form sent again with the same submission token adds nothing (issue 15). */
+export async function addTaskComment(db: Knex, viewer: Viewer, taskId: number, body: unknown, once: Submission<TaskComment> | null = null): Promise<FormResult<TaskComment>> {
   if (!viewer.signedIn) throw new ForbiddenError();
-  await taskForAction(viewer, taskId, 'task:comment');
-  const text = typeof body === 'string' ? body.trim() : '';
-  if (!text) return { ok: false, errors: [{ field: 'comment', message: t('tasks.comment.required') }] };
-  if (text.length > 5000 || text.includes('\u0000')) return { ok: false, errors: [{ field: 'comment', message: t('tasks.comment.tooLong') }] };
-  const comment = await TaskComment.query(db).insertAndFetch({ taskId, authorId: viewer.id, body: text });
-  return { ok: true, value: comment };
+  return db.transaction(async (trx) => {
+    await taskForAction(trx, viewer, taskId, 'task:comment');
+    const text = typeof body === 'string' ? body.trim() : '';
+    if (!text) return { ok: false, errors: [{ field: 'comment', message: t('tasks.comment.required') }] };
+    if (text.length > 5000 || text.includes('\u0000')) return { ok: false, errors: [{ field: 'comment', message: t('tasks.comment.tooLong') }] };
+    const comment = await TaskComment.query(trx).insertAndFetch({ taskId, authorId: viewer.id, body: text });
+    await recordSubmission(trx, once, comment);
+    return { ok: true, value: comment };
+  });
 }
 
 export async function deleteTask(db: Knex, viewer: Viewer, taskId: number): Promise<Task> {
-  const ctx = await taskForAction(viewer, taskId, 'task:delete');
-  await Task.query(db).deleteById(taskId);
-  return ctx.task;
+  return db.transaction(async (trx) => {
+    const ctx = await taskForAction(trx, viewer, taskId, 'task:delete');
+    await Task.query(trx).deleteById(taskId);
+    return ctx.task;
+  });
 }
 
 /** R-T3: a project's dates cannot move so that existing deadlines fall outside; lists those tasks. */

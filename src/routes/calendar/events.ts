@@ -6,6 +6,8 @@ import { isIsoDate, toLocalParts } from '../../lib/zoned-time.js';
 import { can } from '../../policy/abilities.js';
 import { findVisibleEvent, type VisibleEvent } from '../../policy/calendar-scopes.js';
 import { findVisibleGroup } from '../../policy/scopes.js';
+import { submitOnce } from '../submit-once.js';
+import type { CalendarEvent } from '../../models/event.js';
 import { calendarFor, createEvent, deleteEvent, eventForChange, updateEvent, type CalendarTarget } from '../../services/events.js';
 
 type Req = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown>; Querystring: Record<string, string | undefined> }>;
@@ -41,13 +43,15 @@ export default async function eventRoutes(app: FastifyInstance): Promise<void> {
     return newForm(request, reply, target, { startDate: day, startTime: '09:00', endDate: day, endTime: '10:00' });
   });
 
-  app.post('/events', signedIn, async (request: Req, reply) => {
-    const target = targetOf(request.body ?? {});
-    const result = await createEvent(app.db, request.viewer, target, request.body);
-    if (!result.ok) return newForm(request, reply, target, formValues(request.body), result.errors, 422);
-    request.session.set('flash', { kind: 'success', message: t('calendar.created') });
-    return reply.redirect(`/events/${result.value.id}`, 303);
-  });
+  app.post('/events', signedIn, async (request: Req, reply) =>
+    submitOnce(request, reply, (event: CalendarEvent) => `/events/${event.id}`, async (once) => {
+      const target = targetOf(request.body ?? {});
+      const result = await createEvent(app.db, request.viewer, target, request.body, once);
+      if (!result.ok) return newForm(request, reply, target, formValues(request.body), result.errors, 422);
+      request.session.set('flash', { kind: 'success', message: t('calendar.created') });
+      return reply.redirect(`/events/${result.value.id}`, 303);
+    }),
+  );
 
   async function loadEvent(request: Req): Promise<VisibleEvent> {
     const found = await findVisibleEvent(request.viewer, parseId(request.params.id));

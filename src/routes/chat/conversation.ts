@@ -7,7 +7,10 @@ import { can } from '../../policy/abilities.js';
 import { directContext, findVisibleConversation, groupChatContext, type ConversationContext } from '../../policy/chat-scopes.js';
 import { usersVisibleTo, type VisibleGroup } from '../../policy/scopes.js';
 import { wantsFragment } from '../../plugins/views.js';
+import type { ChatMessage } from '../../models/chat.js';
 import { markRead, MESSAGE_MAX, postDirect, postToGroup } from '../../services/chat.js';
+import type { Submission } from '../../services/submissions.js';
+import { submitOnce } from '../submit-once.js';
 import { groupAbilities, loadGroupTool } from '../groups/load.js';
 
 type Req = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown>; Querystring: { after?: string; before?: string } }>;
@@ -84,7 +87,11 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
   }
 
   async function post(request: Req, reply: FastifyReply, where: Where) {
-    const result = where.kind === 'group' ? await postToGroup(app.db, request.viewer, where.found.group.id, request.body?.message) : await postDirect(app.db, request.viewer, where.other.id, request.body?.message);
+    return submitOnce(request, reply, () => `${where.base}#chat-form`, (once) => send(request, reply, where, once));
+  }
+
+  async function send(request: Req, reply: FastifyReply, where: Where, once: Submission<ChatMessage> | null) {
+    const result = where.kind === 'group' ? await postToGroup(app.db, request.viewer, where.found.group.id, request.body?.message, once) : await postDirect(app.db, request.viewer, where.other.id, request.body?.message, once);
     const fragment = wantsFragment(request);
     if (!result.ok) {
       const values = formValues(request.body);

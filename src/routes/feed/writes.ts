@@ -6,8 +6,9 @@ import { can } from '../../policy/abilities.js';
 import { findVisiblePost } from '../../policy/feed-scopes.js';
 import { formValues, type FieldError } from '../../lib/forms.js';
 import { wantsFragment } from '../../plugins/views.js';
+import { submitOnce } from '../submit-once.js';
 import { setGroupNotifications } from '../../services/notifications.js';
-import { addPostComment, deletePost, votePoll } from '../../services/post-replies.js';
+import { addPostComment, deletePost, votePoll, type NewComment } from '../../services/post-replies.js';
 import { createAppreciation, createPost, type PostDestination } from '../../services/posts.js';
 import { loadGroup } from '../groups/load.js';
 import { renderGroupHome } from './group-feed.js';
@@ -34,33 +35,39 @@ export default async function feedWriteRoutes(app: FastifyInstance): Promise<voi
   const signedIn = { config: { access: 'signed-in' as const } };
   const employee = { config: { access: 'employee' as const } };
 
-  app.post('/feed/posts', signedIn, async (request: WriteRequest, reply) => {
-    const dest = destination(request.body?.target);
-    const result = dest
-      ? await createPost(app.db, request.viewer, dest, request.body, { strict: false })
-      : { ok: false as const, errors: [{ field: 'target', message: t('feed.form.targetInvalid') }] };
-    if (!result.ok) return renderMainFeed(request, reply, undefined, { values: formValues(request.body), errors: result.errors }, 422);
-    if (wantsFragment(request)) return renderMainFeed(request, reply, undefined, { announce: t('feed.posted') });
-    request.session.set('flash', { kind: 'success', message: t('feed.posted') });
-    return reply.redirect('/feed', 303);
-  });
+  app.post('/feed/posts', signedIn, async (request: WriteRequest, reply) =>
+    submitOnce(request, reply, () => '/feed', async (once) => {
+      const dest = destination(request.body?.target);
+      const result = dest
+        ? await createPost(app.db, request.viewer, dest, request.body, { strict: false }, once)
+        : { ok: false as const, errors: [{ field: 'target', message: t('feed.form.targetInvalid') }] };
+      if (!result.ok) return renderMainFeed(request, reply, undefined, { values: formValues(request.body), errors: result.errors }, 422);
+      if (wantsFragment(request)) return renderMainFeed(request, reply, undefined, { announce: t('feed.posted') });
+      request.session.set('flash', { kind: 'success', message: t('feed.posted') });
+      return reply.redirect('/feed', 303);
+    }),
+  );
 
   app.post('/groups/:id/posts', signedIn, async (request: WriteRequest, reply) => {
     const ctx = await loadGroup(request);
-    const result = await createPost(app.db, request.viewer, { groupId: ctx.group.id }, request.body, { strict: true });
-    if (!result.ok) return renderGroupHome(request, reply, ctx, { values: formValues(request.body), errors: result.errors }, 422);
-    if (wantsFragment(request)) return renderGroupHome(request, reply, ctx, { announce: t('feed.posted') });
-    request.session.set('flash', { kind: 'success', message: t('feed.posted') });
-    return reply.redirect(`/groups/${ctx.group.id}`, 303);
+    return submitOnce(request, reply, () => `/groups/${ctx.group.id}`, async (once) => {
+      const result = await createPost(app.db, request.viewer, { groupId: ctx.group.id }, request.body, { strict: true }, once);
+      if (!result.ok) return renderGroupHome(request, reply, ctx, { values: formValues(request.body), errors: result.errors }, 422);
+      if (wantsFragment(request)) return renderGroupHome(request, reply, ctx, { announce: t('feed.posted') });
+      request.session.set('flash', { kind: 'success', message: t('feed.posted') });
+      return reply.redirect(`/groups/${ctx.group.id}`, 303);
+    });
   });
 
-  app.post('/feed/appreciations', employee, async (request: WriteRequest, reply) => {
-    const result = await createAppreciation(app.db, request.viewer, request.body);
-    if (!result.ok) return renderMainFeed(request, reply, undefined, { values: formValues(request.body), errors: result.errors }, 422);
-    if (wantsFragment(request)) return renderMainFeed(request, reply, undefined, { announce: t('feed.appreciated') });
-    request.session.set('flash', { kind: 'success', message: t('feed.appreciated') });
-    return reply.redirect('/feed', 303);
-  });
+  app.post('/feed/appreciations', employee, async (request: WriteRequest, reply) =>
+    submitOnce(request, reply, () => '/feed', async (once) => {
+      const result = await createAppreciation(app.db, request.viewer, request.body, once);
+      if (!result.ok) return renderMainFeed(request, reply, undefined, { values: formValues(request.body), errors: result.errors }, 422);
+      if (wantsFragment(request)) return renderMainFeed(request, reply, undefined, { announce: t('feed.appreciated') });
+      request.session.set('flash', { kind: 'success', message: t('feed.appreciated') });
+      return reply.redirect('/feed', 303);
+    }),
+  );
 
   /** htmx: one post's comments or poll alone, fresh, with the errors or the announcement. */
   async function postFragment(request: FastifyRequest, reply: FastifyReply, postId: number, partial: 'comments' | 'poll', form: { values?: Record<string, string>; errors?: FieldError[]; announce?: string }, status = 200) {
@@ -73,16 +80,18 @@ export default async function feedWriteRoutes(app: FastifyInstance): Promise<voi
 
   app.post('/posts/:id/comments', signedIn, async (request: WriteRequest, reply) => {
     const postId = parseId(request.params.id);
-    const result = await addPostComment(app.db, request.viewer, postId, request.body?.comment);
-    const fragment = wantsFragment(request);
-    if (!result.ok) {
-      const form = { values: formValues(request.body), errors: result.errors };
-      return fragment ? postFragment(request, reply, postId, 'comments', form, 422) : renderPost(request, reply, postId, form, 422);
-    }
-    if (fragment) return postFragment(request, reply, postId, 'comments', { announce: t('feed.commented') });
-    request.session.set('flash', { kind: 'success', message: t('feed.commented') });
-    const row = await findPostRow(request.viewer, postId);
-    return reply.redirect(backTo(request.body?.back, { id: postId, groupId: row?.groupId ?? null }), 303);
+    const back = (created: NewComment) => backTo(request.body?.back, created.post);
+    return submitOnce(request, reply, back, async (once) => {
+      const result = await addPostComment(app.db, request.viewer, postId, request.body?.comment, once);
+      const fragment = wantsFragment(request);
+      if (!result.ok) {
+        const form = { values: formValues(request.body), errors: result.errors };
+        return fragment ? postFragment(request, reply, postId, 'comments', form, 422) : renderPost(request, reply, postId, form, 422);
+      }
+      if (fragment) return postFragment(request, reply, postId, 'comments', { announce: t('feed.commented') });
+      request.session.set('flash', { kind: 'success', message: t('feed.commented') });
+      return reply.redirect(back(result.value), 303);
+    });
   });
 
   app.post('/posts/:id/vote', signedIn, async (request: WriteRequest, reply) => {

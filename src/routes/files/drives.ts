@@ -5,6 +5,9 @@ import { formatBytes } from '../../lib/format-bytes.js';
 import { formValues } from '../../lib/forms.js';
 import { findSharedWithMe } from '../../finders/files.js';
 import { isUploadedFile } from '../../plugins/uploads.js';
+import type { DriveFile } from '../../models/file.js';
+import type { Submission } from '../../services/submissions.js';
+import { submitOnce } from '../submit-once.js';
 import { MAX_UPLOAD_BYTES, UploadTooLargeError, createFolder, uploadFile } from '../../services/files.js';
 import { getSettings } from '../../services/settings.js';
 import { folderLocation, groupDriveLocation, myDriveLocation, renderDrive, targetOf, urlOf, type DriveLocation } from './drive-page.js';
@@ -57,9 +60,13 @@ export default async function driveRoutes(app: FastifyInstance): Promise<void> {
   }
 
   async function upload(request: Req, reply: FastifyReply, loc: DriveLocation) {
+    return submitOnce(request, reply, () => urlOf(loc), (once) => store(request, reply, loc, once));
+  }
+
+  async function store(request: Req, reply: FastifyReply, loc: DriveLocation, once: Submission<DriveFile> | null) {
     const file = request.body?.file;
     try {
-      const result = await uploadFile(app.db, request.viewer, targetOf(writable(loc)), loc.folder?.id ?? null, isUploadedFile(file) ? file : undefined, storageDir);
+      const result = await uploadFile(app.db, request.viewer, targetOf(writable(loc)), loc.folder?.id ?? null, isUploadedFile(file) ? file : undefined, storageDir, once);
       if (!result.ok) return renderDrive(request, reply, loc, { errors: result.errors }, 422);
       request.session.set('flash', { kind: 'success', message: t('files.upload.done', { name: result.value.name }) });
       return reply.redirect(urlOf(loc), 303);
@@ -70,10 +77,12 @@ export default async function driveRoutes(app: FastifyInstance): Promise<void> {
   }
 
   async function newFolder(request: Req, reply: FastifyReply, loc: DriveLocation) {
-    const result = await createFolder(app.db, request.viewer, targetOf(writable(loc)), loc.folder?.id ?? null, request.body?.name);
-    if (!result.ok) return renderDrive(request, reply, loc, { errors: result.errors, values: formValues(request.body) }, 422);
-    request.session.set('flash', { kind: 'success', message: t('files.folder.created', { name: result.value.name }) });
-    return reply.redirect(urlOf(loc), 303);
+    return submitOnce(request, reply, () => urlOf(loc), async (once) => {
+      const result = await createFolder(app.db, request.viewer, targetOf(writable(loc)), loc.folder?.id ?? null, request.body?.name, once);
+      if (!result.ok) return renderDrive(request, reply, loc, { errors: result.errors, values: formValues(request.body) }, 422);
+      request.session.set('flash', { kind: 'success', message: t('files.folder.created', { name: result.value.name }) });
+      return reply.redirect(urlOf(loc), 303);
+    });
   }
 
   app.post('/groups/:id/files', uploadRoute, async (request: Req, reply) => upload(request, reply, await writeLocation(request)));

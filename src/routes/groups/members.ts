@@ -4,6 +4,7 @@ import { parseId } from '../../lib/errors.js';
 import { findGroupInvitations, findGroupJoinRequests, findMember, findMembers, type MemberRow } from '../../finders/members.js';
 import { wantsFragment } from '../../plugins/views.js';
 import { can } from '../../policy/abilities.js';
+import { mayBecomeOwner } from '../../policy/membership-rules.js';
 import type { VisibleGroup } from '../../policy/scopes.js';
 import type { Viewer } from '../../policy/viewer.js';
 import { changeOwner } from '../../services/groups.js';
@@ -22,7 +23,7 @@ function rowActions(viewer: Viewer, ctx: VisibleGroup, m: MemberRow) {
     promote: can(viewer, 'member:promote', target),
     demote: can(viewer, 'member:demote', target),
     remove: can(viewer, 'member:remove', target),
-    owner: m.role !== 'owner' && !m.deactivated && (!m.isExtranet || ctx.group.isExtranet) && can(viewer, 'group:change-owner', ctx),
+    owner: mayBecomeOwner(m, ctx.group) && can(viewer, 'group:change-owner', ctx),
     expiry: can(viewer, 'member:set-expiry', target),
   };
 }

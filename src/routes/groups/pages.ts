@@ -3,12 +3,14 @@ import { t } from '../../i18n/index.js';
 import { ForbiddenError, NotFoundError } from '../../lib/errors.js';
 import { formValues, type FieldError } from '../../lib/forms.js';
 import { GROUP_TABS, findGroups, groupMemberCount, groupOwner, type GroupTab } from '../../finders/groups.js';
-import { TOOLS } from '../../models/group.js';
+import { TOOLS, type Group } from '../../models/group.js';
 import { can } from '../../policy/abilities.js';
 import { joinRequestsVisibleTo, type VisibleGroup } from '../../policy/scopes.js';
 import { inviteExternal } from '../../services/external-invitations.js';
 import { createGroup, deleteGroup, setArchived, updateGroup } from '../../services/groups.js';
 import { getSettings } from '../../services/settings.js';
+import type { Submission } from '../../services/submissions.js';
+import { submitOnce } from '../submit-once.js';
 import { renderGroupHome } from '../feed/group-feed.js';
 import { groupAbilities, loadGroup } from './load.js';
 
@@ -53,8 +55,12 @@ export default async function groupPageRoutes(app: FastifyInstance): Promise<voi
 
   app.get('/groups/new', employee, async (_request, reply) => renderForm(reply, defaults));
 
-  app.post('/groups', employee, async (request: FastifyRequest<{ Body: Record<string, unknown> }>, reply) => {
-    const result = await createGroup(app.db, request.viewer, request.body);
+  app.post('/groups', employee, async (request: FastifyRequest<{ Body: Record<string, unknown> }>, reply) =>
+    submitOnce(request, reply, (group: Group) => `/groups/${group.id}`, (once) => create(request, reply, once)),
+  );
+
+  async function create(request: FastifyRequest<{ Body: Record<string, unknown> }>, reply: FastifyReply, once: Submission<Group> | null) {
+    const result = await createGroup(app.db, request.viewer, request.body, once);
     if (!result.ok) return renderForm(reply, submitted(request.body), result.errors, 422);
     const group = result.value;
     // R-X3: external people can be invited while the extranet group is created.
@@ -69,7 +75,7 @@ export default async function groupPageRoutes(app: FastifyInstance): Promise<voi
     }
     request.session.set('flash', { kind: 'success', message: t('groups.created', { name: group.name }) });
     return reply.redirect(`/groups/${group.id}`, 303);
-  });
+  }
 
   // Group content is for members; a visible group's other readers are shown its About page.
   // With the feed tool on, the home page shows the group's feed (R-F1), paged by ?after=.
