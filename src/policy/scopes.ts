@@ -17,6 +17,11 @@ export function activeMembership(alias: string): string {
   return `(${alias}.expires_at is null or ${alias}.expires_at > now())`;
 }
 
+/** R-X8: the opposite of activeMembership(): a row whose end has passed, kept only until maintenance removes it. */
+export function expiredMembership(alias: string): string {
+  return `(${alias}.expires_at is not null and ${alias}.expires_at <= now())`;
+}
+
 /** Ids of the groups the viewer is an active member of, as a subquery. */
 export function myGroupIds(viewerId: number): QueryBuilder<Membership> {
   return Membership.query().alias('mine').select('mine.groupId').where('mine.userId', viewerId).whereRaw(activeMembership('mine'));

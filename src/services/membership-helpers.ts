@@ -3,6 +3,7 @@ import { t } from '../i18n/index.js';
 import { ForbiddenError } from '../lib/errors.js';
 import { GroupInvitation, JoinRequest, Membership } from '../models/group.js';
 import { can, type GroupContext } from '../policy/abilities.js';
+import { expiredMembership } from '../policy/scopes.js';
 import type { Viewer } from '../policy/viewer.js';
 import { recordMemberJoined, wroteRow } from './feed-events.js';
 
@@ -25,7 +26,7 @@ export function demand(viewer: Viewer, action: GroupAbility, ctx: GroupContext, 
  * membership (R-X8), so it is replaced. Answered invitations and requests go away.
  */
 export async function addMember(trx: Knex.Transaction, groupId: number, userId: number): Promise<void> {
-  await Membership.query(trx).where({ groupId, userId }).whereNotNull('expiresAt').whereRaw('expires_at <= now()').delete();
+  await Membership.query(trx).where({ groupId, userId }).whereRaw(expiredMembership('memberships')).delete();
   const added: unknown = await Membership.query(trx).insert({ groupId, userId, role: 'member' }).onConflict(['groupId', 'userId']).ignore().returning('id');
   if (wroteRow(added, 'id')) await recordMemberJoined(trx, groupId, userId);
   await GroupInvitation.query(trx).where({ groupId, userId }).delete();

@@ -22,11 +22,13 @@ interface Rule {
 
 const routes = filesUnder('src/routes', /\.ts$/);
 const views = filesUnder('views', /\.eta$/);
+const outsidePolicy = filesUnder('src', /\.ts$/).filter((f) => !f.startsWith(path.join('src', 'policy')));
 
 const rules: Rule[] = [
   { what: "a tool's on/off state tested outside the policy ('tool:enabled', 'tool:read')", files: [...routes, ...views], pattern: /\.tools\.includes\(/ },
   { what: 'a condition on the viewer kind or admin mode in a route', files: routes, pattern: /viewer\??\.(isExtranet|adminMode|isAdmin)\b|\b(isSuperuser|isEmployee)\(/ },
   { what: "a comparison with the viewer's id in a template", files: views, pattern: /viewer\??\.id\b|\bviewerId\b/ },
+  { what: 'the R-X8 expiry rule written as SQL outside the policy (activeMembership(), expiredMembership())', files: outsidePolicy, pattern: /expires_at/ },
 ];
 
 for (const rule of rules) {
@@ -45,10 +47,11 @@ for (const rule of rules) {
 }
 
 t.test('the patterns catch what they should', async (t) => {
-  const [tools, kind, viewerId] = rules;
+  const [tools, kind, viewerId, expiry] = rules;
   t.match("if (!ctx.group.tools.includes('tasks')) throw", tools?.pattern);
   t.match('const employee = viewer.signedIn && !viewer.isExtranet;', kind?.pattern);
   t.match('const stillVisible = isSuperuser(viewer) || x;', kind?.pattern);
   t.match('<% if (u.id !== it.viewer.id) { %>', viewerId?.pattern);
+  t.match("whereRaw('(expires_at is null or expires_at > now())')", expiry?.pattern);
   t.notMatch('person: { name: u.name, isExtranet: u.isExtranet }', kind?.pattern, 'a record being external is data, not the viewer');
 });
