@@ -25,6 +25,8 @@ export class MailDispatcher {
   private readonly transport: Transporter | null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
+  /** A run asked for while one was going: it may not have seen rows committed after it started. */
+  private followUp: Promise<number> | null = null;
 
   constructor(
     private readonly db: Knex,
@@ -43,12 +45,23 @@ export class MailDispatcher {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.running;
+    await this.followUp;
     this.transport?.close();
   }
 
-  /** Sends what is due; returns how many messages were handled. One run at a time per process. */
+  /**
+   * Sends what is due; returns how many messages were handled. One run at a time per process; a
+   * call during a run gets one more run after it, so a message committed meanwhile is not left waiting.
+   */
   dispatch(): Promise<number> {
-    this.running ??= this.dispatchBatch().finally(() => {
+    if (this.running) {
+      this.followUp ??= this.running.then(() => {
+        this.followUp = null;
+        return this.dispatch();
+      });
+      return this.followUp;
+    }
+    this.running = this.dispatchBatch().finally(() => {
       this.running = null;
     });
     return this.running;
