@@ -5,6 +5,7 @@ import * as tasks from './0004_tasks.js';
 import * as feed from './0005_feed.js';
 import * as tools from './0006_tools.js';
 import * as perf from './0007_performance.js';
+import * as signIn from './0009_sign_in.js';
 
 /** Every migration, in order. Add new ones at the end. */
-export const migrations = [platform, groups, extranet, tasks, feed, tools, perf];
+export const migrations = [platform, groups, extranet, tasks, feed, tools, perf, signIn];

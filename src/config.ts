@@ -17,6 +17,10 @@ const envSchema = z.object({
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Atrium <atrium@localhost>'),
   PUBLIC_URL: z.string().url().optional(),
+  // Issue 19: the only secrets of company sign-in; never stored, never shown.
+  LDAP_BIND_PASSWORD: z.string().optional(),
+  LDAP_CA_FILE: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
 });
 
 export interface Config {
@@ -31,6 +35,14 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   publicUrl: string;
+  signIn: SignInSecrets;
+}
+
+/** What company sign-in reads from the environment: secrets, and the CA file that LDAPS or StartTLS trusts. */
+export interface SignInSecrets {
+  ldapBindPassword: string;
+  ldapCaFile: string | undefined;
+  oidcClientSecret: string;
 }
 
 export class ConfigError extends Error {}
@@ -57,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL || undefined,
     mailFrom: e.MAIL_FROM,
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+    signIn: { ldapBindPassword: e.LDAP_BIND_PASSWORD ?? '', ldapCaFile: e.LDAP_CA_FILE || undefined, oidcClientSecret: e.OIDC_CLIENT_SECRET ?? '' },
   };
 }
 
