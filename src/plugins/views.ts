@@ -69,6 +69,8 @@ export default fp(
         unreadNotificationsCap: UNREAD_CAP,
         flash,
         path: request.url,
+        // A single sign-on session signs out through the provider's sign-out (routes/sign-in/oidc.ts).
+        signOutAction: request.session?.get('signInMethod') === 'oidc' ? '/logout/oidc' : '/logout',
         t,
         csrf: () => reply.generateCsrf(),
         fmt: { dateTime: (d: Date | string | null) => formatDateTime(d, timeZone), date: (d: Date | string | null) => formatDate(d, timeZone), number: formatNumber },

@@ -18,6 +18,8 @@ export const signIn = {
   'signIn.refused.unverified-email': 'The single sign-on provider has not verified your e-mail address.',
   'signIn.oidc.failed': 'Single sign-on did not work ({reason}). Try again.',
   'signIn.oidc.unavailable': 'Single sign-on is not available at the moment. Try again later or ask an administrator.',
+  'signIn.signedOut': 'You have signed out of Atrium',
+  'signIn.signOutProvider': 'Sign out of your company account too',
   'signIn.oidc.expired': 'The single sign-on attempt has expired or was already used. Start again.',
   'signIn.twoFactor.title': 'Enter your sign-in code',
   'signIn.twoFactor.code': 'Code',

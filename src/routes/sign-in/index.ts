@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { getSignInSettings } from '../../services/sign-in/settings.js';
 import directorySignInRoutes from './directory.js';
+import oidcSignInRoutes from './oidc.js';
 import profileTwoFactorRoutes from './profile-two-factor.js';
 import twoFactorSignInRoutes from './two-factor.js';
 
@@ -13,6 +14,7 @@ export async function otherSignInMethods(): Promise<{ ldap: boolean; oidc: boole
 /** Issue 19: company sign-in beside the local password (routes/auth.ts). */
 export default async function signInRoutes(app: FastifyInstance): Promise<void> {
   await app.register(directorySignInRoutes);
+  await app.register(oidcSignInRoutes);
   await app.register(twoFactorSignInRoutes);
   await app.register(profileTwoFactorRoutes);
 }
