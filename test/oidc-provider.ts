@@ -27,6 +27,7 @@ export async function startOidcProvider(accounts: ProviderAccounts, appUrl: stri
     },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     cookies: { keys: ['test-cookie-key'] },
+    ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Grant: 600, Interaction: 600, Session: 600 },
   });
   const server: Server = provider.listen(port);
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));

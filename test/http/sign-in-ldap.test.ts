@@ -78,6 +78,9 @@ else {
     const empty = await directoryLogin(new Client(app), 'alice', '');
     t.equal(empty.statusCode, 422, 'an empty password is never sent (it would be an anonymous bind)');
     t.match(empty.body, /Enter password/);
+    const noToken = new Client(app);
+    await noToken.get('/login/directory');
+    t.equal((await noToken.post('/login/directory', { username: 'alice', password: 'alice-password' }, { csrf: false })).statusCode, 403, 'a missing CSRF token: 403');
     const noMail = await directoryLogin(new Client(app), 'nomail', 'nomail-password');
     t.equal(noMail.statusCode, 403);
     t.match(noMail.body, /has no e-mail address/);

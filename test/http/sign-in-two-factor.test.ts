@@ -35,6 +35,7 @@ t.test('R-A2: enrolment from the profile, then sign-in asks for a code', async (
   t.equal((await d.get('/')).statusCode, 303, 'not signed in before the second factor');
   const form = await d.get('/login/two-factor');
   t.match(form.body, /autocomplete="one-time-code"/);
+  t.equal((await d.post('/login/two-factor', { code: codeAt(secret, 1) }, { csrf: 'forged' })).statusCode, 403, 'a forged CSRF token: 403');
   t.equal((await d.post('/login/two-factor', { code: 'abc' })).statusCode, 422);
   t.equal((await d.post('/login/two-factor', { code: codeAt(secret) })).statusCode, 422, 'the code used at enrolment is not accepted again');
   const ok = await d.post('/login/two-factor', { code: codeAt(secret, 1) });
