@@ -27,6 +27,7 @@ import healthRoutes from './routes/health.js';
 import homeRoutes from './routes/home.js';
 import invitationRoutes from './routes/invitations.js';
 import profileRoutes from './routes/profile.js';
+import signInRoutes from './routes/sign-in/index.js';
 import taskRoutes from './routes/tasks.js';
 import usersRoutes from './routes/users.js';
 
@@ -93,6 +94,7 @@ export async function buildApp({ config, db, production = false, logger = false,
 
   await app.register(healthRoutes);
   await app.register(authRoutes);
+  await app.register(signInRoutes);
   await app.register(homeRoutes);
   await app.register(profileRoutes);
   await app.register(usersRoutes);

@@ -19,6 +19,10 @@ const envSchema = z.object({
   MAIL_FROM: z.string().default('Atrium <atrium@localhost>'),
   PUBLIC_URL: z.string().url().optional(),
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+  // Issue 19: the only secrets of company sign-in; never stored, never shown.
+  LDAP_BIND_PASSWORD: z.string().optional(),
+  LDAP_CA_FILE: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
 });
 
 export interface Config {
@@ -35,6 +39,14 @@ export interface Config {
   publicUrl: string;
   /** HTTP worker processes `npm start` runs (node:cluster). */
   workers: number;
+  signIn: SignInSecrets;
+}
+
+/** What company sign-in reads from the environment: secrets, and the CA file that LDAPS or StartTLS trusts. */
+export interface SignInSecrets {
+  ldapBindPassword: string;
+  ldapCaFile: string | undefined;
+  oidcClientSecret: string;
 }
 
 export class ConfigError extends Error {}
@@ -62,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, ''),
     workers: e.WEB_CONCURRENCY ?? availableParallelism(),
+    signIn: { ldapBindPassword: e.LDAP_BIND_PASSWORD ?? '', ldapCaFile: e.LDAP_CA_FILE || undefined, oidcClientSecret: e.OIDC_CLIENT_SECRET ?? '' },
   };
 }
 

@@ -5,12 +5,14 @@ import { createUser, setPasswordByEmail } from '../services/users.js';
 import { seedDemo } from '../../seeds/demo.js';
 import { parseArgs } from './args.js';
 import { runBackupCommand } from './backup-command.js';
+import { formatSyncReport, syncDirectory } from '../services/sign-in/ldap-sync.js';
 
 const usage = `Usage: npm run cli -- <command> [options]
   migrate                                  run pending migrations
   seed                                     load the small demo company
   user:create --email E --name N --password P [--admin] [--extranet]
   user:set-password --email E --password P
+  ldap:sync                                make, update and deactivate accounts from the directory
   backup FILE                              database + uploaded files into FILE (.tar.gz)
   restore FILE                             put a backup back (stop Atrium first)`;
 
@@ -45,6 +47,11 @@ async function run(command: string | undefined, args: string[], db: Database): P
       if (!(await setPasswordByEmail(db.knex, email, password))) return fail(`No user with e-mail ${email}`);
       console.log('Password set; the user\'s sessions were ended.');
       return 0;
+    }
+    case 'ldap:sync': {
+      const report = await syncDirectory(db.knex, loadConfig().signIn);
+      console.log(formatSyncReport(report));
+      return report.refused.length > 0 ? 3 : 0;
     }
     default:
       console.log(usage);

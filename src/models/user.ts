@@ -13,6 +13,11 @@ export class User extends BaseModel {
   isAdmin!: boolean;
   isExtranet!: boolean;
   deactivatedAt!: Date | null;
+  authSource!: 'local' | 'ldap' | 'oidc';
+  externalKey!: string | null;
+  totpSecret!: string | null;
+  totpEnabledAt!: Date | null;
+  totpLastStep!: string | null;
   createdAt!: Date;
   updatedAt!: Date;
 }

@@ -82,6 +82,8 @@ export default fp(
         unreadNotificationsCap: UNREAD_CAP,
         flash,
         path: request.url,
+        // A single sign-on session signs out through the provider's sign-out (routes/sign-in/oidc.ts).
+        signOutAction: request.session?.get('signInMethod') === 'oidc' ? '/logout/oidc' : '/logout',
         t,
         csrf: () => reply.generateCsrf(),
         /** Issue 15 item 7: a fresh one-time token for each create form rendered (components/submission). */

@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { t } from '../i18n/index.js';
-import { formValues, type FieldError } from '../lib/forms.js';
 import { safeNext } from '../lib/safe-next.js';
+import { formValues, type FieldError } from '../lib/forms.js';
 import { authenticate } from '../services/login.js';
+import { finishSignIn } from './sign-in/complete.js';
+import { otherSignInMethods } from './sign-in/index.js';
 
 const reasons = {
   failed: 'login.failed',
@@ -15,7 +17,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
   const localPath = (raw: unknown) => safeNext(raw, app.config.publicUrl);
   app.get('/login', { config: { access: 'guest' } }, async (request, reply) => {
     const next = localPath((request.query as { next?: unknown }).next);
-    return reply.page('pages/auth/login', { title: t('login.title'), values: { next } });
+    return reply.page('pages/auth/login', { title: t('login.title'), values: { next }, methods: await otherSignInMethods() });
   });
 
   app.post('/login', { config: { access: 'guest' } }, async (request: FastifyRequest<{ Body: Record<string, unknown> }>, reply) => {
@@ -29,17 +31,14 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     if (errors.length === 0) {
       const outcome = await authenticate(app.db, email, password, request.ip);
       if (outcome.ok) {
-        // A new session id at sign-in prevents session fixation.
-        await request.session.regenerate();
-        request.session.set('userId', outcome.user.id);
-        request.session.set('adminMode', false);
-        return reply.redirect(localPath(body.next), 303);
+        // A new session id, then the second factor where one applies (sign-in/complete.ts).
+        return finishSignIn(request, reply, outcome.user, localPath(body.next), 'local');
       }
       errors.push({ field: 'email', message: t(reasons[outcome.reason]) });
       const status = outcome.reason === 'rate-limited' ? 429 : 422;
-      return reply.page('pages/auth/login', { title: t('login.title'), errors, values: { email: values.email ?? '', next: localPath(body.next) } }, status);
+      return reply.page('pages/auth/login', { title: t('login.title'), errors, values: { email: values.email ?? '', next: localPath(body.next) }, methods: await otherSignInMethods() }, status);
     }
-    return reply.page('pages/auth/login', { title: t('login.title'), errors, values: { email: values.email ?? '', next: localPath(body.next) } }, 422);
+    return reply.page('pages/auth/login', { title: t('login.title'), errors, values: { email: values.email ?? '', next: localPath(body.next) }, methods: await otherSignInMethods() }, 422);
   });
 
   app.post('/logout', { config: { access: 'signed-in' } }, async (request, reply) => {

@@ -10,6 +10,8 @@ import { chromium } from 'playwright-core';
 import { createKnex, LONG_TIMEOUTS } from '../../src/db/knex.js';
 import { Tally } from './checks.js';
 import { extranetJourney, groupJourney, keyboardJourney } from './journeys.js';
+import { CLIENT_SECRET, startOidcProvider } from '../oidc-provider.js';
+import { singleSignOnJourney, twoFactorJourney } from './sign-in-journeys.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -22,7 +24,17 @@ execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { stdi
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'atrium-browser-'));
 chmodSync(dataDir, 0o755);
 const port = await freePort();
-const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', EMBEDDED_PG_PORT: String(await freePort()) };
+// A real OpenID provider for the single sign-on journey, in this process.
+const provider = await startOidcProvider({ sam: { email: 'sam.single@example.com', email_verified: true, name: 'Sam Single' } }, `http://127.0.0.1:${port}`);
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  DATA_DIR: dataDir,
+  PORT: String(port),
+  PUBLIC_URL: `http://127.0.0.1:${port}`,
+  OIDC_CLIENT_SECRET: CLIENT_SECRET,
+  LOG_LEVEL: 'warn',
+  EMBEDDED_PG_PORT: String(await freePort()),
+};
 const dbName = `atrium_browser_${process.pid}`;
 if (process.env.DATABASE_URL) {
   const admin = createKnex(process.env.DATABASE_URL, 1, LONG_TIMEOUTS);
@@ -58,7 +70,8 @@ const tally = new Tally(browser);
 try {
   for (const js of [true, false]) {
     const c = { browser, base, js, tally };
-    for (const journey of [groupJourney, extranetJourney, keyboardJourney]) {
+    const singleSignOn = (jc: typeof c) => singleSignOnJourney(jc, provider.issuer);
+    for (const journey of [groupJourney, extranetJourney, keyboardJourney, twoFactorJourney, singleSignOn]) {
       try {
         // A journey that hangs (a navigation that never ends) fails instead of stalling CI.
         await Promise.race([journey(c), new Promise((_, reject) => setTimeout(() => reject(new Error('took longer than 180 s')), 180_000).unref())]);
@@ -71,6 +84,7 @@ try {
   }
 } finally {
   await browser.close();
+  await provider.stop();
   server.kill('SIGTERM');
   await serverExited;
   if (process.env.DATABASE_URL) {

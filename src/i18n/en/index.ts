@@ -7,7 +7,8 @@ import { extranet } from './extranet.js';
 import { feed } from './feed.js';
 import { files } from './files.js';
 import { groups } from './groups.js';
+import { signIn } from './sign-in.js';
 import { members } from './members.js';
 import { tasks } from './tasks.js';
 
-export const en = { ...common, ...accounts, ...admin, ...groups, ...members, ...extranet, ...tasks, ...feed, ...files, ...calendar, ...chat };
+export const en = { ...common, ...accounts, ...admin, ...groups, ...members, ...extranet, ...tasks, ...feed, ...files, ...calendar, ...chat, ...signIn };
