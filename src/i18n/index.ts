@@ -20,14 +20,15 @@ export function translator(locale: string = defaultLocale): Translate {
   return (key, params) => {
     const template = messages[key];
     if (template === undefined) return key;
-    if (!params) return template;
+    // Plain text needs no formatting; anything with ICU syntax (arguments, quoted braces) does.
+    if (!params && !template.includes('{') && !template.includes("'{")) return template;
     let format = compiled.get(key);
     if (!format) {
       format = new IntlMessageFormat(template, locale, undefined, { ignoreTag: true });
       compiled.set(key, format);
     }
     try {
-      return String(format.format(params));
+      return String(format.format(params ?? {}));
     } catch {
       // A missing parameter must not break a page: its placeholder stays visible, as a bug to see.
       return template;

@@ -30,7 +30,7 @@ function problemsIn(html: string): string[] {
   const links = [...html.matchAll(/(?:href|src|action)="([^"]*)"/g)].map((m) => m[1]).join(' ');
   for (const bad of ['undefined', 'NaN', '[object Object]']) if (text.includes(bad) || links.includes(bad)) problems.push(bad);
   if (/\bnull\b/.test(text)) problems.push('null');
-  const placeholder = /\{[a-z][A-Za-z]*(?:, ?(?:plural|select)[^}]*)?\}/.exec(text);
+  const placeholder = /(?<!\{)\{[a-z][A-Za-z]*(?:, ?(?:plural|select)[^}]*)?\}(?!\})/.exec(text);
   if (placeholder) problems.push(`unfilled placeholder ${placeholder[0]}`);
   const key = RAW_KEY.exec(text);
   if (key) problems.push(`raw key ${key[0]}`);

@@ -66,7 +66,7 @@ export const signIn = {
   'signIn.ldap.bindSecret': 'Its password (LDAP_BIND_PASSWORD): {state}',
   'signIn.ldap.baseDn': 'Base DN',
   'signIn.ldap.userFilter': 'User filter',
-  'signIn.ldap.userFilterHint': '{{username}} stands for the typed user name, for example (&(objectClass=person)(sAMAccountName={{username}}))',
+  'signIn.ldap.userFilterHint': "'{{username}}' stands for the typed user name, for example (&(objectClass=person)(sAMAccountName='{{username}}'))",
   'signIn.ldap.attrEmail': 'E-mail attribute',
   'signIn.ldap.attrName': 'Name attribute',
   'signIn.ldap.attrJobTitle': 'Job title attribute',
