@@ -10,7 +10,7 @@ export interface BodyRate {
   minBytes: number;
 }
 
-/** 1 KiB/s on average over half a minute: any real connection does better, a trickle does not. */
+/** 1 KiB/s on average over half a minute: every real connection does better, a trickle does not. */
 export const DEFAULT_BODY_RATE: BodyRate = { windowMs: 30_000, minBytes: 30 * 1024 };
 
 function hasBody(raw: IncomingMessage): boolean {

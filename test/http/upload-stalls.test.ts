@@ -136,12 +136,7 @@ t.test('stalled and aborted uploads (R-F2)', async (t) => {
     }
     t.ok(partial >= 1024 * 1024, `a partial file was being written (${partial} bytes)`);
     socket.destroy();
-    let left = readdirSync(tmpDir);
-    for (let i = 0; i < 40 && left.length > 0; i++) {
-      await sleep(50);
-      left = readdirSync(tmpDir);
-    }
-    t.same(left, [], 'deleted when the client went away');
+    t.same(await filesLeftAfter(tmpDir, 40), [], 'deleted when the client went away');
   });
 
   t.test('many uploads aborted at once, early and late, leave no temporary file', async (t) => {
@@ -152,12 +147,7 @@ t.test('stalled and aborted uploads (R-F2)', async (t) => {
     });
     await sleep(20);
     for (const socket of sockets) socket.destroy();
-    let left = readdirSync(tmpDir);
-    for (let i = 0; i < 60 && left.length > 0; i++) {
-      await sleep(50);
-      left = readdirSync(tmpDir);
-    }
-    t.same(left, [], 'none left');
+    t.same(await filesLeftAfter(tmpDir, 60), [], 'none left');
   });
 
   t.test('the app still serves normal uploads afterwards', async (t) => {
@@ -165,3 +155,13 @@ t.test('stalled and aborted uploads (R-F2)', async (t) => {
     t.equal(res.statusCode, 303);
   });
 });
+
+/** What is still in `dir` once it is empty, or after `tries` looks 50 ms apart. */
+async function filesLeftAfter(dir: string, tries: number): Promise<string[]> {
+  let left = readdirSync(dir);
+  for (let i = 0; i < tries && left.length > 0; i++) {
+    await sleep(50);
+    left = readdirSync(dir);
+  }
+  return left;
+}

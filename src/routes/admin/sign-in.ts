@@ -48,25 +48,24 @@ export default async function adminSignInRoutes(app: FastifyInstance): Promise<v
   }
 
   // "Test connection" tries what the form holds, before it is saved, and says why it failed.
-  app.post('/sign-in/ldap/test', access, async (request: FormRequest, reply) => {
-    const values = { ...settingsValues(await getSignInSettings()), ...formValues(request.body) };
-    const parsed = parseForm(signInForms.ldap, request.body);
-    if (!parsed.ok) return render(reply, { values, errors: parsed.errors, status: 422 });
-    const result = await testDirectoryConnection(parsed.value, secrets);
-    const message = result.ok
-      ? t('signIn.admin.testOk', { detail: t('signIn.ldap.people', { count: result.people }) })
-      : t('signIn.admin.testFailed', { reason: t(`signIn.ldap.reason.${result.error.reason}`, { detail: result.error.detail }) });
-    return render(reply, { values, test: { form: 'ldap', ok: result.ok, message } });
-  });
+  type TestOutcome = { ok: true; detail: string } | { ok: false; reason: string };
+  function testRoute<F extends 'ldap' | 'oidc'>(form: F, run: (settings: ReturnType<(typeof signInForms)[F]['parse']>) => Promise<TestOutcome>) {
+    app.post(`/sign-in/${form}/test`, access, async (request: FormRequest, reply) => {
+      const values = { ...settingsValues(await getSignInSettings()), ...formValues(request.body) };
+      const parsed = parseForm(signInForms[form], request.body);
+      if (!parsed.ok) return render(reply, { values, errors: parsed.errors, status: 422 });
+      const result = await run(parsed.value as ReturnType<(typeof signInForms)[F]['parse']>);
+      const message = result.ok ? t('signIn.admin.testOk', { detail: result.detail }) : t('signIn.admin.testFailed', { reason: result.reason });
+      return render(reply, { values, test: { form, ok: result.ok, message } });
+    });
+  }
 
-  app.post('/sign-in/oidc/test', access, async (request: FormRequest, reply) => {
-    const values = { ...settingsValues(await getSignInSettings()), ...formValues(request.body) };
-    const parsed = parseForm(signInForms.oidc, request.body);
-    if (!parsed.ok) return render(reply, { values, errors: parsed.errors, status: 422 });
-    const result = await testProvider(parsed.value, secrets);
-    const message = result.ok
-      ? t('signIn.admin.testOk', { detail: t('signIn.oidc.discovered', { issuer: result.issuer }) })
-      : t('signIn.admin.testFailed', { reason: t(`signIn.oidc.reason.${result.error.reason}`, { detail: result.error.detail }) });
-    return render(reply, { values, test: { form: 'oidc', ok: result.ok, message } });
+  testRoute('ldap', async (settings) => {
+    const result = await testDirectoryConnection(settings, secrets);
+    return result.ok ? { ok: true, detail: t('signIn.ldap.people', { count: result.people }) } : { ok: false, reason: t(`signIn.ldap.reason.${result.error.reason}`, { detail: result.error.detail }) };
+  });
+  testRoute('oidc', async (settings) => {
+    const result = await testProvider(settings, secrets);
+    return result.ok ? { ok: true, detail: t('signIn.oidc.discovered', { issuer: result.issuer }) } : { ok: false, reason: t(`signIn.oidc.reason.${result.error.reason}`, { detail: result.error.detail }) };
   });
 }
