@@ -32,20 +32,25 @@ export interface Page {
   path: string;
   /** null: anonymous. */
   persona: Persona | null;
+  /** Issue 16's budget: app + PostgreSQL CPU ms per request. */
+  budgetMs?: number;
 }
+
+const LIST_BUDGET_MS = 1.5;
+const FEED_BUDGET_MS = 3;
 
 /** The pages issue 9 names, for one persona. */
 export function pagesFor(p: Persona): Page[] {
   const tag = p.label === 'employee' ? '' : ' (ext)';
   return [
-    { name: `/groups${tag}`, path: '/groups', persona: p },
-    { name: `group home${tag}`, path: `/groups/${p.groupId}`, persona: p },
+    { name: `/groups${tag}`, path: '/groups', persona: p, budgetMs: LIST_BUDGET_MS },
+    { name: `group home${tag}`, path: `/groups/${p.groupId}`, persona: p, budgetMs: FEED_BUDGET_MS },
     { name: `group tasks${tag}`, path: `/groups/${p.groupId}/tasks`, persona: p },
-    { name: `/tasks (my tasks)${tag}`, path: '/tasks', persona: p },
-    { name: `/tasks/:id${tag}`, path: `/tasks/${p.taskId}`, persona: p },
-    { name: `/users${tag}`, path: '/users', persona: p },
-    { name: `/feed${tag}`, path: '/feed', persona: p },
-    { name: `search${tag}`, path: '/search?q=budget', persona: p },
-    { name: `group chat${tag}`, path: `/groups/${p.groupId}/chat`, persona: p },
+    { name: `/tasks (my tasks)${tag}`, path: '/tasks', persona: p, budgetMs: LIST_BUDGET_MS },
+    { name: `/tasks/:id${tag}`, path: `/tasks/${p.taskId}`, persona: p, budgetMs: LIST_BUDGET_MS },
+    { name: `/users${tag}`, path: '/users', persona: p, budgetMs: LIST_BUDGET_MS },
+    { name: `/feed${tag}`, path: '/feed', persona: p, budgetMs: FEED_BUDGET_MS },
+    { name: `search${tag}`, path: '/search?q=budget', persona: p, budgetMs: FEED_BUDGET_MS },
+    { name: `group chat${tag}`, path: `/groups/${p.groupId}/chat`, persona: p, budgetMs: FEED_BUDGET_MS },
   ];
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Model } from 'objection';
@@ -9,7 +9,8 @@ import { createKnex } from '../db/knex.js';
 import { loadUrl } from '../bench/load.js';
 import { queriesFor } from '../bench/query-count.js';
 import { soloMs } from '../bench/solo.js';
-import { table, type Row } from '../bench/report.js';
+import { backendPids, processTree, sample, spentBetween, type CpuSample } from '../bench/proc-cpu.js';
+import { round2, table, type Row } from '../bench/report.js';
 import { startProcess } from '../bench/server-process.js';
 import { signIn } from '../bench/sign-in.js';
 import { findPersona, pagesFor, type Page } from '../bench/targets.js';
@@ -23,11 +24,11 @@ import { parseArgs } from './args.js';
  */
 const { options } = parseArgs(process.argv.slice(2));
 const duration = Number(options.get('duration') ?? '20');
-const connections = Number(options.get('connections') ?? '16');
+const connections = Number(options.get('connections') ?? '10');
 const port = Number(options.get('port') ?? '3917');
 const only = options.get('only');
-// The heap cap `npm start` sets (package.json): V8 grows its heap lazily while there is memory to spare.
-const nodeOptions = options.get('node-options') ?? '--max-old-space-size=256';
+// The node options `npm start` gives the server (package.json's start script), unless told otherwise.
+const nodeOptions = options.get('node-options') ?? npmStartNodeOptions();
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
   console.error('Set DATABASE_URL to the database loaded by npm run seed:scale');
@@ -39,7 +40,12 @@ const env = { DATABASE_URL: databaseUrl, HOST: '127.0.0.1', PORT: String(port), 
 const config = loadConfig({ ...process.env, ...env });
 // One worker: the figures are per process, as before `npm start` ran one worker per CPU.
 const serverEnv = { ...env, NODE_OPTIONS: nodeOptions, WEB_CONCURRENCY: '1' };
-const db = createKnex(databaseUrl);
+// The bench's own connections name themselves, so the server's PostgreSQL backends can be told apart.
+const BENCH_APPLICATION = 'atrium-bench';
+const benchUrl = new URL(databaseUrl);
+benchUrl.searchParams.set('application_name', BENCH_APPLICATION);
+const db = createKnex(benchUrl.toString());
+const databaseName = ((await db.raw('select current_database() as name')).rows[0] as { name: string }).name;
 Model.knex(db);
 
 const employees = (await db.raw('select count(*)::int as n from users where not is_extranet')).rows[0] as { n: number };
@@ -65,10 +71,24 @@ try {
     const solo = await soloMs(app, page.path, cookie);
     if (page.path === '/tasks' && page.persona?.label === 'employee') ceilingHtml = counted.body;
     await loadUrl(server.baseUrl + page.path, cookie, Math.min(2, duration), connections); // warm-up, not recorded
+    const before = await cpuNow(server.pid);
     const load = await loadUrl(server.baseUrl + page.path, cookie, duration, connections);
-    const row: Row = { page: page.name, path: page.path, ...load, soloMs: solo, queries: counted.queries, bytes: counted.bytes, status: counted.status };
+    const after = await cpuNow(server.pid);
+    const perRequest = (ms: number) => round2(ms / Math.max(1, load.requests));
+    const row: Row = {
+      page: page.name,
+      path: page.path,
+      ...load,
+      appCpuMs: perRequest(spentBetween(before.app, after.app)),
+      pgCpuMs: perRequest(spentBetween(before.pg, after.pg)),
+      budgetMs: page.budgetMs ?? null,
+      soloMs: solo,
+      queries: counted.queries,
+      bytes: counted.bytes,
+      status: counted.status,
+    };
     rows.push(row);
-    console.log(`  ${row.page}: ${row.requestsPerSecond} req/s, p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, alone ${row.soloMs} ms, ${row.queries} queries, ${row.bytes} bytes, status ${row.status}, non-2xx ${row.non2xx}`);
+    console.log(`  ${row.page}: ${row.appCpuMs} + ${row.pgCpuMs} CPU ms/req (app + pg), ${row.requestsPerSecond} req/s, p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, alone ${row.soloMs} ms, ${row.queries} queries, ${row.bytes} bytes, status ${row.status}, non-2xx ${row.non2xx}`);
   }
 } finally {
   await app.close();
@@ -85,7 +105,7 @@ if (ceilingHtml) {
   try {
     await loadUrl(`${bare.baseUrl}/`, null, Math.min(2, duration), connections);
     const load = await loadUrl(`${bare.baseUrl}/`, null, duration, connections);
-    ceiling = { page: 'ceiling: My tasks bytes from memory', path: '/', ...load, soloMs: null, queries: 0, bytes: Buffer.byteLength(ceilingHtml), status: 200 };
+    ceiling = { page: 'ceiling: My tasks bytes from memory', path: '/', ...load, appCpuMs: null, pgCpuMs: null, budgetMs: null, soloMs: null, queries: 0, bytes: Buffer.byteLength(ceilingHtml), status: 200 };
     rows.push(ceiling);
   } finally {
     await bare.stop();
@@ -118,3 +138,13 @@ if (!only) {
   console.log(`written: bench/results.json, bench/results-${scale}.json`);
 }
 process.exit(0);
+
+/** CPU so far of the server (primary and workers) and of the PostgreSQL backends serving it. */
+async function cpuNow(serverPid: number): Promise<{ app: CpuSample; pg: CpuSample }> {
+  return { app: sample(processTree(serverPid)), pg: sample(await backendPids(db, databaseName, BENCH_APPLICATION)) };
+}
+
+function npmStartNodeOptions(): string {
+  const pkg = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).filter((a) => a.startsWith('--')).join(' ');
+}

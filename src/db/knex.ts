@@ -1,6 +1,7 @@
 import knexFactory, { type Knex } from 'knex';
 import { knexSnakeCaseMappers } from 'objection';
 import pg from 'pg';
+import { PreparingPgClient } from './prepared-statements.js';
 
 // bigint counts and ids arrive as strings by default; ours stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -26,9 +27,13 @@ export const REQUEST_TIMEOUTS: DbTimeouts = { statementMs: 5_000, queryMs: 6_000
 /** The CLI, migrations and maintenance: bulk work (seeding millions of rows, big migrations) may take long. */
 export const LONG_TIMEOUTS: DbTimeouts = { statementMs: 60 * 60_000, queryMs: 61 * 60_000, connectMs: 10_000, acquireMs: 60_000 };
 
-export function createKnex(url: string, poolMax = 10, timeouts: DbTimeouts = REQUEST_TIMEOUTS): Knex {
+/**
+ * A pool for `url`. Request pools (the default timeouts) run data statements as named prepared
+ * statements (`prepared-statements.ts`); bulk pools (CLI, migrations, maintenance) send plain text.
+ */
+export function createKnex(url: string, poolMax = 10, timeouts: DbTimeouts = REQUEST_TIMEOUTS, prepare = timeouts === REQUEST_TIMEOUTS): Knex {
   return knexFactory({
-    client: 'pg',
+    client: prepare ? PreparingPgClient : 'pg',
     // pg reads the URL itself; knex's client.database() is then unknown (ask `current_database()`).
     connection: { connectionString: url, statement_timeout: timeouts.statementMs, query_timeout: timeouts.queryMs, connectionTimeoutMillis: timeouts.connectMs },
     pool: {

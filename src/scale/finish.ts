@@ -1,9 +1,9 @@
 import type pg from 'pg';
 
-/** Tables the benchmark company fills; everything but the migrations' own and the settings row. */
+/** Tables the benchmark company fills; everything but the migrations' own and the settings rows (company and sign-in). */
 export async function truncateAll(client: pg.ClientBase): Promise<void> {
   const tables = await client.query<{ name: string }>(
-    "select tablename as name from pg_tables where schemaname = 'public' and tablename not in ('knex_migrations', 'knex_migrations_lock', 'settings')",
+    "select tablename as name from pg_tables where schemaname = 'public' and tablename not in ('knex_migrations', 'knex_migrations_lock', 'settings', 'sign_in_settings')",
   );
   if (tables.rows.length === 0) return;
   await client.query(`truncate ${tables.rows.map((t) => `"${t.name}"`).join(', ')} restart identity cascade`);

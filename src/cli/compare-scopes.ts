@@ -1,0 +1,85 @@
+import { Model, type QueryBuilder } from 'objection';
+import { createKnex, LONG_TIMEOUTS } from '../db/knex.js';
+import { Membership } from '../models/group.js';
+import { User } from '../models/user.js';
+import { activeMembership, myGroupIds, usersVisibleTo } from '../policy/scopes.js';
+import { isSuperuser, viewerFromUser, type Viewer } from '../policy/viewer.js';
+import { parseArgs } from './args.js';
+
+/**
+ * `npm run bench:compare-scopes [-- --viewers N]`: for every scope rewritten for speed (issue 16), the
+ * rows of the query as it was and as it is, for several viewers of each kind on the data at DATABASE_URL
+ * (load it with `npm run seed:scale`). Any difference is a change of what someone may see: exit 1.
+ */
+interface Rewrite {
+  name: string;
+  /** The query as it was before the rewrite, kept here only as the reference. */
+  before(viewer: Viewer): QueryBuilder<Model, Model[]>;
+  after(viewer: Viewer): QueryBuilder<Model, Model[]>;
+  key: string;
+}
+
+/** usersVisibleTo() before issue 16: contacts as `id in (…)` for every viewer. */
+function usersVisibleToBefore(viewer: Viewer): QueryBuilder<User> {
+  const q = User.query();
+  if (!viewer.signedIn) return q.whereRaw('false');
+  if (isSuperuser(viewer)) return q;
+  const contacts = Membership.query().alias('theirs').select('theirs.userId').whereIn('theirs.groupId', myGroupIds(viewer.id)).whereRaw(activeMembership('theirs'));
+  if (viewer.isExtranet) return q.where((b) => b.where('users.id', viewer.id).orWhereIn('users.id', contacts));
+  return q.where((b) => b.where('users.isExtranet', false).orWhere('users.id', viewer.id).orWhereIn('users.id', contacts));
+}
+
+const asModels = <M extends Model>(q: QueryBuilder<M, M[]>) => q as unknown as QueryBuilder<Model, Model[]>;
+
+const REWRITES: Rewrite[] = [
+  { name: 'usersVisibleTo', before: (v) => asModels(usersVisibleToBefore(v).select('users.id')), after: (v) => asModels(usersVisibleTo(v).select('users.id')), key: 'id' },
+];
+
+const { options } = parseArgs(process.argv.slice(2));
+const perKind = Number(options.get('viewers') ?? '5');
+const databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) {
+  console.error('Set DATABASE_URL to the database loaded by npm run seed:scale');
+  process.exit(2);
+}
+const db = createKnex(databaseUrl, 2, LONG_TIMEOUTS);
+Model.knex(db);
+
+/** Viewers of each kind, from the most to the fewest groups, so both ends are compared. */
+async function viewers(): Promise<{ label: string; viewer: Viewer }[]> {
+  const pick = async (extranet: boolean) =>
+    (await db.raw(
+      `select u.* from users u left join memberships m on m.user_id = u.id
+        where u.is_extranet = ? and not u.is_admin and u.deactivated_at is null
+        group by u.id order by count(m.group_id) desc, u.id`,
+      [extranet],
+    )).rows as Record<string, unknown>[];
+  const spread = <T>(rows: T[]) => (rows.length <= perKind ? rows : Array.from({ length: perKind }, (_, i) => rows[Math.floor((i * (rows.length - 1)) / (perKind - 1))] as T));
+  const out: { label: string; viewer: Viewer }[] = [];
+  for (const extranet of [false, true]) {
+    for (const row of spread(await pick(extranet))) {
+      const user = User.fromDatabaseJson(row);
+      out.push({ label: `${extranet ? 'external' : 'employee'} ${user.email}`, viewer: viewerFromUser(user, false) });
+    }
+  }
+  const admin = await User.query().where('isAdmin', true).first();
+  if (admin) {
+    out.push({ label: `admin ${admin.email}`, viewer: viewerFromUser(admin, false) });
+    out.push({ label: `admin mode ${admin.email}`, viewer: viewerFromUser(admin, true) });
+  }
+  return out;
+}
+
+let differences = 0;
+for (const rewrite of REWRITES) {
+  for (const { label, viewer } of await viewers()) {
+    const ids = async (q: QueryBuilder<Model, Model[]>) => ((await q) as unknown as Record<string, unknown>[]).map((r) => String(r[rewrite.key])).sort();
+    const [before, after] = [await ids(rewrite.before(viewer)), await ids(rewrite.after(viewer))];
+    const same = before.length === after.length && before.every((id, i) => id === after[i]);
+    if (!same) differences++;
+    console.log(`${same ? 'same' : 'DIFFERENT'}  ${rewrite.name}  ${label}: ${before.length} rows before, ${after.length} after`);
+  }
+}
+await db.destroy();
+console.log(differences === 0 ? 'every rewritten scope gives the same rows' : `${differences} differences`);
+process.exit(differences === 0 ? 0 : 1);

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type { Knex } from 'knex';
+
+/**
+ * Named prepared statements for every data query of a request pool (issue 16): PostgreSQL parses and
+ * analyses a statement once per connection instead of on every request, and after a few runs may keep
+ * a generic plan. Replaying a page's SQL this way cut PostgreSQL's CPU by 44–81 %.
+ *
+ * A statement's name is a hash of its text, so the same text always has the same name (pg refuses one
+ * name for two texts). Only single data statements are prepared (select/insert/update/delete/with):
+ * transaction control and `set` stay simple queries, and a raw string holding several statements
+ * would be refused by the extended protocol. Each connection prepares at most PER_CONNECTION
+ * statements; text built from values (never ours, but possible) then runs unprepared rather than
+ * filling the server's memory.
+ */
+const PER_CONNECTION = 1000;
+const NAME_CACHE_LIMIT = 5000;
+const DATA_STATEMENT = /^\s*(?:select|insert|update|delete|with)\b/i;
+
+interface PgClientLike {
+  connection?: { parsedStatements?: Record<string, string> };
+}
+interface KnexQueryObject {
+  sql?: string;
+  bindings?: readonly unknown[];
+  options?: Record<string, unknown>;
+}
+
+const names = new Map<string, string>();
+function statementName(sql: string): string {
+  let name = names.get(sql);
+  if (name === undefined) {
+    if (names.size >= NAME_CACHE_LIMIT) names.clear();
+    name = 's' + createHash('sha1').update(sql).digest('base64url').slice(0, 22);
+    names.set(sql, name);
+  }
+  return name;
+}
+
+function mayPrepare(connection: PgClientLike, sql: string, name: string): boolean {
+  if (!DATA_STATEMENT.test(sql) || sql.includes(';')) return false;
+  const parsed = connection.connection?.parsedStatements;
+  if (!parsed) return false;
+  return parsed[name] !== undefined || Object.keys(parsed).length < PER_CONNECTION;
+}
+
+type QueryMethod = (connection: PgClientLike, obj: KnexQueryObject) => Promise<unknown>;
+
+const require = createRequire(import.meta.url);
+const KnexPgClient = require('knex/lib/dialects/postgres/index.js') as typeof Knex.Client;
+const baseQuery = (KnexPgClient.prototype as unknown as { _query: QueryMethod })._query;
+
+/** knex's PostgreSQL client, naming each data statement so pg prepares it once per connection. */
+export class PreparingPgClient extends KnexPgClient {
+  _query(connection: PgClientLike, obj: KnexQueryObject): Promise<unknown> {
+    const sql = obj.sql;
+    if (sql && !obj.options?.name) {
+      const name = statementName(sql);
+      if (mayPrepare(connection, sql, name)) obj.options = { ...obj.options, name };
+    }
+    return baseQuery.call(this, connection, obj);
+  }
+}

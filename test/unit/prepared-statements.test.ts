@@ -1,0 +1,43 @@
+// Issue 16: request pools run data statements as named prepared statements, once per connection;
+// transaction control, multi-statement text and bulk pools stay plain.
+import t from 'tap';
+import { createKnex, LONG_TIMEOUTS } from '../../src/db/knex.js';
+import { testDatabase } from '../helper.js';
+
+t.test('request pools prepare each data statement once per connection', async (t) => {
+  const db = await testDatabase(t);
+  const url = (db.client.config as { connection: { connectionString: string } }).connection.connectionString;
+  const one = createKnex(url, 1);
+  t.teardown(() => one.destroy());
+
+  const prepared = async (k = one) => ((await k.raw('select count(*)::int as n from pg_prepared_statements where statement not like ?', ['%pg_prepared_statements%'])).rows[0] as { n: number }).n;
+  t.equal(await prepared(), 0, 'nothing prepared yet on this connection');
+  for (let i = 0; i < 3; i++) {
+    const rows = await one('users').select('id').where('email', 'like', `atrium_probe_${i}%`);
+    t.same(rows, [], 'the statement runs and answers');
+  }
+  t.equal(await prepared(), 1, 'three runs with different values share one prepared statement');
+
+  await one.transaction(async (trx) => {
+    await trx('users').select('id').where('email', 'atrium_probe_trx');
+  });
+  t.equal(await prepared(), 2, 'a statement in a transaction is prepared; BEGIN and COMMIT are not');
+
+  const multi = await one.raw("select 'atrium_probe_a' as a; select 'atrium_probe_b' as b");
+  t.ok(Array.isArray(multi), 'a text of several statements still runs, as a simple query');
+  t.equal(await prepared(), 2, 'and is not prepared');
+
+  await t.rejects(one.raw('select atrium_probe_no_such_column from users'), /does not exist/, 'a failing statement reports its error');
+  t.same((await one('users').count('* as n').where('email', 'atrium_probe_after'))[0], { n: 0 }, 'and the connection keeps working');
+  t.equal(await prepared(), 3, 'the failed statement was not kept; the next one was prepared');
+});
+
+t.test('bulk pools send plain text', async (t) => {
+  const db = await testDatabase(t);
+  const url = (db.client.config as { connection: { connectionString: string } }).connection.connectionString;
+  const bulk = createKnex(url, 1, LONG_TIMEOUTS);
+  t.teardown(() => bulk.destroy());
+  await bulk('users').select('id').where('email', 'atrium_probe_bulk');
+  const n = ((await bulk.raw('select count(*)::int as n from pg_prepared_statements')).rows[0] as { n: number }).n;
+  t.equal(n, 0, 'nothing prepared on a bulk connection');
+});
