@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import fastifyFormbody from '@fastify/formbody';
-import requestLog from './plugins/request-log.js';
+import { OneLinePerRequest } from './plugins/request-log.js';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -58,11 +58,9 @@ export async function buildApp({ config, db, production = false, logger = false,
     trustProxy: config.trustProxy,
     bodyLimit: 256 * 1024,
     genReqId: () => randomUUID(),
-    // plugins/request-log.ts writes one line per request instead of fastify's two.
-    disableRequestLogging: true,
+    logController: new OneLinePerRequest(),
     routerOptions: { ignoreTrailingSlash: true },
   });
-  await app.register(requestLog);
   app.decorate('db', db);
   app.decorate('config', config);
   const mail = new MailDispatcher(db, config.smtpUrl, config.mailFrom, (msg) => app.log.info(msg));
