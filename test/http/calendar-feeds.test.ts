@@ -138,6 +138,17 @@ t.test('calendar feeds and .ics downloads (R-C2)', async (t) => {
     await CalendarEvent.query(db).deleteById(ev.id);
   });
 
+  t.test('an event that ends as it starts has no DTEND (RFC 5545 §3.6.1 wants DTEND later than DTSTART)', async (t) => {
+    const at = new Date(Date.now() + 2 * 86_400_000);
+    const ev = await CalendarEvent.query(db).insertAndFetch({ groupId: planners.id, title: 'Deadline moment', startsAt: at, endsAt: at });
+    const res = await o.get(`/events/${ev.id}/event.ics`);
+    t.notMatch(res.body, /DTEND/);
+    const [parsed] = parse(res.body);
+    t.equal(parsed?.start.getTime(), Math.floor(at.getTime() / 1000) * 1000);
+    t.equal(parsed?.end.getTime(), parsed?.start.getTime(), 'ical.js reads it as ending when it starts');
+    await CalendarEvent.query(db).deleteById(ev.id);
+  });
+
   t.test('an edit raises SEQUENCE and LAST-MODIFIED; the UID stays', async (t) => {
     const path = await makeFeed(o);
     const before = parse((await fetchFeed(app, path)).body).find((e) => e.summary === 'Launch')!;
@@ -209,6 +220,22 @@ t.test('calendar feeds and .ics downloads (R-C2)', async (t) => {
       t.equal((await fetchFeed(app, bad)).statusCode, 404, bad.slice(0, 60));
     }
     t.equal((await fetchFeed(app, `/calendar/feed/${'A'.repeat(5000)}.ics`)).statusCode, 414, 'a huge address is refused before any query');
+  });
+
+  t.test('the same form sent twice makes one address (issue 15 item 7)', async (t) => {
+    const form = async () => /name="_submission" value="([^"]+)"/.exec((await m.get('/calendar/subscribe')).body)?.[1] ?? '';
+    const token = await form();
+    t.match(token, /^[A-Za-z0-9_-]{16,64}$/);
+    const [a, b] = await Promise.all([m.post('/calendar/subscribe', { _submission: token }), m.post('/calendar/subscribe', { _submission: token })]);
+    t.same([a.statusCode, b.statusCode], [303, 303], 'at once: both answered with the first redirect');
+    t.equal((await db('calendar_feeds').where({ userId: member.id })).length, 1);
+    const again = await form();
+    t.equal((await m.post('/calendar/subscribe', { _submission: again })).statusCode, 303);
+    const hash = (await db('calendar_feeds').where({ userId: member.id }).first())?.tokenHash;
+    t.equal((await m.post('/calendar/subscribe', { _submission: again })).statusCode, 303, 'a retry after the answer');
+    t.equal((await db('calendar_feeds').where({ userId: member.id }).first())?.tokenHash, hash, 'made nothing new');
+    const url = /id="feed-url" type="url" value="([^"]+)"/.exec((await m.get('/calendar/subscribe')).body)?.[1];
+    t.equal((await fetchFeed(app, new URL(url ?? 'http://x/').pathname)).statusCode, 200, 'and the address shown is the one that works');
   });
 
   t.test('a deactivated person\'s feed answers 404 (R-U6)', async (t) => {
