@@ -16,7 +16,7 @@ declare module 'fastify' {
   }
 }
 
-type Req = FastifyRequest<{ Params: { id: string; file: string } }>;
+type Req = FastifyRequest<{ Params: { id: string; token: string } }>;
 const signedIn = { config: { access: 'signed-in' as const } };
 
 function sendIcs(reply: FastifyReply, text: string, cache: string): FastifyReply {
@@ -38,8 +38,9 @@ export default async function calendarFeedRoutes(app: FastifyInstance): Promise<
 
   // Calendar apps cannot sign in: the secret address is the permission, and it reads through the
   // person's scope at every fetch, so access lost (a group left, a deactivated account) shows at once.
-  app.get('/calendar/feed/:file', { config: { access: 'public' } }, async (request: Req, reply) => {
-    const token = /^(.+)\.ics$/.exec(request.params.file)?.[1];
+  app.get('/calendar/feed/:token', { config: { access: 'public' } }, async (request: Req, reply) => {
+    // The address ends in .ics (some calendar apps look for it): the parameter is the token and that suffix.
+    const token = /^(.+)\.ics$/.exec(request.params.token)?.[1];
     const viewer = await feedViewerForToken(token);
     if (!viewer) throw new NotFoundError();
     const rows = await findFeedEvents(viewer, new Date());
