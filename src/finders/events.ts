@@ -49,3 +49,30 @@ export async function findUpcomingEvents(viewer: Viewer, scope: CalendarScope, n
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > pageSize && last ? encodeCursor([new Date(last.startsAt).toISOString(), last.id]) : null };
 }
+
+/** R-C2: a calendar feed reads this far back and ahead, and at most this many events, in one query. */
+export const FEED_DAYS_BACK = 90;
+export const FEED_DAYS_AHEAD = 366;
+export const FEED_MAX_EVENTS = 2000;
+
+export interface FeedEventRow extends EventRow {
+  description: string;
+  sequence: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const DAY_MS = 86_400_000;
+
+/** My calendar as a feed (R-C2): what the viewer may see now, within the feed's window, in start order. */
+export async function findFeedEvents(viewer: Viewer, now: Date): Promise<FeedEventRow[]> {
+  const from = new Date(now.getTime() - FEED_DAYS_BACK * DAY_MS);
+  const until = new Date(now.getTime() + FEED_DAYS_AHEAD * DAY_MS);
+  const rows = (await scoped(viewer, { mine: true })
+    .select('events.description', 'events.sequence', 'events.createdAt', 'events.updatedAt')
+    .where('events.endsAt', '>=', from)
+    .where('events.startsAt', '<', until)
+    .orderBy([{ column: 'events.startsAt' }, { column: 'events.id' }])
+    .limit(FEED_MAX_EVENTS)) as unknown as FeedEventRow[];
+  return rows.map((r) => ({ ...r, groupIsExtranet: r.groupIsExtranet === true }));
+}

@@ -12,6 +12,8 @@ export class CalendarEvent extends BaseModel {
   startsAt!: Date;
   endsAt!: Date;
   createdBy!: number | null;
+  /** Raised by each edit (iCalendar SEQUENCE), so calendar apps replace their copy. */
+  sequence!: number;
   createdAt!: Date;
   updatedAt!: Date;
 }

@@ -169,6 +169,8 @@ interface Rules {
   'notification:switch': GroupContext;
   /** R-F5: a notification is its recipient's alone. */
   'notification:read': { userId: number };
+  /** R-C2: a calendar feed address is made, replaced and revoked by its person alone. */
+  'calendar-feed:manage': { userId: number };
 }
 
 export type Action = keyof Rules;
@@ -231,6 +233,7 @@ const rules: { [A in Action]: (viewer: Viewer, record: Rules[A]) => boolean } = 
     v.signedIn && !c.archived && (c.post.groupId === null ? !v.isExtranet : c.toolOn) && (v.id === c.post.authorId || isSuperuser(v) || (c.post.groupId !== null && isManager(c.role))),
   'notification:switch': (v, c) => v.signedIn && c.role !== null,
   'notification:read': (v, n) => v.signedIn && v.id === n.userId,
+  'calendar-feed:manage': (v, f) => v.signedIn && v.id === f.userId,
 };
 
 export function can<A extends Action>(viewer: Viewer, action: A, record: Rules[A]): boolean {

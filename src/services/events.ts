@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { raw } from 'objection';
 import { z } from 'zod';
 import { t } from '../i18n/index.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
@@ -110,7 +111,7 @@ export async function updateEvent(db: Knex, viewer: Viewer, id: number, body: un
   const parsed = parseEvent(viewer, body);
   if (!parsed.ok) return parsed;
   try {
-    const event = await CalendarEvent.query(db).patchAndFetchById(id, { ...parsed.value, updatedAt: new Date() });
+    const event = await CalendarEvent.query(db).patchAndFetchById(id, { ...parsed.value, updatedAt: new Date(), sequence: raw('sequence + 1') });
     return { ok: true, value: event };
   } catch (err) {
     if (isDateOrderViolation(err)) return dateOrderError();

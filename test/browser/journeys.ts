@@ -155,6 +155,15 @@ async function toolsInGroup(c: JourneyContext, author: Page, reader: Page, group
   await tally.audit(reader, mode(c));
   await reader.goto(`${c.base}/calendar`);
   await tally.audit(reader, mode(c));
+  // R-C2: the calendar feed page, before and after an address is made (shown once).
+  await reader.getByRole('link', { name: 'Subscribe in your calendar app' }).click();
+  await tally.audit(reader, mode(c));
+  await reader.getByRole('button', { name: /Make a (calendar|new) address/ }).click();
+  const feedUrl = await reader.getByLabel('Your calendar address').inputValue();
+  tally.ok(/\/calendar\/feed\/[A-Za-z0-9_-]{43}\.ics$/.test(feedUrl), 'the calendar address is shown once it is made');
+  await tally.audit(reader, mode(c));
+  const feedAnswer = await (await openPage(c)).request.get(feedUrl);
+  tally.ok(feedAnswer.status() === 200 && (await feedAnswer.text()).startsWith('BEGIN:VCALENDAR\r\n'), 'the feed answers without the session, as a calendar app reads it');
 }
 
 /** Invite an outside address, accept from the outbox as the outsider, work in the group, reach nothing else. */

@@ -4,6 +4,7 @@ import { can } from '../../policy/abilities.js';
 import { companyCalendarContext, groupCalendarContext } from '../../policy/calendar-scopes.js';
 import { groupAbilities, loadGroupTool } from '../groups/load.js';
 import eventRoutes from './events.js';
+import calendarFeedRoutes from './feed.js';
 import { calendarData, type CalendarQuery } from './month-view.js';
 
 type Req = FastifyRequest<{ Params: { id: string }; Querystring: CalendarQuery }>;
@@ -31,4 +32,5 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
   });
 
   await app.register(eventRoutes);
+  await app.register(calendarFeedRoutes);
 }
