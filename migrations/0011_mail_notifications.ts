@@ -2,6 +2,9 @@ import type { Knex } from 'knex';
 
 export const name = '0011_mail_notifications';
 
+// The mail kinds as they were when this ran (models/mail-preference.ts MAIL_KINDS may grow later).
+const KINDS = ['invitation', 'join_request', 'task_assigned', 'task_changed', 'mention', 'comment', 'direct_message'];
+
 /**
  * Issue 18, items 1 and 2: e-mail notifications (per-kind choice, a queue of what is still to be
  * mailed, HTML and headers in the outbox) and password reset by e-mail (hashed single-use tokens).
@@ -16,11 +19,11 @@ export async function up(knex: Knex): Promise<void> {
   // One row per person who changed a choice; no row means the defaults (services/mail-notifications/preferences.ts).
   await knex.schema.createTable('mail_preferences', (t) => {
     t.integer('user_id').primary().references('users.id').onDelete('CASCADE');
-    for (const kind of ['invitation', 'join_request', 'task_assigned', 'task_changed', 'mention', 'comment', 'direct_message']) t.string(kind, 10).notNullable();
+    for (const kind of KINDS) t.string(kind, 10).notNullable();
     t.smallint('digest_hour').notNullable().defaultTo(8);
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
   });
-  for (const kind of ['invitation', 'join_request', 'task_assigned', 'task_changed', 'mention', 'comment', 'direct_message']) {
+  for (const kind of KINDS) {
     await knex.raw(`alter table mail_preferences add constraint mail_preferences_${kind} check (${kind} in ('immediate', 'digest', 'off'))`);
   }
   await knex.raw('alter table mail_preferences add constraint mail_preferences_digest_hour check (digest_hour between 0 and 23)');
