@@ -13,9 +13,9 @@ export default async function passwordResetRoutes(app: FastifyInstance): Promise
   const newPasswordForm = (reply: FastifyReply, token: string, errors: FieldError[] = [], status = 200) =>
     reply.page('pages/auth/reset-form', { title: t('reset.new.title'), token, values: {}, errors }, status);
 
-  app.get('/password-reset', { config: { access: 'guest' } }, async (_request, reply) => requestForm(reply, {}));
+  app.get('/login/reset', { config: { access: 'guest' } }, async (_request, reply) => requestForm(reply, {}));
 
-  app.post('/password-reset', { config: { access: 'guest' } }, async (request: FastifyRequest<{ Body: Record<string, unknown> }>, reply) => {
+  app.post('/login/reset', { config: { access: 'guest' } }, async (request: FastifyRequest<{ Body: Record<string, unknown> }>, reply) => {
     const body = request.body ?? {};
     const email = typeof body.email === 'string' ? body.email.slice(0, 254) : '';
     if (!email.trim()) return requestForm(reply, {}, [{ field: 'email', message: t('validation.required', { label: t('login.email').toLowerCase() }) }], 422);
@@ -26,12 +26,12 @@ export default async function passwordResetRoutes(app: FastifyInstance): Promise
     return reply.page('pages/auth/reset-sent', { title: t('reset.sent.title') });
   });
 
-  app.get('/password-reset/:token', { config: { access: 'public' } }, async (request: TokenRequest, reply) => {
+  app.get('/login/reset/:token', { config: { access: 'guest' } }, async (request: TokenRequest, reply) => {
     if (!(await findUsableReset(app.db, request.params.token))) return gone(reply);
     return newPasswordForm(reply, request.params.token);
   });
 
-  app.post('/password-reset/:token', { config: { access: 'public' } }, async (request: TokenRequest, reply) => {
+  app.post('/login/reset/:token', { config: { access: 'guest' } }, async (request: TokenRequest, reply) => {
     const result = await completePasswordReset(app.db, request.params.token, request.body);
     if (!result.ok && 'gone' in result) return gone(reply);
     if (!result.ok) return newPasswordForm(reply, request.params.token, result.errors, 422);

@@ -53,7 +53,7 @@ export async function requestPasswordReset(db: Knex, emailRaw: string, ip: strin
     // A new link replaces any earlier one.
     await PasswordReset.query(trx).where({ userId: user.id }).whereNull('usedAt').delete();
     await PasswordReset.query(trx).insert({ userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + RESET_TTL_MS) });
-    const link = `${publicUrl}/password-reset/${token}`;
+    const link = `${publicUrl}/login/reset/${token}`;
     await enqueueMail(trx, { to: user.email, subject: t('reset.mail.subject'), text: t('reset.mail.body', { name: user.name, link }), html: resetHtml(user.name, link) });
   });
   return 'answered';

@@ -281,9 +281,9 @@ export async function passwordResetJourney(c: JourneyContext): Promise<void> {
   await admin.getByRole('button', { name: 'Switch admin mode on' }).click();
   await admin.goto(`${c.base}/admin/outbox`);
   const mail = (await admin.locator('article', { hasText: 'Reset your Atrium password' }).filter({ hasText: 'emma@example.com' }).first().textContent()) ?? '';
-  const link = /https?:\/\/\S+\/password-reset\/[A-Za-z0-9_-]{43}/.exec(mail)?.[0];
+  const link = /https?:\/\/\S+\/login\/reset\/[A-Za-z0-9_-]{43}/.exec(mail)?.[0];
   tally.ok(Boolean(link), 'the reset mail is in the outbox with its link');
-  const path = new URL(link ?? `${c.base}/password-reset/x`).pathname;
+  const path = new URL(link ?? `${c.base}/login/reset/x`).pathname;
 
   await guest.goto(`${c.base}${path}`);
   await tally.audit(guest, mode(c));

@@ -9,14 +9,14 @@ import { hashToken } from '../../src/services/external-invitations.js';
 import { MAX_RESETS_PER_ADDRESS, MAX_RESETS_PER_CLIENT } from '../../src/services/password-reset.js';
 import { build, Client, makeUser, signIn } from '../helper.js';
 
-const linkIn = (text: string) => /\/password-reset\/([A-Za-z0-9_-]{43})/.exec(text)?.[1];
+const linkIn = (text: string) => /\/login\/reset\/([A-Za-z0-9_-]{43})/.exec(text)?.[1];
 /** The page without its per-request CSRF token: what an asker can compare. */
 const answer = (body: string) => (/<main[\s\S]*<\/main>/.exec(body)?.[0] ?? body).replace(/[A-Za-z0-9_-]{20,}/g, '');
 
 async function ask(app: Client['app'], email: string): Promise<Awaited<ReturnType<Client['post']>>> {
   const c = new Client(app);
-  await c.get('/password-reset');
-  return c.post('/password-reset', { email });
+  await c.get('/login/reset');
+  return c.post('/login/reset', { email });
 }
 
 t.test('password reset by e-mail', async (t) => {
@@ -25,8 +25,8 @@ t.test('password reset by e-mail', async (t) => {
 
   t.test('the sign-in page links to it', async (t) => {
     const page = await new Client(app).get('/login');
-    t.match(page.body, /href="\/password-reset"/);
-    const form = await new Client(app).get('/password-reset');
+    t.match(page.body, /href="\/login\/reset"/);
+    const form = await new Client(app).get('/login/reset');
     t.equal(form.statusCode, 200);
     t.match(form.body, /<label class="label" for="email">/);
   });
@@ -56,7 +56,7 @@ t.test('password reset by e-mail', async (t) => {
     const mail = await OutboxMessage.query(db).where({ toAddress: 'mia@corp.example' }).orderBy('id', 'desc').first();
     const token = linkIn(mail?.bodyText ?? '');
     t.ok(token, 'the mail holds the link');
-    t.match(mail?.bodyHtml ?? '', /<a href="http[^"]+\/password-reset\//, 'and an HTML part with it');
+    t.match(mail?.bodyHtml ?? '', /<a href="http[^"]+\/login\/reset\//, 'and an HTML part with it');
     if (!token) return;
     const stored = await PasswordReset.query(db).where({ userId: mia.id }).whereNull('usedAt');
     t.equal(stored.length, 1, 'a new link replaced the earlier one');
@@ -64,24 +64,25 @@ t.test('password reset by e-mail', async (t) => {
     const expiresIn = (stored[0]?.expiresAt.getTime() ?? 0) - Date.now();
     t.ok(expiresIn > 59 * 60 * 1000 && expiresIn <= 60 * 60 * 1000, 'valid one hour');
 
+    t.equal((await other.get(`/login/reset/${token}`)).statusCode, 303, 'a signed-in visitor is sent home (a sign-in form)');
     const c = new Client(app);
     const stale = new Client(app);
-    await stale.get(`/password-reset/${token}`);
-    const form = await c.get(`/password-reset/${token}`);
+    await stale.get(`/login/reset/${token}`);
+    const form = await c.get(`/login/reset/${token}`);
     t.equal(form.statusCode, 200);
     t.match(form.body, /autocomplete="new-password"/);
-    const short = await c.post(`/password-reset/${token}`, { newPassword: 'short' });
+    const short = await c.post(`/login/reset/${token}`, { newPassword: 'short' });
     t.equal(short.statusCode, 422, 'the rules of the password change apply');
     t.match(short.body, /error-summary/);
-    const done = await c.post(`/password-reset/${token}`, { newPassword: 'a-brand-new-password' });
+    const done = await c.post(`/login/reset/${token}`, { newPassword: 'a-brand-new-password' });
     t.equal(done.statusCode, 303);
     t.equal(done.headers.location, '/login');
     t.equal((await other.get('/profile')).statusCode, 303, 'the session signed in before has ended');
     t.equal((await new Client(app).login('mia@corp.example', 'a-brand-new-password')).statusCode, 303, 'the new password works');
     t.equal((await new Client(app).login('mia@corp.example')).statusCode, 422, 'the old one does not');
 
-    t.equal((await new Client(app).get(`/password-reset/${token}`)).statusCode, 404, 'a used link is refused');
-    t.equal((await stale.post(`/password-reset/${token}`, { newPassword: 'yet-another-password' })).statusCode, 404, 'also from a form opened before');
+    t.equal((await new Client(app).get(`/login/reset/${token}`)).statusCode, 404, 'a used link is refused');
+    t.equal((await stale.post(`/login/reset/${token}`, { newPassword: 'yet-another-password' })).statusCode, 404, 'also from a form opened before');
   });
 
   t.test('an expired link is refused', async (t) => {
@@ -89,13 +90,13 @@ t.test('password reset by e-mail', async (t) => {
     const mail = await OutboxMessage.query(db).where({ toAddress: 'mia@corp.example' }).orderBy('id', 'desc').first();
     const token = linkIn(mail?.bodyText ?? '') ?? '';
     const c = new Client(app);
-    t.equal((await c.get(`/password-reset/${token}`)).statusCode, 200, 'the form while the link is good');
+    t.equal((await c.get(`/login/reset/${token}`)).statusCode, 200, 'the form while the link is good');
     await PasswordReset.query(db).where({ tokenHash: hashToken(token) }).patch({ expiresAt: new Date(Date.now() - 1000) });
-    const page = await c.get(`/password-reset/${token}`);
+    const page = await c.get(`/login/reset/${token}`);
     t.equal(page.statusCode, 404);
     t.match(page.body, /This link cannot be used/);
-    t.equal((await c.post(`/password-reset/${token}`, { newPassword: 'a-brand-new-password-2' })).statusCode, 404);
-    t.equal((await c.get('/password-reset/not-a-token')).statusCode, 404, 'a malformed token too');
+    t.equal((await c.post(`/login/reset/${token}`, { newPassword: 'a-brand-new-password-2' })).statusCode, 404);
+    t.equal((await c.get('/login/reset/not-a-token')).statusCode, 404, 'a malformed token too');
   });
 
   t.test('refused, with the same answer and no mail: deactivated, external while the extranet is off, directory accounts', async (t) => {
@@ -119,14 +120,14 @@ t.test('password reset by e-mail', async (t) => {
     const token = linkIn((await OutboxMessage.query(db).where({ toAddress: eve.email }).first())?.bodyText ?? '') ?? '';
     t.ok(token, 'an external account gets a link while the extranet is on');
     const c = new Client(app);
-    t.equal((await c.get(`/password-reset/${token}`)).statusCode, 200, 'the form while it may');
+    t.equal((await c.get(`/login/reset/${token}`)).statusCode, 200, 'the form while it may');
     await db('settings').update({ extranetEnabled: false });
-    t.equal((await new Client(app).get(`/password-reset/${token}`)).statusCode, 404, 'and cannot use it once the extranet is off');
-    t.equal((await c.post(`/password-reset/${token}`, { newPassword: 'a-brand-new-password' })).statusCode, 404);
+    t.equal((await new Client(app).get(`/login/reset/${token}`)).statusCode, 404, 'and cannot use it once the extranet is off');
+    t.equal((await c.post(`/login/reset/${token}`, { newPassword: 'a-brand-new-password' })).statusCode, 404);
     await db('settings').update({ extranetEnabled: true });
     await User.query(db).findById(eve.id).patch({ deactivatedAt: new Date() });
-    t.equal((await c.get(`/password-reset/${token}`)).statusCode, 404, 'nor once deactivated');
-    t.equal((await c.post(`/password-reset/${token}`, { newPassword: 'a-brand-new-password' })).statusCode, 404);
+    t.equal((await c.get(`/login/reset/${token}`)).statusCode, 404, 'nor once deactivated');
+    t.equal((await c.post(`/login/reset/${token}`, { newPassword: 'a-brand-new-password' })).statusCode, 404);
   });
 });
 
