@@ -48,19 +48,18 @@ const directItem = (m: DirectRow): MailItem => ({ kind: 'direct_message', line: 
 async function visibleItems(trx: Knex.Transaction, viewer: SignedInViewer, rows: MailQueueItem[]): Promise<Map<number, MailItem>> {
   const byNotification = new Map(rows.filter((r) => r.notificationId !== null).map((r) => [r.notificationId as number, r]));
   const byMessage = new Map(rows.filter((r) => r.chatMessageId !== null).map((r) => [r.chatMessageId as number, r]));
-  const [notifications, messages] = await Promise.all([
-    byNotification.size ? (notificationRows(viewer).transacting(trx).whereIn('notifications.id', [...byNotification.keys()]) as unknown as Promise<NotificationRow[]>) : Promise.resolve([]),
-    byMessage.size
-      ? (chatMessagesVisibleTo(viewer)
-          .transacting(trx)
-          .whereIn('chatMessages.id', [...byMessage.keys()])
-          .join('conversations as mc', 'mc.id', 'chatMessages.conversationId')
-          .where('mc.kind', 'direct')
-          .join('users as ma', 'ma.id', 'chatMessages.authorId')
-          .whereNotExists(ChatRead.query().alias('mr').where('mr.userId', viewer.id).whereColumn('mr.conversationId', 'chatMessages.conversationId').whereColumn('mr.lastReadId', '>=', 'chatMessages.id'))
-          .select('chatMessages.id', 'chatMessages.authorId', 'chatMessages.body', 'ma.name as authorName') as unknown as Promise<DirectRow[]>)
-      : Promise.resolve([]),
-  ]);
+  // One after the other: a transaction is one connection.
+  const notifications = byNotification.size ? ((await notificationRows(viewer).transacting(trx).whereIn('notifications.id', [...byNotification.keys()])) as unknown as NotificationRow[]) : [];
+  const messages = byMessage.size
+    ? ((await chatMessagesVisibleTo(viewer)
+        .transacting(trx)
+        .whereIn('chatMessages.id', [...byMessage.keys()])
+        .join('conversations as mc', 'mc.id', 'chatMessages.conversationId')
+        .where('mc.kind', 'direct')
+        .join('users as ma', 'ma.id', 'chatMessages.authorId')
+        .whereNotExists(ChatRead.query().alias('mr').where('mr.userId', viewer.id).whereColumn('mr.conversationId', 'chatMessages.conversationId').whereColumn('mr.lastReadId', '>=', 'chatMessages.id'))
+        .select('chatMessages.id', 'chatMessages.authorId', 'chatMessages.body', 'ma.name as authorName')) as unknown as DirectRow[])
+    : [];
   const items = new Map<number, MailItem>();
   for (const n of notifications) {
     const row = byNotification.get(Number(n.id));
@@ -85,7 +84,10 @@ export async function composeDueMail(db: Knex, site: MailSite, now = new Date())
     const rows = await MailQueueItem.query(trx).whereIn('userId', people).where('dueAt', '<=', now).orderBy('id').forUpdate().skipLocked();
     if (rows.length === 0) return 0;
     const userIds = [...new Set(rows.map((r) => r.userId))];
-    const [users, choices, settings] = await Promise.all([User.query(trx).whereIn('id', userIds), mailChoicesOf(trx, userIds), getSettings(trx)]);
+    // One after the other: a transaction is one connection.
+    const users = await User.query(trx).whereIn('id', userIds);
+    const choices = await mailChoicesOf(trx, userIds);
+    const settings = await getSettings(trx);
     let written = 0;
     for (const user of users) {
       const mine = rows.filter((r) => r.userId === user.id);

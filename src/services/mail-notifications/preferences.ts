@@ -135,7 +135,9 @@ export interface MailCause {
 export async function queueMail(trx: Knex.Transaction, causes: MailCause[]): Promise<void> {
   if (causes.length === 0) return;
   const userIds = [...new Set(causes.map((c) => c.userId))];
-  const [choices, users] = await Promise.all([mailChoicesOf(trx, userIds), trx('users').whereIn('id', userIds).select('id', 'timeZone') as Promise<{ id: number; timeZone: string }[]>]);
+  // One after the other: a transaction is one connection.
+  const choices = await mailChoicesOf(trx, userIds);
+  const users = (await trx('users').whereIn('id', userIds).select('id', 'timeZone')) as { id: number; timeZone: string }[];
   const zones = new Map(users.map((u) => [u.id, u.timeZone]));
   const now = new Date();
   const rows = causes.flatMap((c) => {
