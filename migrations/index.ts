@@ -7,7 +7,8 @@ import * as tools from './0006_tools.js';
 import * as perf from './0007_performance.js';
 import * as submissions from './0008_form_submissions.js';
 import * as signIn from './0009_sign_in.js';
+import * as mailNotifications from './0011_mail_notifications.js';
 import * as calendarFeeds from './0013_calendar_feeds.js';
 
 /** Every migration, in order. Add new ones at the end. */
-export const migrations = [platform, groups, extranet, tasks, feed, tools, perf, submissions, signIn, calendarFeeds];
+export const migrations = [platform, groups, extranet, tasks, feed, tools, perf, submissions, signIn, mailNotifications, calendarFeeds];

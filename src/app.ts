@@ -16,6 +16,9 @@ import viewerPlugin from './plugins/viewer.js';
 import viewsPlugin from './plugins/views.js';
 import { requireAccessDeclarations } from './policy/access.js';
 import { MailDispatcher } from './services/mail.js';
+import { composeDueMail } from './services/mail-notifications/compose.js';
+import mailPreferenceRoutes from './routes/mail-preferences.js';
+import passwordResetRoutes from './routes/password-reset.js';
 import adminRoutes from './routes/admin/index.js';
 import authRoutes from './routes/auth.js';
 import calendarRoutes from './routes/calendar/index.js';
@@ -63,7 +66,10 @@ export async function buildApp({ config, db, production = false, logger = false,
   });
   app.decorate('db', db);
   app.decorate('config', config);
-  const mail = new MailDispatcher(db, config.smtpUrl, config.mailFrom, (msg) => app.log.info(msg));
+  const site = { publicUrl: config.publicUrl, secret: config.sessionSecret };
+  // Queued notification mail is built (through the recipient's scopes, at that moment) before each send run.
+  const composeMail = () => composeDueMail(db, site).catch((err: unknown) => app.log.error({ err }, 'composing notification mail failed'));
+  const mail = new MailDispatcher(db, config.smtpUrl, config.mailFrom, (msg) => app.log.info(msg), composeMail);
   app.decorate('mail', mail);
   app.addHook('onClose', async () => mail.stop());
 
@@ -99,6 +105,8 @@ export async function buildApp({ config, db, production = false, logger = false,
   await app.register(signInRoutes);
   await app.register(homeRoutes);
   await app.register(profileRoutes);
+  await app.register(mailPreferenceRoutes);
+  await app.register(passwordResetRoutes);
   await app.register(usersRoutes);
   await app.register(groupRoutes);
   await app.register(invitationRoutes);

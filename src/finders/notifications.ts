@@ -32,7 +32,17 @@ export interface NotificationRow {
  */
 export async function findNotifications(viewer: Viewer, params: { after?: unknown; unread?: boolean }, pageSize = NOTIFICATIONS_PAGE_SIZE): Promise<Page<NotificationRow>> {
   if (!viewer.signedIn) return { items: [], nextCursor: null };
-  const q = notificationsVisibleTo(viewer)
+  const q = notificationRows(viewer);
+  if (params.unread) q.whereNull('notifications.readAt');
+  const cursor = decodeCursor(params.after, ['number']);
+  if (cursor) q.where('notifications.id', '<', cursor[0] as number);
+  const rows = (await q.orderBy('notifications.id', 'desc').limit(pageSize + 1)) as unknown as NotificationRow[];
+  return toPage(rows, pageSize, (r) => [r.id]);
+}
+
+/** The viewer's visible notifications with what they name (as NotificationRow): the list and the mail read this. */
+export function notificationRows(viewer: Viewer) {
+  return notificationsVisibleTo(viewer)
     .leftJoin('users as na', 'na.id', 'notifications.actorId')
     .leftJoin('groups as ng', 'ng.id', 'notifications.groupId')
     .leftJoin('tasks as nt', 'nt.id', 'notifications.taskId')
@@ -53,11 +63,6 @@ export async function findNotifications(viewer: Viewer, params: { after?: unknow
       'notifications.postId',
       raw('left(np.body, 140)').as('postExcerpt'),
     );
-  if (params.unread) q.whereNull('notifications.readAt');
-  const cursor = decodeCursor(params.after, ['number']);
-  if (cursor) q.where('notifications.id', '<', cursor[0] as number);
-  const rows = (await q.orderBy('notifications.id', 'desc').limit(pageSize + 1)) as unknown as NotificationRow[];
-  return toPage(rows, pageSize, (r) => [r.id]);
 }
 
 /**

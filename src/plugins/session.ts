@@ -40,6 +40,7 @@ export default fp(
     app.addHook('preHandler', (request, reply, done) => {
       const method = request.method;
       if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return done();
+      if (request.routeOptions.config.csrf === false) return done();
       app.csrfProtection(request, reply, done);
     });
   },

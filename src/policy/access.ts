@@ -17,6 +17,11 @@ export type Access = (typeof accessLevels)[number];
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /**
+     * false only where a token in the URL is the whole permission and no session is used
+     * (RFC 8058 one-click unsubscribe, posted by a mail client without any form).
+     */
+    csrf?: false;
   }
 }
 

@@ -6,19 +6,37 @@ import { can } from '../policy/abilities.js';
 import { findVisibleUser } from '../finders/users.js';
 import { changePassword, updateProfile } from '../services/users.js';
 import { recordAudit } from '../services/audit.js';
+import { findMyMailChoices } from '../services/mail-notifications/preferences.js';
+import { MAIL_KINDS, MAIL_MODES } from '../models/mail-preference.js';
 
 type FormRequest = FastifyRequest<{ Body: Record<string, unknown> }>;
 
-export default async function profileRoutes(app: FastifyInstance): Promise<void> {
-  async function renderProfile(request: FastifyRequest, reply: FastifyReply, opts: { errors?: FieldError[]; values?: Record<string, string>; status?: number } = {}) {
-    const viewer = request.viewer;
-    if (!viewer.signedIn) throw new NotFoundError();
-    const me = await findVisibleUser(viewer, viewer.id);
-    if (!me) throw new NotFoundError();
-    const values = opts.values ?? { name: me.name, jobTitle: me.jobTitle, phone: me.phone, timeZone: me.timeZone };
-    return reply.page('pages/profile/show', { title: t('profile.title'), me, values, errors: opts.errors ?? [], canSwitchAdminMode: can(viewer, 'admin-mode:switch', null) }, opts.status ?? 200);
-  }
+interface ProfileOptions {
+  errors?: FieldError[];
+  values?: Record<string, string>;
+  /** The "Notifications by e-mail" form as sent, when it was refused. */
+  mailValues?: Record<string, unknown>;
+  status?: number;
+}
 
+/** The profile page; the forms on it (here and in mail-preferences.ts) render it again with their errors. */
+export async function renderProfile(request: FastifyRequest, reply: FastifyReply, opts: ProfileOptions = {}) {
+  const viewer = request.viewer;
+  if (!viewer.signedIn) throw new NotFoundError();
+  const [me, mail] = await Promise.all([findVisibleUser(viewer, viewer.id), findMyMailChoices(viewer)]);
+  if (!me) throw new NotFoundError();
+  const values = opts.values ?? { name: me.name, jobTitle: me.jobTitle, phone: me.phone, timeZone: me.timeZone };
+  const mailValues: Record<string, string> = { digestHour: String(mail.digestHour) };
+  for (const kind of MAIL_KINDS) mailValues[`mail-${kind}`] = mail.modes[kind];
+  if (opts.mailValues) for (const [k, v] of Object.entries(opts.mailValues)) if (typeof v === 'string' && k in mailValues) mailValues[k] = v;
+  return reply.page(
+    'pages/profile/show',
+    { title: t('profile.title'), me, values, mailValues, mailKinds: MAIL_KINDS, mailModes: MAIL_MODES, errors: opts.errors ?? [], canSwitchAdminMode: can(viewer, 'admin-mode:switch', null) },
+    opts.status ?? 200,
+  );
+}
+
+export default async function profileRoutes(app: FastifyInstance): Promise<void> {
   app.get('/profile', { config: { access: 'signed-in' } }, async (request, reply) => renderProfile(request, reply));
 
   app.post('/profile', { config: { access: 'signed-in' } }, async (request: FormRequest, reply) => {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { queueMail } from './mail-notifications/preferences.js';
 import { t } from '../i18n/index.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
 import type { FormResult } from '../lib/forms.js';
@@ -71,6 +72,10 @@ export async function postDirect(db: Knex, viewer: Viewer, otherId: number, raw:
     await Conversation.query(trx).insert({ kind: 'direct', userLowId: low, userHighId: high }).onConflict(Conversation.raw("(user_low_id, user_high_id) where kind = 'direct'")).ignore();
     const conversation = await Conversation.query(trx).where({ kind: 'direct', userLowId: low, userHighId: high }).forUpdate().first();
     if (!conversation) throw new NotFoundError();
-    return { ok: true, value: await append(trx, conversation.id, viewer.id, parsed.value, once) };
+    const message = await append(trx, conversation.id, viewer.id, parsed.value, once);
+    // Issue 18: no in-app notification for direct messages, but mail as the other person chose
+    // (built later only if it may still read the conversation then).
+    await queueMail(trx, [{ userId: other.id, kind: 'direct_message', chatMessageId: message.id }]);
+    return { ok: true, value: message };
   });
 }

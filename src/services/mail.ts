@@ -6,11 +6,15 @@ export interface MailInput {
   to: string;
   subject: string;
   text: string;
+  /** An HTML alternative of `text`, built by the app with every value escaped. */
+  html?: string;
+  /** Extra headers the app sets (List-Unsubscribe …); values never come from a form. */
+  headers?: Record<string, string>;
 }
 
 /** Queues a message inside the caller's transaction; it leaves only if that transaction commits. */
 export async function enqueueMail(trx: Knex.Transaction | Knex, mail: MailInput): Promise<void> {
-  await OutboxMessage.query(trx).insert({ toAddress: mail.to, subject: mail.subject.slice(0, 300), bodyText: mail.text });
+  await OutboxMessage.query(trx).insert({ toAddress: mail.to, subject: mail.subject.slice(0, 300), bodyText: mail.text, bodyHtml: mail.html ?? null, headers: mail.headers ?? {} });
 }
 
 const MAX_ATTEMPTS = 8;
@@ -33,6 +37,8 @@ export class MailDispatcher {
     smtpUrl: string | undefined,
     private readonly from: string,
     private readonly log: (msg: string) => void = () => {},
+    /** Run before each batch: turns what is due in the mail queue into outbox rows (mail-notifications). */
+    private readonly prepare: () => Promise<unknown> = async () => {},
   ) {
     this.transport = smtpUrl ? nodemailer.createTransport(smtpUrl) : null;
   }
@@ -68,6 +74,7 @@ export class MailDispatcher {
   }
 
   private async dispatchBatch(): Promise<number> {
+    await this.prepare();
     return this.db.transaction(async (trx) => {
       const due = await OutboxMessage.query(trx).where('status', 'pending').where('nextAttemptAt', '<=', new Date()).orderBy('id').limit(BATCH).forUpdate().skipLocked();
       for (const message of due) {
@@ -77,7 +84,7 @@ export class MailDispatcher {
           continue;
         }
         try {
-          await this.transport.sendMail({ from: this.from, to: message.toAddress, subject: message.subject, text: message.bodyText });
+          await this.transport.sendMail({ from: this.from, to: message.toAddress, subject: message.subject, text: message.bodyText, ...(message.bodyHtml ? { html: message.bodyHtml } : {}), headers: message.headers });
           await OutboxMessage.query(trx).findById(message.id).patch({ status: 'sent', sentAt: new Date(), attempts: message.attempts + 1, lastError: null });
         } catch (err) {
           const attempts = message.attempts + 1;

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { pruneLoginFailures } from './login.js';
 import type { MailDispatcher } from './mail.js';
 import { endExpiredMemberships } from './membership-expiry.js';
+import { prunePasswordResets } from './password-reset.js';
 import { pruneSubmissions } from './submissions.js';
 
 /** Periodic housekeeping in each app process; every step is safe to run in several at once. */
@@ -11,6 +12,7 @@ export function startMaintenance(db: Knex, mail: MailDispatcher, log: (msg: stri
       if ((await endExpiredMemberships(db)) > 0) await mail.dispatch();
       await pruneLoginFailures(db);
       await pruneSubmissions(db);
+      await prunePasswordResets(db);
     } catch (err) {
       log(`maintenance failed: ${String(err)}`);
     }

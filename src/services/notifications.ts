@@ -10,6 +10,7 @@ import { notificationsVisibleTo } from '../policy/feed-scopes.js';
 import { activeMembership, findVisibleGroup } from '../policy/scopes.js';
 import { viewerFromUser, type Viewer } from '../policy/viewer.js';
 import type { FormResult } from '../lib/forms.js';
+import { mailKindOf, queueMail, type MailCause } from './mail-notifications/preferences.js';
 
 export interface NotificationDraft {
   userId: number;
@@ -52,8 +53,9 @@ export async function notify(trx: Knex.Transaction, drafts: NotificationDraft[])
     .filter((d) => active.has(d.userId) && (UNMUTABLE.has(d.kind) || !silenced.has(`${d.userId}|${d.groupId ?? ''}`)))
     .map((d) => ({ userId: d.userId, kind: d.kind, actorId: d.actorId, groupId: d.groupId ?? null, taskId: d.taskId ?? null, postId: d.postId ?? null, detail: d.detail ?? '' }));
   if (rows.length === 0) return 0;
-  const inserted = (await Notification.query(trx).insert(rows).returning(['id', 'userId'])) as unknown as { id: number; userId: number }[];
+  const inserted = (await Notification.query(trx).insert(rows).returning(['id', 'userId', 'kind'])) as unknown as { id: number; userId: number; kind: NotificationKind }[];
   let kept = 0;
+  const mail: MailCause[] = [];
   for (const userId of new Set(inserted.map((r) => r.userId))) {
     const user = active.get(userId);
     if (!user) continue;
@@ -63,7 +65,13 @@ export async function notify(trx: Knex.Transaction, drafts: NotificationDraft[])
     const drop = ids.filter((id) => !keep.has(id));
     if (drop.length) await Notification.query(trx).whereIn('id', drop).delete();
     kept += keep.size;
+    for (const r of inserted) {
+      const kind = mailKindOf(r.kind);
+      if (kind && keep.has(r.id)) mail.push({ userId: r.userId, kind, notificationId: r.id });
+    }
   }
+  // Issue 18: and by e-mail, as each person chose (built later, through the same scope).
+  await queueMail(trx, mail);
   return kept;
 }
 

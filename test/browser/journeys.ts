@@ -268,3 +268,45 @@ export async function keyboardJourney(c: JourneyContext): Promise<void> {
     tally.ok(announced.length > 0 || focusInSummary, `the htmx swap is announced in the live region ("${announced}")`);
   }
 }
+
+/** Issue 18: "Forgot your password?" from the sign-in page, the link from the outbox, a new password (the same one, so other journeys still sign in). */
+export async function passwordResetJourney(c: JourneyContext): Promise<void> {
+  const { tally } = c;
+  console.log(`# password reset, ${mode(c)}`);
+  const guest = await openPage(c);
+  await guest.goto(`${c.base}/login`);
+  await guest.getByRole('link', { name: 'Forgot your password?' }).click();
+  await tally.audit(guest, mode(c));
+  await guest.getByRole('button', { name: 'Send the link' }).click();
+  tally.ok((await guest.title()).startsWith('Error:'), 'an empty address gives a page titled "Error: …"');
+  await tally.audit(guest, `${mode(c)} error`);
+  await guest.getByLabel('E-mail address').fill('emma@example.com');
+  await guest.getByRole('button', { name: 'Send the link' }).click();
+  tally.ok(await guest.getByRole('heading', { level: 1, name: 'Check your e-mail' }).isVisible(), 'the same answer for every address');
+  await tally.audit(guest, mode(c));
+
+  const admin = await signInAs(c, 'admin@example.com');
+  await admin.goto(`${c.base}/profile`);
+  await admin.getByRole('button', { name: 'Switch admin mode on' }).click();
+  await admin.goto(`${c.base}/admin/outbox`);
+  const mail = (await admin.locator('article', { hasText: 'Reset your Atrium password' }).filter({ hasText: 'emma@example.com' }).first().textContent()) ?? '';
+  const link = /https?:\/\/\S+\/login\/reset\/[A-Za-z0-9_-]{43}/.exec(mail)?.[0];
+  tally.ok(Boolean(link), 'the reset mail is in the outbox with its link');
+  const path = new URL(link ?? `${c.base}/login/reset/x`).pathname;
+
+  await guest.goto(`${c.base}${path}`);
+  await tally.audit(guest, mode(c));
+  await guest.getByLabel('New password').fill('short');
+  await guest.getByRole('button', { name: 'Set the new password' }).click();
+  tally.ok(await guest.getByRole('link', { name: /10 characters or more/ }).isVisible(), 'a short password is refused, with the error summary');
+  await tally.audit(guest, `${mode(c)} error`);
+  await guest.getByLabel('New password').fill('atrium-demo-1');
+  await guest.getByRole('button', { name: 'Set the new password' }).click();
+  await guest.waitForURL(`${c.base}/login`);
+  tally.ok(await guest.getByText('Your password has been changed').isVisible(), 'back at sign-in, told the password changed');
+  await tally.audit(guest, mode(c));
+  const again = await guest.goto(`${c.base}${path}`);
+  tally.ok(again?.status() === 404, 'the link works once');
+  const emma = await signInAs(c, 'emma@example.com');
+  tally.ok(emma.url() === `${c.base}/`, 'signs in with the new password');
+}

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { createKnex, LONG_TIMEOUTS } from '../../src/db/knex.js';
 import { Tally } from './checks.js';
-import { extranetJourney, groupJourney, keyboardJourney } from './journeys.js';
+import { extranetJourney, groupJourney, keyboardJourney, passwordResetJourney } from './journeys.js';
 import { CLIENT_SECRET, startOidcProvider } from '../oidc-provider.js';
 import { singleSignOnJourney, twoFactorJourney } from './sign-in-journeys.js';
 
@@ -71,7 +71,7 @@ try {
   for (const js of [true, false]) {
     const c = { browser, base, js, tally };
     const singleSignOn = (jc: typeof c) => singleSignOnJourney(jc, provider.issuer);
-    for (const journey of [groupJourney, extranetJourney, keyboardJourney, twoFactorJourney, singleSignOn]) {
+    for (const journey of [groupJourney, extranetJourney, keyboardJourney, twoFactorJourney, singleSignOn, passwordResetJourney]) {
       try {
         // A journey that hangs (a navigation that never ends) fails instead of stalling CI.
         await Promise.race([journey(c), new Promise((_, reject) => setTimeout(() => reject(new Error('took longer than 180 s')), 180_000).unref())]);

@@ -1,7 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import t from 'tap';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -12,30 +11,7 @@ import { User } from '../../src/models/user.js';
 import { hashToken } from '../../src/services/external-invitations.js';
 import { Client, makeUser, signIn, testDatabase } from '../helper.js';
 import { makeGroup } from '../fixtures.js';
-
-/** A real SMTP server inside the test, collecting what it receives. */
-async function smtpInbox(t: { teardown(fn: () => unknown): void }): Promise<{ port: number; messages: string[] }> {
-  const messages: string[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, callback) {
-      let data = '';
-      stream.on('data', (c: Buffer) => (data += c.toString('utf8')));
-      stream.on('end', () => {
-        messages.push(data);
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const address = server.server.address();
-  return { port: typeof address === 'object' && address ? address.port : 0, messages };
-}
-
-/** Quoted-printable soft line breaks would split the link; undo them. */
-const unfold = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+import { smtpInbox, unfold } from '../smtp-inbox.js';
 
 t.test('external invitation by e-mail through a real SMTP server (R-X3)', async (t) => {
   const inbox = await smtpInbox(t);
