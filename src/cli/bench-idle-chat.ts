@@ -5,7 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Model } from 'objection';
 import { SseClient } from '../bench/sse-client.js';
-import { startProcess } from '../bench/server-process.js';
+import { startProcess, type RunningServer } from '../bench/server-process.js';
 import { signIn } from '../bench/sign-in.js';
 import { createKnex } from '../db/knex.js';
 import { Group, Membership } from '../models/group.js';
@@ -16,7 +16,7 @@ import { parseArgs } from './args.js';
 import { clockTicksPerSecond, cpuPercent, postgresBackendPids, processTree, sampleCpu } from './proc-cpu.js';
 
 /**
- * `npm run bench:chat [-- --streams 1000 --users 20 --sessions 5 --groups 5 --idle 30 --workers 2]`
+ * `npm run bench:chat [-- --streams 1000 --users 20 --sessions 5 --groups 5 --idle 30 --workers 2 | --url U --pid P]`
  * (issue 16, "Idle cost"): the production build (`npm start`'s primary and workers) on DATABASE_URL;
  * opens `streams` chat pages' event streams as `users` people (each signed in `sessions` times)
  * across `groups` group chats, then measures the CPU of the server processes and of the database's
@@ -38,10 +38,13 @@ if (!databaseUrl) {
   process.exit(2);
 }
 
+// --url and --pid: a server already running (`npm start` on DATABASE_URL); otherwise one is started here.
+const given = options.get('url');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'atrium-bench-chat-'));
 const env = { DATABASE_URL: databaseUrl, HOST: '127.0.0.1', PORT: String(port), SESSION_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', DATA_DIR: dataDir, WEB_CONCURRENCY: String(workers), NODE_OPTIONS: '--max-old-space-size=256' };
-console.log(`Starting the server (${workers} workers) on ${databaseUrl.replace(/\/\/[^@]*@/, '//')}`);
-const server = await startProcess('dist/src/server.js', env, port, '/healthz');
+console.log(given ? `Server at ${given}` : `Starting the server (${workers} workers) on ${databaseUrl.replace(/\/\/[^@]*@/, '//')}`);
+const server: RunningServer = given ? { pid: Number(options.get('pid')), baseUrl: given, peakRssMb: () => 0, stop: async () => {} } : await startProcess('dist/src/server.js', env, port, '/healthz');
+if (!Number.isInteger(server.pid) || server.pid <= 0) throw new Error('--url needs --pid (the server\'s primary process)');
 console.log('Server ready');
 const db = createKnex(databaseUrl, 2);
 Model.knex(db);
