@@ -2,11 +2,12 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } fro
 import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-/** htmx is served from public/, copied from node_modules (never a CDN); then every script and style is pre-compressed. */
+/** htmx and its SSE extension are served from public/, copied from node_modules (never a CDN); then every script and style is pre-compressed. */
 export function copyAssets(root) {
   const vendor = path.join(root, 'public', 'vendor');
   mkdirSync(vendor, { recursive: true });
   copyFileSync(path.join(root, 'node_modules', 'htmx.org', 'dist', 'htmx.min.js'), path.join(vendor, 'htmx.min.js'));
+  copyFileSync(path.join(root, 'node_modules', 'htmx-ext-sse', 'dist', 'sse.min.js'), path.join(vendor, 'sse.min.js'));
   precompress(path.join(root, 'public'));
 }
 

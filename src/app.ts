@@ -9,6 +9,7 @@ import type { Knex } from 'knex';
 import { projectRoot, type Config } from './config.js';
 import bodyRatePlugin, { DEFAULT_BODY_RATE, type BodyRate } from './plugins/body-rate.js';
 import headerGuardPlugin from './plugins/header-guard.js';
+import livePlugin from './plugins/live.js';
 import errorsPlugin from './plugins/errors.js';
 import sessionPlugin from './plugins/session.js';
 import uploadsPlugin from './plugins/uploads.js';
@@ -30,6 +31,7 @@ import groupRoutes from './routes/groups/index.js';
 import healthRoutes from './routes/health.js';
 import homeRoutes from './routes/home.js';
 import invitationRoutes from './routes/invitations.js';
+import liveRoutes from './routes/live.js';
 import profileRoutes from './routes/profile.js';
 import signInRoutes from './routes/sign-in/index.js';
 import taskRoutes from './routes/tasks.js';
@@ -75,7 +77,7 @@ export async function buildApp({ config, db, production = false, logger = false,
 
   await app.register(fastifyHelmet, {
     // upgrade-insecure-requests would break plain-HTTP installs; TLS is the proxy's job.
-    contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'form-action': ["'self'"], 'style-src': ["'self'"], 'upgrade-insecure-requests': null } },
+    contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'connect-src': ["'self'"], 'form-action': ["'self'"], 'style-src': ["'self'"], 'upgrade-insecure-requests': null } },
   });
   await app.register(fastifyStatic, {
     root: path.join(projectRoot, 'public'),
@@ -99,6 +101,7 @@ export async function buildApp({ config, db, production = false, logger = false,
   await app.register(viewerPlugin);
   await app.register(viewsPlugin, { production });
   await app.register(errorsPlugin);
+  await app.register(livePlugin, { db });
 
   await app.register(healthRoutes);
   await app.register(authRoutes);
@@ -116,6 +119,7 @@ export async function buildApp({ config, db, production = false, logger = false,
   await app.register(fileRoutes);
   await app.register(calendarRoutes);
   await app.register(chatRoutes);
+  await app.register(liveRoutes);
   await app.register(adminRoutes, { prefix: '/admin' });
   return app;
 }

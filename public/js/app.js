@@ -1,6 +1,13 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   'use strict';
+  // Issue 16: chat and the header's count are pushed by an event stream (body[data-sse-connect]).
+  // Where EventSource is missing, chat polls instead. This runs before htmx reads the page.
+  if (!window.EventSource) {
+    document.body.removeAttribute('data-sse-connect');
+    var polls = document.querySelectorAll('[data-live-poll]');
+    for (var i = 0; i < polls.length; i++) polls[i].setAttribute('data-hx-trigger', 'every 3s, chat-sent from:body');
+  }
   function focusErrorSummary(root) {
     var summary = (root || document).querySelector('[data-error-summary]');
     if (summary) summary.focus();

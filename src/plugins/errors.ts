@@ -6,7 +6,7 @@ import { OutageLog } from '../lib/outage-log.js';
 import { anonymous } from '../policy/viewer.js';
 import { isUnreadableMultipart } from './uploads.js';
 
-const known = new Set([400, 403, 404, 408, 409, 413, 415, 422, 429, 503]);
+const known = new Set([400, 403, 404, 406, 408, 409, 413, 415, 422, 429, 503]);
 
 /** Every error a user can cause gets a clear page with its status; nothing shows a stack trace. */
 export default fp(

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { t } from '../i18n/index.js';
 import { safeNext } from '../lib/safe-next.js';
 import { formValues, type FieldError } from '../lib/forms.js';
+import { publishUsers } from '../live/channel.js';
 import { authenticate } from '../services/login.js';
 import { finishSignIn } from './sign-in/complete.js';
 import { otherSignInMethods } from './sign-in/index.js';
@@ -42,7 +43,10 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post('/logout', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const userId = request.viewer.id;
     await request.session.destroy();
+    // Issue 16: the session's open event streams end now, in every process.
+    if (userId !== null) await publishUsers(app.db, [userId]);
     return reply.redirect('/login', 303);
   });
 }

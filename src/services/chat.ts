@@ -3,6 +3,7 @@ import { queueMail } from './mail-notifications/preferences.js';
 import { t } from '../i18n/index.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
 import type { FormResult } from '../lib/forms.js';
+import { publishChat } from '../live/channel.js';
 import { ChatMessage, ChatRead, Conversation } from '../models/chat.js';
 import { can } from '../policy/abilities.js';
 import { directContext, findVisibleConversation } from '../policy/chat-scopes.js';
@@ -21,11 +22,13 @@ export function parseMessage(raw: unknown): FormResult<string> {
   return { ok: true, value: text };
 }
 
-async function append(trx: Knex.Transaction, conversationId: number, authorId: number, body: string, once: Submission<ChatMessage> | null): Promise<ChatMessage> {
+async function append(trx: Knex.Transaction, conversationId: number, authorId: number, body: string, once: Submission<ChatMessage> | null, pair: [number, number] | null): Promise<ChatMessage> {
   const message = await ChatMessage.query(trx).insertAndFetch({ conversationId, authorId, body });
   await Conversation.query(trx).findById(conversationId).patch({ lastMessageId: message.id });
   await markReadIn(trx, conversationId, authorId, message.id);
   await recordSubmission(trx, once, message);
+  // Issue 16: open pages hear of it on commit (ids only; they re-read it through their scope).
+  await publishChat(trx, conversationId, message.id, pair);
   return message;
 }
 
@@ -51,7 +54,7 @@ export async function postToGroup(db: Knex, viewer: Viewer, groupId: number, raw
     if (!can(viewer, 'chat:post', found.ctx)) throw new ForbiddenError(found.ctx.archived ? t('chat.archived') : t('chat.cannotPost'));
     const parsed = parseMessage(raw);
     if (!parsed.ok) return parsed;
-    return { ok: true, value: await append(trx, found.conversation.id, viewer.id, parsed.value, once) };
+    return { ok: true, value: await append(trx, found.conversation.id, viewer.id, parsed.value, once, null) };
   });
 }
 
@@ -72,7 +75,7 @@ export async function postDirect(db: Knex, viewer: Viewer, otherId: number, raw:
     await Conversation.query(trx).insert({ kind: 'direct', userLowId: low, userHighId: high }).onConflict(Conversation.raw("(user_low_id, user_high_id) where kind = 'direct'")).ignore();
     const conversation = await Conversation.query(trx).where({ kind: 'direct', userLowId: low, userHighId: high }).forUpdate().first();
     if (!conversation) throw new NotFoundError();
-    const message = await append(trx, conversation.id, viewer.id, parsed.value, once);
+    const message = await append(trx, conversation.id, viewer.id, parsed.value, once, [low, high]);
     // Issue 18: no in-app notification for direct messages, but mail as the other person chose
     // (built later only if it may still read the conversation then).
     await queueMail(trx, [{ userId: other.id, kind: 'direct_message', chatMessageId: message.id }]);

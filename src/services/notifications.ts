@@ -5,6 +5,7 @@ import { ForbiddenError, NotFoundError } from '../lib/errors.js';
 import { Membership } from '../models/group.js';
 import { Notification, type NotificationKind } from '../models/notification.js';
 import { User } from '../models/user.js';
+import { publishUsers } from '../live/channel.js';
 import { can } from '../policy/abilities.js';
 import { notificationsVisibleTo } from '../policy/feed-scopes.js';
 import { activeMembership, findVisibleGroup } from '../policy/scopes.js';
@@ -56,6 +57,7 @@ export async function notify(trx: Knex.Transaction, drafts: NotificationDraft[])
   const inserted = (await Notification.query(trx).insert(rows).returning(['id', 'userId', 'kind'])) as unknown as { id: number; userId: number; kind: NotificationKind }[];
   let kept = 0;
   const mail: MailCause[] = [];
+  const told: number[] = [];
   for (const userId of new Set(inserted.map((r) => r.userId))) {
     const user = active.get(userId);
     if (!user) continue;
@@ -69,9 +71,12 @@ export async function notify(trx: Knex.Transaction, drafts: NotificationDraft[])
       const kind = mailKindOf(r.kind);
       if (kind && keep.has(r.id)) mail.push({ userId: r.userId, kind, notificationId: r.id });
     }
+    if (keep.size > 0) told.push(userId);
   }
   // Issue 18: and by e-mail, as each person chose (built later, through the same scope).
   await queueMail(trx, mail);
+  // Issue 16: the header's unread count of their open pages, on commit.
+  await publishUsers(trx, told);
   return kept;
 }
 
@@ -79,15 +84,18 @@ export async function notify(trx: Knex.Transaction, drafts: NotificationDraft[])
 export async function markNotificationRead(db: Knex, viewer: Viewer, id: number): Promise<void> {
   const found = await notificationsVisibleTo(viewer).findById(id);
   if (!found || !can(viewer, 'notification:read', found)) throw new NotFoundError();
-  if (found.readAt === null) await Notification.query(db).findById(found.id).whereNull('readAt').patch({ readAt: new Date() });
+  if (found.readAt === null && (await Notification.query(db).findById(found.id).whereNull('readAt').patch({ readAt: new Date() })) > 0) await publishUsers(db, [found.userId]);
 }
 
 /** R-F5: marks every visible unread notification of the viewer read. */
 export async function markAllNotificationsRead(db: Knex, viewer: Viewer): Promise<number> {
   if (!viewer.signedIn) throw new ForbiddenError();
-  return Notification.query(db)
+  const read = await Notification.query(db)
     .whereIn('id', notificationsVisibleTo(viewer).whereNull('notifications.readAt').select('notifications.id'))
     .patch({ readAt: new Date() });
+  // Issue 16: the viewer's other pages show the count go down.
+  if (read > 0) await publishUsers(db, [viewer.id]);
+  return read;
 }
 
 const switchSchema = z.enum(['on', 'off'], { error: t('feed.notify.choose') });

@@ -1,3 +1,4 @@
+import { publishUsers } from '../live/channel.js';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { t } from '../i18n/index.js';
@@ -153,6 +154,8 @@ export async function applyAdminUserAction(db: Knex, viewer: Viewer, userId: num
     } else patch = { isAdmin: action === 'grant-admin' };
     const updated = await User.query(trx).patchAndFetchById(user.id, { ...patch, updatedAt: new Date() });
     if (action === 'deactivate') await trx('sessions').where({ userId: user.id }).delete();
+    // Issue 16: open event streams check their session (and admin rights) again, in every process.
+    await publishUsers(trx, [user.id]);
     await recordAudit(trx, { actorId: viewer.id, action: `user.${action}`, subjectType: 'user', subjectId: user.id, subjectLabel: user.name });
     return { ok: true, user: updated } as const;
   });

@@ -39,6 +39,8 @@ export const common = {
   'error.409.title': 'That changed while you were working',
   'error.413.title': 'That is too large',
   'error.413.body': 'What you sent is larger than this server accepts.',
+  'error.406.title': 'This address only sends live updates',
+  'error.406.body': 'It keeps an open page up to date. Open the page itself instead.',
   'error.415.title': 'That kind of content is not accepted',
   'error.422.title': 'Please correct the form',
   'error.429.title': 'Too many attempts',

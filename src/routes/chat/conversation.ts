@@ -8,6 +8,7 @@ import { directContext, findVisibleConversation, groupChatContext, type Conversa
 import { usersVisibleTo, type VisibleGroup } from '../../policy/scopes.js';
 import { wantsFragment } from '../../plugins/views.js';
 import type { ChatMessage } from '../../models/chat.js';
+import { pairKey } from '../../live/channel.js';
 import { markRead, MESSAGE_MAX, postDirect, postToGroup } from '../../services/chat.js';
 import type { Submission } from '../../services/submissions.js';
 import { submitOnce } from '../submit-once.js';
@@ -64,6 +65,8 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
       earlierUrl: messages.earlier === null ? null : `${where.base}?before=${messages.earlier}`,
       // Only the latest messages keep up by themselves; an earlier page stays as it is.
       pollUrl: before === undefined ? `${where.base}/messages?after=${last?.id ?? 0}` : null,
+      // Issue 16: new messages pushed by the page's event stream (polling where EventSource is missing).
+      liveUrl: before === undefined ? `${where.base}/events?after=${last?.id ?? 0}` : undefined,
       postUrl: where.base,
       mayPost: can(viewer, 'chat:post', where.ctx),
       maxLength: MESSAGE_MAX,
@@ -84,6 +87,14 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     if (!last || id === null) return reply.code(204).send();
     await markRead(app.db, request.viewer, id, last.id);
     return reply.header('Vary', 'HX-Request').page('partials/chat/new-messages', { title: '', messages: items, pollUrl: `${where.base}/messages?after=${last.id}` });
+  }
+
+  /** Issue 16: the page's event stream: this conversation's new messages and the header's unread count. */
+  async function events(request: Req, reply: FastifyReply, where: Where) {
+    const after = messageId(request.query.after) ?? 0;
+    const id = await conversationId(request, where);
+    const pair = where.kind === 'direct' && request.viewer.signedIn ? pairKey(request.viewer.id, where.other.id) : null;
+    return app.live.open(request, reply, { conversationId: id, pair, after });
   }
 
   async function post(request: Req, reply: FastifyReply, where: Where) {
@@ -108,9 +119,11 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     return where ? render(request, reply, where) : reply;
   });
   app.get('/groups/:id/chat/messages', signedIn, async (request: Req, reply) => poll(request, reply, (await groupChat(request, null)) as Where));
+  app.get('/groups/:id/chat/events', signedIn, async (request: Req, reply) => events(request, reply, (await groupChat(request, null)) as Where));
   app.post('/groups/:id/chat', signedIn, async (request: Req, reply) => post(request, reply, (await groupChat(request, null)) as Where));
 
   app.get('/chat/with/:id', signedIn, async (request: Req, reply) => render(request, reply, await directChat(request)));
   app.get('/chat/with/:id/messages', signedIn, async (request: Req, reply) => poll(request, reply, await directChat(request)));
+  app.get('/chat/with/:id/events', signedIn, async (request: Req, reply) => events(request, reply, await directChat(request)));
   app.post('/chat/with/:id', signedIn, async (request: Req, reply) => post(request, reply, await directChat(request)));
 }

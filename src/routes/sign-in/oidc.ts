@@ -1,3 +1,4 @@
+import { publishUsers } from '../../live/channel.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { t } from '../../i18n/index.js';
 import { NotFoundError } from '../../lib/errors.js';
@@ -59,7 +60,10 @@ export default async function oidcSignInRoutes(app: FastifyInstance): Promise<vo
   app.post('/logout/oidc', { config: { access: 'signed-in' } }, async (request, reply) => {
     const idToken = request.session.get('oidcIdToken');
     // A fresh, empty session: the signed-in one is deleted from the store, and this page still renders.
+    const userId = request.viewer.id;
     await request.session.regenerate();
+    // Issue 16: the old session's open event streams end now, in every process.
+    if (userId !== null) await publishUsers(app.db, [userId]);
     const settings = await getSignInSettings();
     const url = typeof idToken === 'string' && settings.oidcEnabled ? await providerSignOutUrl(settings, app.config.signIn, idToken, `${app.config.publicUrl}/login`) : null;
     if (!url) return reply.redirect('/login', 303);

@@ -1,0 +1,109 @@
+import type { Knex } from 'knex';
+import { findNewMessages } from '../finders/chat.js';
+import { countUnreadNotifications, UNREAD_CAP } from '../finders/notifications.js';
+import { t } from '../i18n/index.js';
+import { formatDate, formatDateTime, formatNumber } from '../lib/format.js';
+import { viewersOfSessions } from '../policy/session-viewers.js';
+import type { SignedInViewer } from '../policy/viewer.js';
+import { markRead } from '../services/chat.js';
+import type { EventStream } from './event-stream.js';
+
+/** One open stream and what it follows. */
+export interface Subscriber {
+  stream: EventStream;
+  /** The session it was opened in: checked again before every delivery. */
+  sid: string;
+  userId: number;
+  /** A chat page: its conversation, or (a direct chat not started yet) the pair of people. */
+  conversationId: number | null;
+  pair: string | null;
+  /** The newest message the page has. */
+  lastMessageId: number;
+}
+
+export type Render = (template: string, data: Record<string, unknown>) => Promise<string>;
+
+/** The event a page reads as "your session ended: do not reconnect" (data-sse-close). */
+export const FAREWELL = 'close';
+
+function templateData(viewer: SignedInViewer) {
+  const tz = viewer.timeZone;
+  return { t, fmt: { dateTime: (d: Date | string | null) => formatDateTime(d, tz), date: (d: Date | string | null) => formatDate(d, tz), number: formatNumber } };
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * What a stream is sent, always re-read through the viewer's scope at the time (R-X1): a viewer who
+ * lost access since the page opened gets nothing more. Streams of one person at the same point share
+ * one read, so a message to a busy conversation costs one query per person, not per open page.
+ */
+export class Delivery {
+  constructor(
+    private readonly db: Knex,
+    private readonly render: Render,
+  ) {}
+
+  /** The subscribers whose session is still open, with their viewer; the others are closed. */
+  async alive(subs: Subscriber[]): Promise<[Subscriber, SignedInViewer][]> {
+    const open = subs.filter((s) => !s.stream.closed);
+    const viewers = await viewersOfSessions(this.db, open.map((s) => s.sid));
+    const alive: [Subscriber, SignedInViewer][] = [];
+    for (const s of open) {
+      const viewer = viewers.get(s.sid);
+      if (viewer && viewer.id === s.userId) alive.push([s, viewer]);
+      else s.stream.close(FAREWELL);
+    }
+    return alive;
+  }
+
+  /** New messages of one conversation to the streams following it, then the read marks. */
+  async chat(conversationId: number, subs: Subscriber[]): Promise<void> {
+    const alive = await this.alive(subs);
+    const readUpTo = new Map<number, { viewer: SignedInViewer; id: number }>();
+    await Promise.all(
+      groupBy(alive, ([s, v]) => `${v.id}|${v.adminMode}|${s.lastMessageId}`).map(async (group) => {
+        const [first] = group;
+        if (!first) return;
+        const [{ lastMessageId }, viewer] = first;
+        const items = await findNewMessages(viewer, conversationId, lastMessageId);
+        const last = items[items.length - 1];
+        if (!last) return;
+        const html = await this.render('partials/chat/live-messages', { ...templateData(viewer), messages: items });
+        for (const [s] of group) {
+          if (s.conversationId !== conversationId || s.lastMessageId !== lastMessageId) continue;
+          s.stream.send('chat', html, last.id);
+          s.lastMessageId = last.id;
+        }
+        const read = readUpTo.get(viewer.id);
+        if (!read || read.id < last.id) readUpTo.set(viewer.id, { viewer, id: last.id });
+      }),
+    );
+    // The page shows them: read, as a poll marked them (the chat list's unread counts).
+    await Promise.all([...readUpTo.values()].map(({ viewer, id }) => markRead(this.db, viewer, conversationId, id)));
+  }
+
+  /** The header's unread notification count (R-F5), as the page's header shows it. */
+  async unread(subs: Subscriber[]): Promise<void> {
+    const alive = await this.alive(subs);
+    await Promise.all(
+      groupBy(alive, ([, v]) => `${v.id}|${v.adminMode}`).map(async (group) => {
+        const [first] = group;
+        if (!first) return;
+        const viewer = first[1];
+        const count = await countUnreadNotifications(viewer);
+        const html = await this.render('partials/feed/unread-badge', { ...templateData(viewer), unreadNotifications: count, unreadNotificationsCap: UNREAD_CAP });
+        for (const [s] of group) s.stream.send('notifications', html);
+      }),
+    );
+  }
+}

@@ -1,0 +1,169 @@
+// Issue 16 "Idle cost", R-F4, R-F5, R-X1, R-U6: chat and the header's unread count pushed by
+// server-sent events fed by PostgreSQL LISTEN/NOTIFY. Two app instances share one database, as two
+// worker processes do; streams are read over real HTTP.
+import type { FastifyInstance } from 'fastify';
+import t from 'tap';
+import { SseClient } from '../../src/bench/sse-client.js';
+import { Membership } from '../../src/models/group.js';
+import { notify } from '../../src/services/notifications.js';
+import { applyAdminUserAction } from '../../src/services/users.js';
+import { viewerFromUser } from '../../src/policy/viewer.js';
+import { build, buildOnDatabase, makeUser, signIn, type Client } from '../helper.js';
+import { makeGroup } from '../fixtures.js';
+
+async function listen(app: FastifyInstance): Promise<string> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return `http://127.0.0.1:${address.port}`;
+}
+
+const cookieOf = (client: Client) => ({ cookie: client.sessionCookie });
+
+t.test('live updates over server-sent events (issue 16)', async (t) => {
+  const { app: one, db } = await build(t);
+  const dataDir = one.config.dataDir;
+  const { app: two } = await buildOnDatabase(t, db, { dataDir });
+  const [urlOne, urlTwo] = [await listen(one), await listen(two)];
+  const anna = await makeUser(db, { name: 'Anna Author' });
+  const ben = await makeUser(db, { name: 'Ben Reader' });
+  const cleo = await makeUser(db, { name: 'Cleo Leaving' });
+  const stranger = await makeUser(db, { name: 'Sam Stranger' });
+  const team = await makeGroup(db, anna, { name: 'Live Room', tools: ['feed', 'chat'] }, [[ben], [cleo]]);
+  const a = await signIn(one, anna);
+  const b = await signIn(one, ben);
+  const c = await signIn(one, cleo);
+  const s = await signIn(one, stranger);
+  const streams: SseClient[] = [];
+  t.teardown(() => streams.forEach((x) => x.close()));
+  const open = async (url: string, client: Client, headers: Record<string, string> = {}) => {
+    const stream = await SseClient.open(url, { ...cookieOf(client), ...headers });
+    streams.push(stream);
+    return stream;
+  };
+  const chatEvents = `/groups/${team.id}/chat/events`;
+
+  t.test('a chat page connects to its conversation stream; other pages to /events', async (t) => {
+    const page = await b.get(`/groups/${team.id}/chat`);
+    t.match(page.body, new RegExp(`data-hx-ext="sse" data-sse-connect="${chatEvents}\\?after=0" data-sse-close="close"`));
+    t.match(page.body, /<li id="chat-live" class="chat__poll" data-sse-swap="chat" data-hx-swap="beforebegin"/);
+    t.match(page.body, /id="chat-poll"[^>]*data-live-poll[^>]*data-hx-trigger="chat-poll"/, 'polling is off until app.js finds no EventSource');
+    t.match(page.body, /<script src="\/public\/vendor\/sse.min.js" defer><\/script>/);
+    t.match((await b.get('/')).body, /data-sse-connect="\/events"/);
+    t.match((await b.get('/public/vendor/sse.min.js')).headers['content-type'], /javascript/, 'the extension is served from public/');
+    t.match(String(page.headers['content-security-policy']), /connect-src 'self'/);
+  });
+
+  t.test('a message posted through one process reaches an open stream on the other within 1 s', async (t) => {
+    const stream = await open(`${urlTwo}${chatEvents}?after=0`, b);
+    t.equal(stream.status, 200);
+    t.match(String(stream.headers['content-type']), /^text\/event-stream/);
+    t.equal(stream.headers['x-accel-buffering'], 'no');
+    t.equal(stream.headers['cache-control'], 'no-store');
+    await stream.next('notifications', 2_000);
+    const sentAt = performance.now();
+    const res = await a.post(`/groups/${team.id}/chat`, { message: 'Across processes <b>bold</b>' });
+    t.equal(res.statusCode, 303);
+    const event = await stream.next('chat', 1_000);
+    t.ok(event, 'delivered within 1 s');
+    t.ok(event && event.at - sentAt < 1_000, `after ${Math.round((event?.at ?? 0) - sentAt)} ms`);
+    t.match(event?.data, /Across processes &lt;b&gt;bold&lt;\/b&gt;/, 'rendered as the page renders it, escaped');
+    t.match(event?.data, /<li id="chat-empty" data-hx-swap-oob="delete">/);
+    t.ok(event?.id && Number(event.id) > 0, 'the event id is the newest message (Last-Event-ID on reconnect)');
+    const again = await open(`${urlOne}${chatEvents}?after=0`, b, { 'last-event-id': String(event?.id) });
+    t.equal(await again.next('chat', 500), null, 'a reconnecting browser is not sent what it has');
+    const fresh = await open(`${urlOne}${chatEvents}?after=0`, b);
+    t.match((await fresh.next('chat', 2_000))?.data, /Across processes/, 'a stream opened after the page catches up at once');
+  });
+
+  const newest = async () => ((await db('chat_messages').max('id as id').first()) as { id: number | null }).id ?? 0;
+
+  t.test('a viewer removed from the group gets nothing more (R-X1)', async (t) => {
+    const bens = await open(`${urlTwo}${chatEvents}?after=${await newest()}`, b);
+    const cleos = await open(`${urlTwo}${chatEvents}?after=${await newest()}`, c);
+    t.equal(cleos.status, 200);
+    await Membership.query(db).where({ groupId: team.id, userId: cleo.id }).delete();
+    await a.post(`/groups/${team.id}/chat`, { message: 'After Cleo left' });
+    const [toBen, toCleo] = await Promise.all([bens.next('chat', 2_000), cleos.next('chat', 1_500)]);
+    t.ok(toBen, 'a member still gets it');
+    t.equal(toCleo, null, 'the former member does not');
+    t.equal((await open(`${urlTwo}${chatEvents}`, c)).status, 404, 'nor can she open the stream again');
+    t.equal((await open(`${urlTwo}${chatEvents}`, s)).status, 404, 'a stranger cannot open it');
+  });
+
+  t.test('a direct conversation that starts after the page opened', async (t) => {
+    const waiting = await open(`${urlTwo}/chat/with/${anna.id}/events?after=0`, b);
+    t.equal(waiting.status, 200);
+    await a.post(`/chat/with/${ben.id}`, { message: 'Hello Ben, directly' });
+    t.match((await waiting.next('chat', 1_000))?.data, /Hello Ben, directly/);
+  });
+
+  t.test('the header unread count event (R-F5)', async (t) => {
+    const stream = await open(`${urlTwo}/events`, b);
+    const first = await stream.next('notifications', 2_000);
+    t.ok(first, 'the count on connect (a page may be older than its stream)');
+    const from = stream.events.length;
+    await db.transaction((trx) => notify(trx, [{ userId: ben.id, kind: 'comment', actorId: anna.id, groupId: team.id }]));
+    const event = await stream.next('notifications', 1_000, from);
+    t.match(event?.data, /class="count-badge" aria-hidden="true">1</);
+    t.match(event?.data, /, 1 unread</);
+    t.match((await b.get('/')).body, /<span id="header-notification-count" data-sse-swap="notifications"> <span class="count-badge" aria-hidden="true">1<\/span>/, 'the page renders the same badge');
+  });
+
+  t.test('plain requests, bad input and the cap are refused without a stream', async (t) => {
+    t.equal((await b.get('/events')).statusCode, 406, 'only EventSource (Accept: text/event-stream) gets a stream');
+    t.equal((await open(`${urlOne}${chatEvents}?after=x`, b)).status, 400);
+    t.equal((await SseClient.open(`${urlOne}/events`)).status, 303, 'signed out: to the sign-in page');
+    const many: SseClient[] = [];
+    for (let i = 0; i < 12; i++) many.push(await open(`${urlOne}/events`, a));
+    t.same(many.map((m) => m.status).filter((st) => st === 429).length, 2, 'ten streams per session and process');
+    many.forEach((m) => m.close());
+  });
+
+  t.test('the stream closes on sign-out and on deactivation (R-U6)', async (t) => {
+    const d = await signIn(one, cleo);
+    const stream = await open(`${urlTwo}/events`, d);
+    await stream.next('notifications', 2_000);
+    const res = await d.post('/logout');
+    t.equal(res.statusCode, 303);
+    const started = performance.now();
+    t.ok(await stream.next('close', 1_000), 'told not to reconnect');
+    await stream.ended;
+    t.ok(performance.now() - started < 1_000, 'and ended');
+
+    const e = await signIn(one, cleo);
+    const again = await open(`${urlTwo}/events`, e);
+    await again.next('notifications', 2_000);
+    const admin = await makeUser(db, { isAdmin: true });
+    const done = await applyAdminUserAction(db, viewerFromUser(admin, true), cleo.id, 'deactivate');
+    t.equal(done.ok, true);
+    t.ok(await again.next('close', 1_000), 'a deactivated account loses its stream at once');
+  });
+
+  t.test('the LISTEN connection comes back after it was lost, and streams catch up', async (t) => {
+    const b2 = await signIn(two, ben);
+    const stream = await open(`${urlTwo}${chatEvents}?after=${await newest()}`, b2);
+    await stream.next('notifications', 2_000);
+    const dbName = (await db.raw('select current_database() as name')).rows[0].name as string;
+    const killed = await db.raw(`select pg_terminate_backend(pid) from pg_stat_activity where datname = ? and application_name = 'atrium-live'`, [dbName]);
+    t.ok(killed.rows.length >= 2, 'both processes were listening');
+    await a.post(`/groups/${team.id}/chat`, { message: 'Sent while nobody listened' });
+    t.match((await stream.next('chat', 15_000))?.data, /Sent while nobody listened/, 'delivered after the reconnect');
+    const sentAt = performance.now();
+    await a.post(`/groups/${team.id}/chat`, { message: 'And live again' });
+    t.match((await stream.next('chat', 1_000))?.data, /And live again/);
+    t.ok(performance.now() - sentAt < 1_000);
+  });
+
+  t.test('shutdown with open streams finishes quickly', async (t) => {
+    const open1 = await open(`${urlTwo}${chatEvents}?after=${await newest()}`, b);
+    const open2 = await open(`${urlTwo}/events`, a);
+    t.equal(two.live.hub.size >= 2, true);
+    const started = performance.now();
+    await two.close();
+    const took = performance.now() - started;
+    t.ok(took < 2_000, `closed in ${Math.round(took)} ms`);
+    await Promise.all([open1.ended, open2.ended]);
+    t.pass('the streams ended');
+  });
+});
