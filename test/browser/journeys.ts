@@ -12,6 +12,19 @@ export interface JourneyContext {
 
 const mode = (c: JourneyContext) => (c.js ? 'JS' : 'no-JS');
 
+/** The focused element's id (issue 17, item 2: after an htmx swap focus is on what the person uses next, not on body). */
+const focusedId = async (page: Page) => String(await page.evaluate('document.activeElement ? document.activeElement.id : ""'));
+
+/** With JavaScript, after a swap: focus lands on the element whose id matches, and the live region says something. */
+async function focusAfterSwap(c: JourneyContext, page: Page, id: RegExp, what: string): Promise<void> {
+  if (!c.js) return;
+  await page.locator('#live-region').filter({ hasText: /\S/ }).waitFor({ state: 'attached', timeout: 2_000 }).catch(() => undefined);
+  const focused = await focusedId(page);
+  c.tally.ok(id.test(focused), `${what}: focus is on #${focused || '(body)'}`);
+  const announced = String(await page.evaluate('document.getElementById("live-region").textContent'));
+  c.tally.ok(announced.trim().length > 0, `${what}: announced once in the live region ("${announced}")`);
+}
+
 /** A fresh browser session (its own cookies) in the journey's JavaScript mode. */
 export async function openPage(c: JourneyContext): Promise<Page> {
   const context = await c.browser.newContext({ javaScriptEnabled: c.js });
@@ -89,6 +102,7 @@ export async function groupJourney(c: JourneyContext): Promise<void> {
   await emma.getByLabel('Change status').selectOption('completed');
   await emma.getByRole('button', { name: 'Change status' }).click();
   await emma.getByText('Status: Completed').waitFor();
+  await focusAfterSwap(c, emma, /^status$/, 'after a status change');
   tally.ok(await emma.getByText('Status: Completed').isVisible(), 'the responsible completes the task');
   await emma.goto(taskUrl);
   tally.ok(await emma.getByText('Status: Completed').isVisible(), 'the status change is saved');
@@ -121,9 +135,17 @@ async function toolsInGroup(c: JourneyContext, author: Page, reader: Page, group
   await feed.getByRole('textbox', { name: 'Message' }).fill(text);
   await feed.getByRole('button', { name: 'Post', exact: true }).click();
   await author.getByText(text).first().waitFor();
+  await focusAfterSwap(c, author, /^post-\d+$/, 'after posting');
   await tally.audit(author, mode(c));
   await reader.goto(groupUrl);
   tally.ok(await reader.getByText(text).first().isVisible(), 'a post in the group feed reaches the colleague');
+  // The colleague replies (the reply box opens from a "Reply" control).
+  const post = reader.getByRole('listitem').filter({ hasText: text }).first();
+  await post.getByText('Reply', { exact: true }).click();
+  await post.getByRole('textbox', { name: 'Comment' }).fill('Sounds good');
+  await post.getByRole('button', { name: 'Add comment' }).click();
+  await reader.getByText('Sounds good').first().waitFor();
+  await focusAfterSwap(c, reader, /^post-comment-\d+$/, 'after commenting');
 
   await author.getByRole('link', { name: 'Files', exact: true }).first().click();
   await tally.audit(author, mode(c));
@@ -145,6 +167,12 @@ async function toolsInGroup(c: JourneyContext, author: Page, reader: Page, group
   await author.getByRole('textbox', { name: 'Message' }).fill(message);
   await author.getByRole('button', { name: 'Send', exact: true }).click();
   await author.getByText(message).first().waitFor();
+  await focusAfterSwap(c, author, /^message$/, 'after sending a chat message');
+  if (c.js) {
+    await author.getByRole('button', { name: 'Send', exact: true }).click();
+    await author.locator('[data-error-summary]').waitFor();
+    tally.ok(Boolean(await author.evaluate('Boolean(document.activeElement.closest("[data-error-summary]"))')), 'an empty chat message: focus on the error summary');
+  }
   await reader.goto(`${groupUrl}/chat`);
   tally.ok(await reader.getByText(message).first().isVisible(), 'a chat message reaches the colleague');
   await reader.goto(`${c.base}/feed`);
@@ -155,6 +183,8 @@ async function toolsInGroup(c: JourneyContext, author: Page, reader: Page, group
   await tally.audit(reader, mode(c));
   await reader.goto(`${c.base}/calendar`);
   await tally.audit(reader, mode(c));
+  await reader.getByRole('link', { name: /Next month/ }).click();
+  await focusAfterSwap(c, reader, /^calendar-next$/, 'after changing month');
 }
 
 /** Invite an outside address, accept from the outbox as the outsider, work in the group, reach nothing else. */
