@@ -132,6 +132,8 @@ async function toolsInGroup(c: JourneyContext, author: Page, reader: Page, group
   const text = `Kick-off on Monday (${mode(c)})`;
   await author.goto(groupUrl);
   const feed = author.getByRole('region', { name: 'Share something' });
+  // The composer is one line until used (issue 17, item 9).
+  await feed.getByText('Write a post', { exact: true }).click();
   await feed.getByRole('textbox', { name: 'Message' }).fill(text);
   await feed.getByRole('button', { name: 'Post', exact: true }).click();
   await author.getByText(text).first().waitFor();
@@ -272,7 +274,11 @@ export async function keyboardJourney(c: JourneyContext): Promise<void> {
   // Post in the group's feed with the keyboard; with htmx the swap is announced or takes focus.
   const text = `Typed without a mouse (${mode(c)})`;
   guard = 0;
-  while ((await page.evaluate('document.activeElement.id')) !== 'body' && guard++ < 80) await page.keyboard.press('Tab');
+  while ((await page.evaluate('document.activeElement.textContent.trim()')) !== 'Write a post' && guard++ < 80) await page.keyboard.press('Tab');
+  tally.ok(await focusVisible(), '"Write a post" shows focus');
+  await page.keyboard.press('Enter');
+  guard = 0;
+  while ((await page.evaluate('document.activeElement.id')) !== 'body' && guard++ < 20) await page.keyboard.press('Tab');
   tally.ok(await focusVisible(), 'the message field shows focus');
   await page.keyboard.type(text);
   guard = 0;
