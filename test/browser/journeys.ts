@@ -117,6 +117,8 @@ export async function groupJourney(c: JourneyContext): Promise<void> {
   await oscar.getByRole('button', { name: 'Unarchive group' }).click();
   tally.ok(!(await oscar.getByText('This group is archived').isVisible()), 'unarchived');
   await oscar.goto(`${groupUrl}/members`);
+  await oscar.getByRole('link', { name: 'Make Emma Employee the owner' }).click();
+  await tally.audit(oscar, mode(c));
   await oscar.getByRole('button', { name: 'Make Emma Employee the owner' }).click();
   tally.ok((await emma.goto(`${groupUrl}/delete`))?.status() === 200, 'ownership handed over: the new owner may delete');
   await tally.audit(emma, mode(c));
