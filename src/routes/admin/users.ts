@@ -41,8 +41,10 @@ export default async function adminUserRoutes(app: FastifyInstance): Promise<voi
   });
 
   // R-U5, issue 17 item 7: a transfer is asked first, on a page that says what changes.
-  app.get('/users/:id/transfer', access, async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
-    const user = await usersVisibleTo(request.viewer).findById(parseId(request.params.id)).select('users.id', 'users.name', 'users.isAdmin', 'users.isExtranet', 'users.deactivatedAt');
+  // The person is a query parameter (/admin/users/transfer?user=ID): without one, back to the list.
+  app.get('/users/transfer', access, async (request: FastifyRequest<{ Querystring: { user?: string } }>, reply) => {
+    if (request.query.user === undefined) return reply.redirect('/admin/users', 303);
+    const user = await usersVisibleTo(request.viewer).findById(parseId(request.query.user)).select('users.id', 'users.name', 'users.isAdmin', 'users.isExtranet', 'users.deactivatedAt');
     if (!user) throw new NotFoundError();
     if (!adminUserActions(request.viewer, user).transfer) throw new ForbiddenError();
     const to = user.isExtranet ? 'intranet' : 'extranet';
