@@ -11,15 +11,34 @@
   function focusErrorSummary(root) {
     var summary = (root || document).querySelector('[data-error-summary]');
     if (summary) summary.focus();
+    return Boolean(summary);
+  }
+  function focusElement(el) {
+    // A list item or a section takes focus from a script only (it is not in the Tab order).
+    if (!el.matches('a[href], button, input, select, textarea, summary, [tabindex]')) el.setAttribute('tabindex', '-1');
+    el.focus();
   }
   document.addEventListener('DOMContentLoaded', function () { focusErrorSummary(document); });
-  // After an htmx swap, move focus to a new error summary, or announce the change.
-  document.addEventListener('htmx:afterSwap', function (event) {
+  // The focused element's id before a swap: a link or control the answer brings again keeps focus.
+  var focusedId = null;
+  document.addEventListener('htmx:beforeSwap', function () {
+    var active = document.activeElement;
+    focusedId = active && active !== document.body && active.id ? active.id : null;
+  });
+  // After an htmx swap has settled (htmx keeps the old element's attributes on the new one until
+  // then, so data-focus and data-announce are read afterwards): focus a new error summary; otherwise the element the fragment names in
+  // data-focus (what the person uses next), or the control that had focus; and announce
+  // data-announce once in the live region.
+  document.addEventListener('htmx:afterSettle', function (event) {
     var target = event.detail && event.detail.target;
     // An outerHTML swap replaces the target: read the element that took its place.
     if (target && !target.isConnected && target.id) target = document.getElementById(target.id);
     if (!target) return;
-    if (target.querySelector('[data-error-summary]')) { focusErrorSummary(target); return; }
+    if (focusErrorSummary(target)) return;
+    var named = target.getAttribute('data-focus');
+    var next = (named && document.getElementById(named)) || (focusedId && document.getElementById(focusedId));
+    var active = document.activeElement;
+    if (next && next !== active) focusElement(next);
     var message = target.getAttribute('data-announce');
     var live = document.getElementById('live-region');
     if (!message || !live) return;

@@ -53,13 +53,13 @@ export async function findMembers(viewer: Viewer, groupId: number, params: { q?:
 }
 
 /** One active member of a group, through the same scope; undefined when not visible. */
-export async function findMember(viewer: Viewer, groupId: number, userId: number): Promise<{ id: number; name: string } | undefined> {
+export async function findMember(viewer: Viewer, groupId: number, userId: number): Promise<{ id: number; name: string; role: Role; isExtranet: boolean; deactivatedAt: Date | null } | undefined> {
   const row = (await membershipsVisibleTo(viewer)
     .join('users', 'users.id', 'memberships.userId')
     .where({ 'memberships.groupId': groupId, 'memberships.userId': userId })
-    .select('users.id', 'users.name')
-    .first()) as unknown as { id: number; name: string } | undefined;
-  return row ? { id: row.id, name: row.name } : undefined;
+    .select('users.id', 'users.name', 'memberships.role', 'users.isExtranet', 'users.deactivatedAt')
+    .first()) as unknown as { id: number; name: string; role: Role; isExtranet: boolean; deactivatedAt: Date | null } | undefined;
+  return row ? { id: row.id, name: row.name, role: row.role, isExtranet: row.isExtranet, deactivatedAt: row.deactivatedAt } : undefined;
 }
 
 export interface MyInvitationRow {

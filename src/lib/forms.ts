@@ -24,6 +24,34 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormRe
   return { ok: false, errors };
 }
 
+/**
+ * The fields of an object schema that are valid each on its own. Checks that need parsed values
+ * (people named by e-mail, a project's dates, an event's order) run on these even when another
+ * field failed, so a form reports every error in one round (issue 17, item 6).
+ */
+export function validFields<Shape extends Record<string, z.ZodType>>(shape: Shape, body: unknown): { [K in keyof Shape]?: z.output<Shape[K]> } {
+  const raw = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(shape)) {
+    const result = field.safeParse(raw[key]);
+    if (result.success) out[key] = result.data;
+  }
+  return out as { [K in keyof Shape]?: z.output<Shape[K]> };
+}
+
+/** Errors of several checks as one list: the first per field, in the form's field order (the rest after). */
+export function mergeErrors(order: readonly string[], ...lists: (readonly FieldError[] | FieldError | null | undefined)[]): FieldError[] {
+  const seen = new Set<string>();
+  const all: FieldError[] = [];
+  for (const e of lists.flatMap((l) => (l ? (Array.isArray(l) ? l : [l as FieldError]) : []))) {
+    if (seen.has(e.field)) continue;
+    seen.add(e.field);
+    all.push(e);
+  }
+  const rank = (f: string) => (order.includes(f) ? order.indexOf(f) : order.length);
+  return all.map((e, i) => ({ e, i })).sort((a, b) => rank(a.e.field) - rank(b.e.field) || a.i - b.i).map(({ e }) => e);
+}
+
 /** Form values as strings, for re-rendering a form with what the person typed. */
 export function formValues(body: unknown): Record<string, string> {
   const values: Record<string, string> = {};

@@ -3,7 +3,7 @@ import { raw } from 'objection';
 import { z } from 'zod';
 import { t } from '../i18n/index.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
-import { normaliseDate, optionalText, parseForm, requiredText, type FormResult } from '../lib/forms.js';
+import { mergeErrors, normaliseDate, optionalText, parseForm, requiredText, validFields, type FormResult } from '../lib/forms.js';
 import { fromLocalParts, isClockTime, isIsoDate } from '../lib/zoned-time.js';
 import { CalendarEvent } from '../models/event.js';
 import { can } from '../policy/abilities.js';
@@ -52,13 +52,21 @@ export interface EventInput {
 /** R-F3: the form, read in the viewer's time zone; the end may not come before the start. */
 export function parseEvent(viewer: Viewer, body: unknown): FormResult<EventInput> {
   const parsed = parseForm(eventSchema, body);
-  if (!parsed.ok) return parsed;
   const zone = viewer.signedIn ? viewer.timeZone : 'UTC';
-  const v = parsed.value;
-  const startsAt = fromLocalParts(v.startDate, v.startTime, zone);
-  const endsAt = fromLocalParts(v.endDate || v.startDate, v.endTime, zone);
-  if (endsAt.getTime() < startsAt.getTime()) return { ok: false, errors: [{ field: v.endDate && v.endDate !== v.startDate ? 'endDate' : 'endTime', message: t('calendar.form.endBeforeStart') }] };
-  return { ok: true, value: { title: v.title, description: v.description, location: v.location, startsAt, endsAt } };
+  // The order of start and end is checked whenever those fields are valid, so one round reports every error.
+  const v = validFields(eventSchema.shape, body);
+  let orderError = null;
+  if (v.startDate && v.startTime !== undefined && v.endTime !== undefined && v.endDate !== undefined) {
+    const startsAt = fromLocalParts(v.startDate, v.startTime, zone);
+    const endsAt = fromLocalParts(v.endDate || v.startDate, v.endTime, zone);
+    if (endsAt.getTime() < startsAt.getTime()) orderError = { field: v.endDate && v.endDate !== v.startDate ? 'endDate' : 'endTime', message: t('calendar.form.endBeforeStart') };
+  }
+  const errors = mergeErrors(Object.keys(eventSchema.shape), parsed.ok ? [] : parsed.errors, orderError);
+  if (!parsed.ok || errors.length) return { ok: false, errors };
+  const p = parsed.value;
+  const startsAt = fromLocalParts(p.startDate, p.startTime, zone);
+  const endsAt = fromLocalParts(p.endDate || p.startDate, p.endTime, zone);
+  return { ok: true, value: { title: p.title, description: p.description, location: p.location, startsAt, endsAt } };
 }
 
 /** The database's CHECK (ends_at >= starts_at) refuses what slipped through; same message. */

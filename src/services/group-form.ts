@@ -17,9 +17,8 @@ const optionalDate = (labelKey: 'groups.form.startsOn' | 'groups.form.endsOn') =
 const oneOf = <T extends string>(values: readonly [T, ...T[]], labelKey: 'groups.form.kind' | 'groups.form.whoCanInvite' | 'groups.form.filesWrite' | 'groups.form.calendarWrite') =>
   z.enum(values, { error: t('validation.choose', { label: t(labelKey).toLowerCase() }) });
 
-/** R-G2, R-G3: every group parameter, checked once for create and edit. */
-export const groupSchema = z
-  .object({
+/** R-G2, R-G3: every group parameter, each on its own. */
+export const groupFields = z.object({
     name: requiredText('groups.form.name', 255),
     description: optionalText('groups.form.description', 5000),
     kind: oneOf(['workgroup', 'project'], 'groups.form.kind'),
@@ -38,7 +37,10 @@ export const groupSchema = z
       .transform((list) => TOOLS.filter((tool) => list.includes(tool))),
     filesWrite: oneOf(['members', 'moderators'], 'groups.form.filesWrite'),
     calendarWrite: oneOf(['members', 'moderators'], 'groups.form.calendarWrite'),
-  })
+});
+
+/** Every group parameter, checked once for create and edit. */
+export const groupSchema = groupFields
   .superRefine((g, ctx) => {
     if (g.kind !== 'project') return;
     if (!g.startsOn) ctx.addIssue({ code: 'custom', path: ['startsOn'], message: t('groups.form.startsOnRequired') });

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { t } from '../i18n/index.js';
 import { ForbiddenError } from '../lib/errors.js';
-import { parseForm, type FieldError, type FormResult } from '../lib/forms.js';
+import { mergeErrors, parseForm, validFields, type FieldError, type FormResult } from '../lib/forms.js';
 import { Group, Membership } from '../models/group.js';
 import { User } from '../models/user.js';
 import { can, type GroupContext } from '../policy/abilities.js';
@@ -10,7 +10,7 @@ import { mayBecomeOwner } from '../policy/membership-rules.js';
 import { activeMembership, usersVisibleTo } from '../policy/scopes.js';
 import type { Viewer } from '../policy/viewer.js';
 import { recordAudit } from './audit.js';
-import { groupSchema, parseAddressList, type GroupInput } from './group-form.js';
+import { groupFields, groupSchema, parseAddressList } from './group-form.js';
 import { groupFileKeys } from './file-storage.js';
 import { removeGroupFiles } from './group-storage.js';
 import { inviteUsers } from './invitations.js';
@@ -25,7 +25,9 @@ export async function groupForAction(trx: Knex.Transaction, viewer: Viewer, grou
   return found;
 }
 
-async function extranetErrors(trx: Knex.Transaction, input: GroupInput, existing?: Group): Promise<FieldError[]> {
+const GROUP_FIELDS = [...Object.keys(groupFields.shape), 'invite'];
+
+async function extranetErrors(trx: Knex.Transaction, input: { isExtranet?: boolean }, existing?: Group): Promise<FieldError[]> {
   if (input.isExtranet && !existing?.isExtranet && !(await getSettings(trx)).extranetEnabled) {
     return [{ field: 'isExtranet', message: t('groups.form.extranetOff') }];
   }
@@ -43,13 +45,12 @@ export async function createGroup(db: Knex, viewer: Viewer, body: unknown, once:
   const addresses = parseAddressList((body as Record<string, unknown> | null)?.invite);
   const invitees = addresses.length ? await usersVisibleTo(viewer).whereRaw('lower(users.email) = any(?)', [addresses]).whereNull('users.deactivatedAt').where('users.isExtranet', false).select('users.id', 'users.email') : [];
   const unknown = addresses.filter((a) => !invitees.some((u) => u.email.toLowerCase() === a));
-  const errors = parsed.ok ? [] : [...parsed.errors];
-  if (unknown.length) errors.push({ field: 'invite', message: t('groups.form.inviteUnknown', { list: unknown.slice(0, 10).join(', ') }) });
-  if (!parsed.ok || errors.length) return { ok: false, errors };
-  const input = parsed.value;
+  const inviteError = unknown.length ? { field: 'invite', message: t('groups.form.inviteUnknown', { list: unknown.slice(0, 10).join(', ') }) } : null;
   return db.transaction(async (trx) => {
-    const extranet = await extranetErrors(trx, input);
-    if (extranet.length) return { ok: false, errors: extranet };
+    // Every check runs, so one round reports every error (issue 17, item 6).
+    const errors = mergeErrors(GROUP_FIELDS, parsed.ok ? [] : parsed.errors, await extranetErrors(trx, validFields(groupFields.shape, body)), inviteError);
+    if (!parsed.ok || errors.length) return { ok: false, errors };
+    const input = parsed.value;
     const group = await Group.query(trx).insertAndFetch({ ...input, createdBy: viewer.id });
     await Membership.query(trx).insert({ groupId: group.id, userId: viewer.id, role: 'owner' });
     await inviteUsers(trx, group.id, viewer.id, invitees.map((u) => u.id).filter((id) => id !== viewer.id));
@@ -64,14 +65,12 @@ export async function updateGroup(db: Knex, viewer: Viewer, groupId: number, bod
   return db.transaction(async (trx) => {
     const { group } = await groupForAction(trx, viewer, groupId, 'group:edit');
     const parsed = parseForm(groupSchema, body);
-    if (!parsed.ok) return parsed;
-    const extranet = await extranetErrors(trx, parsed.value, group);
-    if (extranet.length) return { ok: false, errors: extranet };
+    const fields = validFields(groupFields.shape, body);
     // R-T3: the new dates must still hold every task deadline; the error names the tasks.
-    if (parsed.value.kind === 'project' && parsed.value.startsOn && parsed.value.endsOn) {
-      const outside = await tasksOutsideDates(trx, group.id, parsed.value.startsOn, parsed.value.endsOn);
-      if (outside.length) return { ok: false, errors: [{ field: 'startsOn', message: t('tasks.project.outside', { list: outside.join(', ') }) }] };
-    }
+    const outside = fields.kind === 'project' && fields.startsOn && fields.endsOn && fields.startsOn <= fields.endsOn ? await tasksOutsideDates(trx, group.id, fields.startsOn, fields.endsOn) : [];
+    const datesError = outside.length ? { field: 'startsOn', message: t('tasks.project.outside', { list: outside.join(', ') }) } : null;
+    const errors = mergeErrors(GROUP_FIELDS, parsed.ok ? [] : parsed.errors, await extranetErrors(trx, fields, group), datesError);
+    if (!parsed.ok || errors.length) return { ok: false, errors };
     const updated = await Group.query(trx).patchAndFetchById(group.id, { ...parsed.value, updatedAt: new Date() });
     return { ok: true, value: updated };
   });

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { t } from '../i18n/index.js';
-import { optionalText, parseForm, requiredText, type FieldError, type FormResult } from '../lib/forms.js';
+import { mergeErrors, optionalText, parseForm, requiredText, validFields, type FieldError, type FormResult } from '../lib/forms.js';
 import { Membership } from '../models/group.js';
 import { activeMembership, usersVisibleTo } from '../policy/scopes.js';
 import type { SignedInViewer } from '../policy/viewer.js';
@@ -36,16 +36,17 @@ export interface PostInput {
 export function parsePostForm(body: unknown): FormResult<PostInput> {
   const parsed = parseForm(postSchema, body);
   const errors: FieldError[] = parsed.ok ? [] : [...parsed.errors];
-  const raw = (body ?? {}) as Record<string, unknown>;
-  const kind = parsed.ok ? parsed.value.kind : raw.kind === 'poll' ? 'poll' : 'post';
-  const options = parsed.ok ? OPTION_FIELDS.map((f) => String((parsed.value as Record<string, unknown>)[f] ?? '')).filter(Boolean) : [];
-  if (parsed.ok && kind === 'poll') {
+  // The checks below run on the fields that are valid, so one round reports every error (issue 17, item 6).
+  const valid: Record<string, unknown> = validFields(postSchema.shape, body);
+  const kind = valid.kind === 'poll' ? 'poll' : 'post';
+  const options = OPTION_FIELDS.map((f) => String(valid[f] ?? '')).filter(Boolean);
+  if (kind === 'poll') {
     if (options.length < 2) errors.push({ field: 'option1', message: t('feed.poll.tooFew') });
     else if (new Set(options.map((o) => o.toLowerCase())).size !== options.length) errors.push({ field: 'option1', message: t('feed.poll.repeated') });
   }
-  const notify = parsed.ok ? addressList(parsed.value.notify) : [];
-  if (parsed.ok && addressList(parsed.value.notify).length > MENTION_MAX) errors.push({ field: 'notify', message: t('feed.form.notifyTooMany', { max: MENTION_MAX }) });
-  if (!parsed.ok || errors.length) return { ok: false, errors };
+  const notify = addressList(valid.notify);
+  if (notify.length > MENTION_MAX) errors.push({ field: 'notify', message: t('feed.form.notifyTooMany', { max: MENTION_MAX }) });
+  if (!parsed.ok || errors.length) return { ok: false, errors: mergeErrors(Object.keys(postSchema.shape), errors) };
   return { ok: true, value: { kind, body: parsed.value.body, notify, options: kind === 'poll' ? options : [] } };
 }
 

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { t } from '../i18n/index.js';
-import { parseForm, checkbox, type FormResult } from '../lib/forms.js';
+import { checkbox, mergeErrors, parseForm, validFields, type FormResult } from '../lib/forms.js';
 import { ForbiddenError } from '../lib/errors.js';
 import { Settings } from '../models/settings.js';
 import { User } from '../models/user.js';
@@ -46,13 +46,13 @@ const settingsSchema = z.object({
 export async function updateSettings(db: Knex, viewer: Viewer, body: unknown): Promise<FormResult<Settings>> {
   if (!can(viewer, 'settings:edit', null)) throw new ForbiddenError();
   const parsed = parseForm(settingsSchema, body);
-  if (!parsed.ok) return parsed;
-  const { extranetEnabled, seatLimit, uploadLimitMb } = parsed.value;
   return db.transaction(async (trx) => {
+    // The seat limit is held against the active users even when another field failed: every error in one round.
+    const limit = validFields(settingsSchema.shape, body).seatLimit;
     const active = await countActiveUsers(trx);
-    if (seatLimit !== null && seatLimit < active) {
-      return { ok: false, errors: [{ field: 'seatLimit', message: t('admin.settings.seatLimitBelowActive', { active }) }] };
-    }
+    const belowActive = limit != null && limit < active ? { field: 'seatLimit', message: t('admin.settings.seatLimitBelowActive', { active }) } : null;
+    if (!parsed.ok || belowActive) return { ok: false, errors: mergeErrors(Object.keys(settingsSchema.shape), parsed.ok ? [] : parsed.errors, belowActive) };
+    const { extranetEnabled, seatLimit, uploadLimitMb } = parsed.value;
     const before = await getSettings(trx);
     const updated = await Settings.query(trx).patchAndFetchById(1, { extranetEnabled, seatLimit, uploadLimitMb: uploadLimitMb ?? 100, updatedAt: new Date() });
     await recordAudit(trx, {

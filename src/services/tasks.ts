@@ -3,14 +3,14 @@ import { z } from 'zod';
 import { t } from '../i18n/index.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
 import { formatDate } from '../lib/format.js';
-import { normaliseDate, optionalText, parseForm, requiredText, type FieldError, type FormResult } from '../lib/forms.js';
+import { mergeErrors, normaliseDate, optionalText, parseForm, requiredText, validFields, type FieldError, type FormResult } from '../lib/forms.js';
 import { Group } from '../models/group.js';
 import { Activity, TASK_STATUSES, Task, TaskComment, TaskMember, type TaskStatus } from '../models/task.js';
 import { can, type Action } from '../policy/abilities.js';
 import { findVisibleGroup } from '../policy/scopes.js';
 import { lockVisibleTask } from '../policy/locks.js';
 import type { VisibleTask } from '../policy/task-scopes.js';
-import type { Viewer } from '../policy/viewer.js';
+import type { SignedInViewer, Viewer } from '../policy/viewer.js';
 import { notifyAssigned, notifyStatusChanged, participantIds } from './task-notifications.js';
 import { recordSubmission, type Submission } from './submissions.js';
 import { resolveTaskPeople, type TaskPeople } from './task-people.js';
@@ -41,6 +41,19 @@ const taskSchema = z.object({
   participants: peopleField,
   observers: peopleField,
 });
+
+const TASK_FIELDS = Object.keys(taskSchema.shape);
+
+/**
+ * The checks after parsing (people named, R-T3 dates) run on the fields that are valid, so one
+ * round reports every error (issue 17, item 6); the zod errors come first per field.
+ */
+async function taskErrors(trx: Knex.Transaction, viewer: SignedInViewer, group: { id: number; isExtranet: boolean } | null, dates: GroupDates | null, body: unknown, zodErrors: FieldError[]) {
+  const fields = validFields(taskSchema.shape, body);
+  const people = await resolveTaskPeople(trx, viewer, group, { responsible: fields.responsible ?? '', participants: fields.participants ?? '', observers: fields.observers ?? '' });
+  const dateProblem = dates && fields.deadline !== undefined ? deadlineError(fields.deadline, dates) : null;
+  return { people, errors: mergeErrors([...TASK_FIELDS, 'status'], zodErrors, dateProblem, people.ok ? [] : people.errors) };
+}
 
 const statusSchema = z.enum(TASK_STATUSES, { error: t('validation.choose', { label: t('tasks.form.status').toLowerCase() }) });
 
@@ -82,11 +95,9 @@ export async function createTask(db: Knex, viewer: Viewer, groupId: number | nul
         if (ctx.group.archivedAt) throw new ForbiddenError();
         group = ctx.group;
       }
-      if (!parsed.ok) return parsed;
+      const { people, errors } = await taskErrors(trx, viewer, group, group, body, parsed.ok ? [] : parsed.errors);
+      if (!parsed.ok || !people.ok || errors.length) return { ok: false, errors };
       const input = parsed.value;
-      const people = await resolveTaskPeople(trx, viewer, group, input);
-      const dateProblem = group ? deadlineError(input.deadline, group) : null;
-      if (!people.ok || dateProblem) return { ok: false, errors: [...(dateProblem ? [dateProblem] : []), ...(people.ok ? [] : people.errors)] };
       const task = await Task.query(trx).insertAndFetch({
         title: input.title,
         description: input.description,
@@ -141,12 +152,10 @@ export async function updateTask(db: Knex, viewer: Viewer, taskId: number, body:
       const ctx = await taskForAction(trx, viewer, taskId, 'task:edit');
       dates = { kind: ctx.groupKind, startsOn: ctx.groupStartsOn, endsOn: ctx.groupEndsOn };
       const parsed = parseForm(taskSchema.extend({ status: statusSchema }), body);
-      if (!parsed.ok) return parsed;
-      const input = parsed.value;
       const group = ctx.task.groupId ? { id: ctx.task.groupId, isExtranet: ctx.groupIsExtranet } : null;
-      const people = await resolveTaskPeople(trx, viewer, group, input);
-      const dateProblem = deadlineError(input.deadline, dates);
-      if (!people.ok || dateProblem) return { ok: false, errors: [...(dateProblem ? [dateProblem] : []), ...(people.ok ? [] : people.errors)] };
+      const { people, errors } = await taskErrors(trx, viewer, group, dates, body, parsed.ok ? [] : parsed.errors);
+      if (!parsed.ok || !people.ok || errors.length) return { ok: false, errors };
+      const input = parsed.value;
       const before = { responsibleId: ctx.task.responsibleId, participantIds: await participantIds(trx, taskId) };
       const task = await Task.query(trx).patchAndFetchById(taskId, {
         title: input.title,

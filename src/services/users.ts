@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { t } from '../i18n/index.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
-import { checkbox, email, optionalText, parseForm, password, requiredText, type FormResult } from '../lib/forms.js';
+import { checkbox, email, mergeErrors, optionalText, parseForm, password, requiredText, validFields, type FormResult } from '../lib/forms.js';
 import { isTimeZone } from '../lib/format.js';
 import { User } from '../models/user.js';
 import { can } from '../policy/abilities.js';
@@ -64,7 +64,12 @@ const createUserSchema = z.object({
 export async function createUserFromForm(db: Knex, viewer: Viewer, body: unknown): Promise<FormResult<User>> {
   if (!can(viewer, 'admin:access', null)) throw new ForbiddenError();
   const parsed = parseForm(createUserSchema, body);
-  if (!parsed.ok) return parsed;
+  if (!parsed.ok) {
+    // An address already taken is reported with the other errors, in one round (issue 17, item 6).
+    const address = validFields(createUserSchema.shape, body).email;
+    const taken = address ? await User.query().whereRaw('lower(email) = ?', [address]).first() : undefined;
+    return { ok: false, errors: mergeErrors(Object.keys(createUserSchema.shape), parsed.errors, taken ? { field: 'email', message: t('admin.create.emailTaken') } : null) };
+  }
   const v = parsed.value;
   const result = await createUser(db, { name: v.name, email: v.email, password: v.password, isAdmin: v.isAdmin, isExtranet: v.kind === 'external' }, viewer.id);
   if (result.ok) return { ok: true, value: result.user };
@@ -105,12 +110,12 @@ const passwordSchema = z.object({
 export async function changePassword(db: Knex, viewer: Viewer, body: unknown, keepSessionId: string): Promise<FormResult<null>> {
   if (!viewer.signedIn) throw new ForbiddenError();
   const parsed = parseForm(passwordSchema, body);
-  if (!parsed.ok) return parsed;
   const user = await User.query().findById(viewer.id);
   if (!user) throw new NotFoundError();
-  if (!(await verifyPassword(user.passwordHash, parsed.value.currentPassword))) {
-    return { ok: false, errors: [{ field: 'currentPassword', message: t('profile.currentPasswordWrong') }] };
-  }
+  // The current password is checked even when the new one is refused: every error in one round.
+  const current = validFields(passwordSchema.shape, body).currentPassword;
+  const wrong = current !== undefined && !(await verifyPassword(user.passwordHash, current)) ? { field: 'currentPassword', message: t('profile.currentPasswordWrong') } : null;
+  if (!parsed.ok || wrong) return { ok: false, errors: mergeErrors(Object.keys(passwordSchema.shape), parsed.ok ? [] : parsed.errors, wrong) };
   const passwordHash = await hashPassword(parsed.value.newPassword);
   await db.transaction(async (trx) => {
     await User.query(trx).patchAndFetchById(user.id, { passwordHash, updatedAt: new Date() });

@@ -12,6 +12,19 @@ export interface JourneyContext {
 
 const mode = (c: JourneyContext) => (c.js ? 'JS' : 'no-JS');
 
+/** The focused element's id (issue 17, item 2: after an htmx swap focus is on what the person uses next, not on body). */
+const focusedId = async (page: Page) => String(await page.evaluate('document.activeElement ? document.activeElement.id : ""'));
+
+/** With JavaScript, after a swap: focus lands on the element whose id matches, and the live region says something. */
+async function focusAfterSwap(c: JourneyContext, page: Page, id: RegExp, what: string): Promise<void> {
+  if (!c.js) return;
+  await page.locator('#live-region').filter({ hasText: /\S/ }).waitFor({ state: 'attached', timeout: 2_000 }).catch(() => undefined);
+  const focused = await focusedId(page);
+  c.tally.ok(id.test(focused), `${what}: focus is on #${focused || '(body)'}`);
+  const announced = String(await page.evaluate('document.getElementById("live-region").textContent'));
+  c.tally.ok(announced.trim().length > 0, `${what}: announced once in the live region ("${announced}")`);
+}
+
 /** A fresh browser session (its own cookies) in the journey's JavaScript mode. */
 export async function openPage(c: JourneyContext): Promise<Page> {
   const context = await c.browser.newContext({ javaScriptEnabled: c.js });
@@ -89,6 +102,7 @@ export async function groupJourney(c: JourneyContext): Promise<void> {
   await emma.getByLabel('Change status').selectOption('completed');
   await emma.getByRole('button', { name: 'Change status' }).click();
   await emma.getByText('Status: Completed').waitFor();
+  await focusAfterSwap(c, emma, /^status$/, 'after a status change');
   tally.ok(await emma.getByText('Status: Completed').isVisible(), 'the responsible completes the task');
   await emma.goto(taskUrl);
   tally.ok(await emma.getByText('Status: Completed').isVisible(), 'the status change is saved');
@@ -103,6 +117,8 @@ export async function groupJourney(c: JourneyContext): Promise<void> {
   await oscar.getByRole('button', { name: 'Unarchive group' }).click();
   tally.ok(!(await oscar.getByText('This group is archived').isVisible()), 'unarchived');
   await oscar.goto(`${groupUrl}/members`);
+  await oscar.getByRole('link', { name: 'Make Emma Employee the owner' }).click();
+  await tally.audit(oscar, mode(c));
   await oscar.getByRole('button', { name: 'Make Emma Employee the owner' }).click();
   tally.ok((await emma.goto(`${groupUrl}/delete`))?.status() === 200, 'ownership handed over: the new owner may delete');
   await tally.audit(emma, mode(c));
@@ -118,12 +134,22 @@ async function toolsInGroup(c: JourneyContext, author: Page, reader: Page, group
   const text = `Kick-off on Monday (${mode(c)})`;
   await author.goto(groupUrl);
   const feed = author.getByRole('region', { name: 'Share something' });
+  // The composer is one line until used (issue 17, item 9).
+  await feed.getByText('Write a post', { exact: true }).click();
   await feed.getByRole('textbox', { name: 'Message' }).fill(text);
   await feed.getByRole('button', { name: 'Post', exact: true }).click();
   await author.getByText(text).first().waitFor();
+  await focusAfterSwap(c, author, /^post-\d+$/, 'after posting');
   await tally.audit(author, mode(c));
   await reader.goto(groupUrl);
   tally.ok(await reader.getByText(text).first().isVisible(), 'a post in the group feed reaches the colleague');
+  // The colleague replies (the reply box opens from a "Reply" control).
+  const post = reader.getByRole('listitem').filter({ hasText: text }).first();
+  await post.getByText('Reply', { exact: true }).click();
+  await post.getByRole('textbox', { name: 'Comment' }).fill('Sounds good');
+  await post.getByRole('button', { name: 'Add comment' }).click();
+  await reader.getByText('Sounds good').first().waitFor();
+  await focusAfterSwap(c, reader, /^post-comment-\d+$/, 'after commenting');
 
   await author.getByRole('link', { name: 'Files', exact: true }).first().click();
   await tally.audit(author, mode(c));
@@ -145,6 +171,12 @@ async function toolsInGroup(c: JourneyContext, author: Page, reader: Page, group
   await author.getByRole('textbox', { name: 'Message' }).fill(message);
   await author.getByRole('button', { name: 'Send', exact: true }).click();
   await author.getByText(message).first().waitFor();
+  await focusAfterSwap(c, author, /^message$/, 'after sending a chat message');
+  if (c.js) {
+    await author.getByRole('button', { name: 'Send', exact: true }).click();
+    await author.locator('[data-error-summary]').waitFor();
+    tally.ok(Boolean(await author.evaluate('Boolean(document.activeElement.closest("[data-error-summary]"))')), 'an empty chat message: focus on the error summary');
+  }
   await reader.goto(`${groupUrl}/chat`);
   tally.ok(await reader.getByText(message).first().isVisible(), 'a chat message reaches the colleague');
   await reader.goto(`${c.base}/feed`);
@@ -155,6 +187,9 @@ async function toolsInGroup(c: JourneyContext, author: Page, reader: Page, group
   await tally.audit(reader, mode(c));
   await reader.goto(`${c.base}/calendar`);
   await tally.audit(reader, mode(c));
+  await reader.getByRole('link', { name: /Next month/ }).click();
+  await focusAfterSwap(c, reader, /^calendar-next$/, 'after changing month');
+  await reader.goto(`${c.base}/calendar`);
   // R-C2: the calendar feed page, before and after an address is made (shown once).
   await reader.getByRole('link', { name: 'Subscribe in your calendar app' }).click();
   await tally.audit(reader, mode(c));
@@ -251,7 +286,11 @@ export async function keyboardJourney(c: JourneyContext): Promise<void> {
   // Post in the group's feed with the keyboard; with htmx the swap is announced or takes focus.
   const text = `Typed without a mouse (${mode(c)})`;
   guard = 0;
-  while ((await page.evaluate('document.activeElement.id')) !== 'body' && guard++ < 80) await page.keyboard.press('Tab');
+  while ((await page.evaluate('document.activeElement.textContent.trim()')) !== 'Write a post' && guard++ < 80) await page.keyboard.press('Tab');
+  tally.ok(await focusVisible(), '"Write a post" shows focus');
+  await page.keyboard.press('Enter');
+  guard = 0;
+  while ((await page.evaluate('document.activeElement.id')) !== 'body' && guard++ < 20) await page.keyboard.press('Tab');
   tally.ok(await focusVisible(), 'the message field shows focus');
   await page.keyboard.type(text);
   guard = 0;

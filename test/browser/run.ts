@@ -12,6 +12,7 @@ import { Tally } from './checks.js';
 import { extranetJourney, groupJourney, keyboardJourney, passwordResetJourney } from './journeys.js';
 import { CLIENT_SECRET, startOidcProvider } from '../oidc-provider.js';
 import { singleSignOnJourney, twoFactorJourney } from './sign-in-journeys.js';
+import { textBrowserJourney } from './text-browser.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -82,6 +83,7 @@ try {
       tally.forgetAuditor();
     }
   }
+  await textBrowserJourney(base, tally);
 } finally {
   await browser.close();
   await provider.stop();

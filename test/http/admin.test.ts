@@ -248,7 +248,7 @@ t.test('audit log page: newest first, with the actor (SPEC §6)', async (t) => {
   await a.post(`/admin/users/${target.id}/deactivate`);
   const res = await a.get('/admin/audit');
   t.equal(res.statusCode, 200);
-  const rows = [...res.body.matchAll(/<tr>\s*<td><time[^>]*>[^<]*<\/time><\/td>\s*<td>([^<]*)<\/td>\s*<td>([^<]*)<\/td>\s*<td>([^<]*)<\/td>/g)].map((m) => [m[1], m[2], m[3]]);
+  const rows = [...res.body.matchAll(/<tr>\s*<td[^>]*><time[^>]*>[^<]*<\/time><\/td>\s*<td[^>]*>([^<]*)<\/td>\s*<td[^>]*>([^<]*)<\/td>\s*<td[^>]*>([^<]*)<\/td>/g)].map((m) => [m[1], m[2], m[3]]);
   t.same(rows, [
     ['Ada Admin', 'deactivated user', 'Tom Subject'],
     ['Ada Admin', 'made administrator', 'Tom Subject'],

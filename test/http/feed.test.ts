@@ -106,7 +106,8 @@ t.test('feed, notifications and search', async (t) => {
 
   t.test('polls: results after voting, one vote per person even when sent at once (R-F1)', async (t) => {
     const before = main((await c.bea.get(`/posts/${pollId}`)).body);
-    t.match(before, /<legend class="legend">Alpha lunch\?<\/legend>/, 'the question is the legend of the answers');
+    t.match(before, /<legend class="visually-hidden">Alpha lunch\?<\/legend>/, 'the question is the legend of the answers');
+    t.equal(before.split('Alpha lunch?').length - 1, 2, 'printed once, and once more as the legend for screen readers (issue 17, item 9)');
     t.notMatch(before, /votes? in total/, 'no results before voting');
     const [pizza, sushi] = (await db('poll_options').where({ postId: pollId }).orderBy('position')) as { id: number }[];
     const results = await Promise.all(Array.from({ length: 6 }, (_, i) => c.alice.post(`/posts/${pollId}/vote`, { option: String(i % 2 ? pizza!.id : sushi!.id) })));
@@ -161,7 +162,8 @@ t.test('feed, notifications and search', async (t) => {
   });
 
   t.test('a member switches a group\'s notifications off and on (R-F1)', async (t) => {
-    t.match((await c.bea.get(`/groups/${groupA.id}`)).body, /<legend class="legend">Notifications from this group<\/legend>/);
+    // One line, one button (issue 17, item 9): the state, and the switch to the other state.
+    t.match((await c.bea.get(`/groups/${groupA.id}`)).body, /Notifications from this group are on<\/p>[\s\S]*name="notify" value="off"[\s\S]*>Turn off<\/button>/);
     t.equal((await c.bea.post(`/groups/${groupA.id}/notifications`, { notify: 'off' })).statusCode, 303);
     t.equal((await Membership.query(db).findOne({ groupId: groupA.id, userId: bea.id }))!.notify, false);
     const before = await notificationsOf(bea.id);

@@ -22,6 +22,7 @@ t.test('the failure path of every htmx form returns its fragment', async (t) => 
     ['task comment', `/tasks/${taskId}/comments`, { comment: '' }],
     ['task status', `/tasks/${taskId}/status`, { status: 'nonsense' }],
     ['group chat', `/groups/${group.id}/chat`, { message: '' }],
+    ['direct chat', `/chat/with/${colleague.id}`, { message: '' }],
     ['appreciation', '/feed/appreciations', { recipient: '', message: '' }],
     ['poll vote', `/posts/${postId}/vote`, { option: '99' }],
     ['post comment', `/posts/${postId}/comments`, { comment: '' }],
@@ -33,5 +34,8 @@ t.test('the failure path of every htmx form returns its fragment', async (t) => 
     t.ok(res.statusCode >= 400 && res.statusCode < 500, `${name}: refused (${res.statusCode})`);
     t.notMatch(res.body, /<html|<main|<h1/, `${name}: a fragment, not a page`);
     t.match(res.body, /class="error-summary"/, `${name}: with an error summary to focus`);
+    // Issue 17, item 4: the summary is what the script focuses, and an alert, so the failure is heard at once.
+    t.match(res.body, /<div class="error-summary" role="alert" tabindex="-1" data-error-summary/, `${name}: the summary takes focus and is announced`);
+    t.notMatch(res.body, /data-focus=/, `${name}: nothing else claims focus`);
   }
 });

@@ -41,7 +41,7 @@ t.test('the members page (R-G6, R-U4)', async (t) => {
     }
     const res = await plain.get(url);
     t.equal(res.body.match(/<h1/g)?.length, 1, 'one h1');
-    t.match(res.body, /<div class="table-wrap">\s*<table class="table">/);
+    t.match(res.body, /<div class="table-wrap">\s*<table class="table table--stack">/);
     t.match(res.body, /<th scope="col">Role<\/th>/);
     t.match(res.body, /<span class="person person--extranet">[\s\S]{0,600}external user:<\/span> Xena External/, 'the extranet mark with a text alternative (R-U4)');
     t.match(res.body, /aria-current="page">Members</, 'the group menu marks Members');

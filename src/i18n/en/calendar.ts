@@ -10,6 +10,7 @@ export const calendar = {
   'calendar.months': 'Months',
   'calendar.prev': 'Previous month',
   'calendar.next': 'Next month',
+  'calendar.noneThisMonth': 'No events this month.',
   'calendar.today': 'Today',
   'calendar.continues': 'continues',
   'calendar.upcoming': 'Coming up',

@@ -2,6 +2,7 @@ export const common = {
   'app.name': 'Atrium',
   'layout.skip': 'Skip to main content',
   'layout.nav': 'Main',
+  'layout.menu': 'Menu',
   'layout.home': 'Home',
   'layout.people': 'People',
   'layout.admin': 'Administration',

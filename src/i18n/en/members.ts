@@ -24,6 +24,8 @@ export const members = {
   'members.demote': 'Make {name} a plain member',
   'members.remove': 'Remove {name}',
   'members.makeOwner': 'Make {name} the owner',
+  'members.owner.confirmTitle': 'Make {name} the owner of {group}?',
+  'members.owner.confirmWarning': '{name} will decide about the group: settings, archiving, deleting it and handing it over. The current owner becomes a moderator and cannot take the group back.',
   'members.promoted': '{name} is now a moderator',
   'members.demoted': '{name} is now a plain member',
   'members.removed': '{name} has been removed from the group',

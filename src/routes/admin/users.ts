@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { t, type MessageKey } from '../../i18n/index.js';
-import { HttpError, NotFoundError, parseId } from '../../lib/errors.js';
+import { ForbiddenError, HttpError, NotFoundError, parseId } from '../../lib/errors.js';
+import { usersVisibleTo } from '../../policy/scopes.js';
 import { formValues } from '../../lib/forms.js';
 import { findUsers } from '../../finders/users.js';
 import { adminUserActions } from '../../policy/abilities.js';
@@ -37,6 +38,26 @@ export default async function adminUserRoutes(app: FastifyInstance): Promise<voi
     }
     request.session.set('flash', { kind: 'success', message: t('admin.users.created', { name: result.value.name }) });
     return reply.redirect('/admin/users', 303);
+  });
+
+  // R-U5, issue 17 item 7: a transfer is asked first, on a page that says what changes.
+  // The person is a query parameter (/admin/users/transfer?user=ID): without one, back to the list.
+  app.get('/users/transfer', access, async (request: FastifyRequest<{ Querystring: { user?: string } }>, reply) => {
+    if (request.query.user === undefined) return reply.redirect('/admin/users', 303);
+    const user = await usersVisibleTo(request.viewer).findById(parseId(request.query.user)).select('users.id', 'users.name', 'users.isAdmin', 'users.isExtranet', 'users.deactivatedAt');
+    if (!user) throw new NotFoundError();
+    if (!adminUserActions(request.viewer, user).transfer) throw new ForbiddenError();
+    const to = user.isExtranet ? 'intranet' : 'extranet';
+    const heading = t(to === 'extranet' ? 'admin.transfer.confirmExtranet' : 'admin.transfer.confirmIntranet', { name: user.name });
+    return reply.page('pages/confirm', {
+      title: heading,
+      heading,
+      warning: t(to === 'extranet' ? 'admin.transfer.warningExtranet' : 'admin.transfer.warningIntranet', { name: user.name }),
+      action: `/admin/users/${user.id}/transfer`,
+      hidden: [{ name: 'to', value: to }],
+      button: t(to === 'extranet' ? 'admin.transfer.toExtranet' : 'admin.transfer.toIntranet', { name: user.name }),
+      cancelHref: '/admin/users',
+    });
   });
 
   // R-U5: transfers between intranet and extranet.

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { t } from '../../i18n/index.js';
-import { parseId } from '../../lib/errors.js';
+import { ForbiddenError, NotFoundError, parseId } from '../../lib/errors.js';
 import { findGroupInvitations, findGroupJoinRequests, findMember, findMembers, type MemberRow } from '../../finders/members.js';
 import { wantsFragment } from '../../plugins/views.js';
 import { can } from '../../policy/abilities.js';
@@ -75,6 +75,22 @@ export default async function memberRoutes(app: FastifyInstance): Promise<void> 
       return reply.redirect(membersUrl(groupId), 303);
     });
   }
+
+  // R-G4, issue 17 item 7: handing over is asked first, on a page that says what changes (works without JavaScript).
+  app.get('/groups/:id/members/:userId/owner', signedIn, async (request: MemberRequest, reply) => {
+    const ctx = await loadGroup(request);
+    const member = await findMember(request.viewer, ctx.group.id, parseId(request.params.userId));
+    if (!member) throw new NotFoundError();
+    if (!mayBecomeOwner({ ...member, deactivated: member.deactivatedAt !== null }, ctx.group) || !can(request.viewer, 'group:change-owner', ctx)) throw new ForbiddenError();
+    return reply.page('pages/confirm', {
+      title: t('members.owner.confirmTitle', { name: member.name, group: ctx.group.name }),
+      heading: t('members.owner.confirmTitle', { name: member.name, group: ctx.group.name }),
+      warning: t('members.owner.confirmWarning', { name: member.name }),
+      action: `/groups/${ctx.group.id}/members/${member.id}/owner`,
+      button: t('members.makeOwner', { name: member.name }),
+      cancelHref: membersUrl(ctx.group.id),
+    });
+  });
 
   // R-G4: the owner (or admin mode) hands over the group; the old owner becomes a moderator.
   app.post('/groups/:id/members/:userId/owner', signedIn, async (request: MemberRequest, reply) => {
