@@ -10,5 +10,6 @@ import { groups } from './groups.js';
 import { signIn } from './sign-in.js';
 import { members } from './members.js';
 import { tasks } from './tasks.js';
+import { board } from './board.js';
 
-export const en = { ...common, ...accounts, ...admin, ...groups, ...members, ...extranet, ...tasks, ...feed, ...files, ...calendar, ...chat, ...signIn };
+export const en = { ...common, ...accounts, ...admin, ...groups, ...members, ...extranet, ...tasks, ...feed, ...files, ...calendar, ...chat, ...signIn, ...board };
