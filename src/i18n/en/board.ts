@@ -53,6 +53,7 @@ export const board = {
   'checklist.full': 'A checklist holds at most {max} items',
   'taskEvents.heading': 'History',
   'taskEvents.none': 'Nothing has happened yet.',
+  'taskEvents.someone': 'Someone',
   'taskEvents.checklist.added': 'added “{label}” to the checklist',
   'taskEvents.checklist.ticked': 'marked “{label}” done',
   'taskEvents.checklist.unticked': 'marked “{label}” not done',
