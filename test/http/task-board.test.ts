@@ -18,7 +18,7 @@ t.test('the task board (R-T9) with R-T8, R-X1 and archived groups', async (t) =>
   await TaskMember.query(db).insert([{ taskId: task.id, userId: part.id, role: 'participant' }, { taskId: task.id, userId: watcher.id, role: 'observer' }]);
   await ChecklistItem.query(db).insert([{ taskId: task.id, position: 1, text: 'One', done: true }, { taskId: task.id, position: 2, text: 'Two' }, { taskId: task.id, position: 3, text: 'Three' }]);
   const roomTask = await Task.query(db).insertAndFetch({ title: 'Client review', groupId: room.id, creatorId: owner.id, responsibleId: ext.id });
-  const [o, p, w, m, out, x] = await Promise.all([owner, part, watcher, member, outsider, ext].map((u) => signIn(app, u)));
+  const [o, p, w, m, out, x] = await Promise.all([signIn(app, owner), signIn(app, part), signIn(app, watcher), signIn(app, member), signIn(app, outsider), signIn(app, ext)]);
   const board = `/groups/${group.id}/tasks/board`;
 
   t.test('columns per status; cards with responsible, deadline, overdue, checklist progress, Extranet mark', async (t) => {

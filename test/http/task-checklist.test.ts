@@ -14,7 +14,7 @@ t.test('checklists (R-T9) with R-T8, R-T6, R-X1 and archived groups', async (t) 
   const room = await makeGroup(db, owner, { name: 'Client room', isExtranet: true, tools: ['tasks'] }, [[ext]]);
   const task = await Task.query(db).insertAndFetch({ title: 'Ship it', groupId: group.id, creatorId: owner.id, responsibleId: owner.id });
   await TaskMember.query(db).insert([{ taskId: task.id, userId: part.id, role: 'participant' }, { taskId: task.id, userId: watcher.id, role: 'observer' }]);
-  const [o, p, w, out, x] = await Promise.all([owner, part, watcher, outsider, ext].map((u) => signIn(app, u)));
+  const [o, p, w, out, x] = await Promise.all([signIn(app, owner), signIn(app, part), signIn(app, watcher), signIn(app, outsider), signIn(app, ext)]);
   const url = `/tasks/${task.id}`;
   const items = () => ChecklistItem.query(db).where({ taskId: task.id }).orderBy('position');
 

@@ -19,7 +19,7 @@ t.test('the project timeline (R-T9) with R-X1 and R-T6', async (t) => {
   await Task.query(db).insert({ title: 'Undated', groupId: project.id, creatorId: owner.id, responsibleId: owner.id });
   await Task.query(db).insert({ title: 'Personal', creatorId: member.id, responsibleId: member.id, deadline: '2030-01-01' });
   await TaskMember.query(db).insert({ taskId: late.id, userId: outsider.id, role: 'observer' });
-  const [o, m, out, x] = await Promise.all([owner, member, outsider, ext].map((u) => signIn(app, u)));
+  const [o, m, out, x] = await Promise.all([signIn(app, owner), signIn(app, member), signIn(app, outsider), signIn(app, ext)]);
   const url = `/groups/${project.id}/tasks/timeline`;
 
   t.test('bars across the project\'s dates, today and overdue marked, a table beside it', async (t) => {

@@ -15,7 +15,6 @@ export const board = {
   'board.myTitle': 'My tasks: board',
   'board.groupTitle': 'Board of {name}',
   'board.heading': 'Board',
-  'board.column': '{status} ({count, plural, =0 {no tasks} one {# task shown} other {# tasks shown}})',
   'board.empty': 'No tasks.',
   'board.more': 'More {status} tasks',
   'board.first': 'Back to the first {status} tasks',
