@@ -41,6 +41,7 @@ export function pagesFor(p: Persona): Page[] {
     { name: `/groups${tag}`, path: '/groups', persona: p },
     { name: `group home${tag}`, path: `/groups/${p.groupId}`, persona: p },
     { name: `group tasks${tag}`, path: `/groups/${p.groupId}/tasks`, persona: p },
+    { name: `group board${tag}`, path: `/groups/${p.groupId}/tasks/board`, persona: p },
     { name: `/tasks (my tasks)${tag}`, path: '/tasks', persona: p },
     { name: `/tasks/:id${tag}`, path: `/tasks/${p.taskId}`, persona: p },
     { name: `/users${tag}`, path: '/users', persona: p },
