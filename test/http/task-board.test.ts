@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ChecklistItem, Task, TaskEvent, TaskMember } from '../../src/models/task.js';
-import { build, makeUser, signIn } from '../helper.js';
+import { build, enableAdminMode, makeUser, signIn } from '../helper.js';
 import { makeGroup } from '../fixtures.js';
 import { countQueries } from '../query-count.js';
 
@@ -110,6 +110,21 @@ t.test('the task board (R-T9) with R-T8, R-X1 and archived groups', async (t) =>
     t.notMatch(filtered.body, /column-pending/, 'a status filter shows its column only');
     const fragment = await o.get(`${url}?status=pending`, { 'hx-request': 'true' });
     t.notMatch(fragment.body, /<html/, 'the filters get the board alone');
+  });
+
+  t.test('an administrator: nothing without admin mode, everything with it (R-U3, R-T8)', async (t) => {
+    const admin = await makeUser(db, { name: 'Ada Admin', isAdmin: true });
+    const a = await signIn(app, admin);
+    t.equal((await a.get(board)).statusCode, 404, 'not a member, admin mode off');
+    t.equal((await a.post(`/tasks/${task.id}/move`, { status: 'completed', back: board })).statusCode, 404);
+    t.notMatch((await a.get('/tasks/board')).body, /Ship it/);
+    await enableAdminMode(a);
+    const res = await a.get(board);
+    t.equal(res.statusCode, 200);
+    t.match(res.body, /action="\/tasks\/\d+\/move"/, 'admin mode may move');
+    t.equal((await a.post(`/tasks/${task.id}/move`, { status: 'completed', back: board })).statusCode, 303);
+    t.equal((await Task.query(db).findById(task.id))?.status, 'completed');
+    t.notMatch((await a.get(board)).body, /card--overdue[^>]*id="task-${task.id}"/, 'a completed task is not overdue');
   });
 
   t.test('lists show checklist progress without a query per row', async (t) => {
