@@ -70,6 +70,31 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
+  // 0004's triggers again, without the start date.
+  await knex.raw(`
+    create or replace function tasks_deadline_in_project() returns trigger language plpgsql as $$
+    declare g record;
+    begin
+      if new.group_id is null or new.deadline is null then return new; end if;
+      select kind, starts_on, ends_on into g from groups where id = new.group_id;
+      if g.kind = 'project' and (new.deadline < g.starts_on or new.deadline > g.ends_on) then
+        raise exception 'task deadline % outside project dates', new.deadline using errcode = '23514', constraint = 'tasks_deadline_in_project';
+      end if;
+      return new;
+    end $$;
+    drop trigger tasks_deadline_in_project on tasks;
+    create trigger tasks_deadline_in_project before insert or update of deadline, group_id on tasks
+      for each row execute function tasks_deadline_in_project();
+    create or replace function groups_dates_cover_tasks() returns trigger language plpgsql as $$
+    begin
+      if new.kind = 'project' and exists (
+        select 1 from tasks where group_id = new.id and deadline is not null and (deadline < new.starts_on or deadline > new.ends_on)
+      ) then
+        raise exception 'project dates exclude task deadlines' using errcode = '23514', constraint = 'groups_dates_cover_tasks';
+      end if;
+      return new;
+    end $$;
+  `);
   await knex.schema.dropTableIfExists('task_events');
   await knex.schema.dropTableIfExists('task_checklist_items');
   await knex.raw('drop index if exists tasks_group_status');
