@@ -50,6 +50,11 @@ for (const [name, suffix] of [['group-about', '/about'], ['group-edit', '/edit']
   await page.goto(page.url().replace(/\/groups\/(\d+).*/, `/groups/$1${suffix}`));
   problems += await check(page, name, 1200);
 }
+for (const [name, suffix] of [['group-board', '/tasks/board'], ['group-timeline', '/tasks/timeline']] as const) {
+  await page.goto(page.url().replace(/\/groups\/(\d+).*/, `/groups/$1${suffix}`));
+  problems += await check(page, name, 1280);
+  problems += await check(page, name, 375);
+}
 await page.goto(`${base}/tasks/new`);
 await page.getByLabel('Title').fill('Check the copy');
 await page.getByLabel(/Deadline/).fill('2026-12-01');

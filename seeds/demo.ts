@@ -4,7 +4,7 @@ import { CalendarEvent } from '../src/models/event.js';
 import { Folder } from '../src/models/file.js';
 import { Group, Membership } from '../src/models/group.js';
 import { Post } from '../src/models/post.js';
-import { Task, TaskMember } from '../src/models/task.js';
+import { ChecklistItem, Task, TaskMember } from '../src/models/task.js';
 import { User } from '../src/models/user.js';
 import { createUser } from '../src/services/users.js';
 
@@ -54,9 +54,11 @@ async function addContent(trx: Knex.Transaction, groupId: number, id: (email: st
   const oscar = id('oscar@example.com');
   const emma = id('emma@example.com');
   const clara = id('clara@client.example');
-  const task = await Task.query(trx).insertAndFetch({ title: 'Approve the home page design', description: 'Two variants are in the Designs folder.', groupId, creatorId: oscar, responsibleId: clara, deadline: '2027-01-15' });
+  const task = await Task.query(trx).insertAndFetch({ title: 'Approve the home page design', description: 'Two variants are in the Designs folder.', groupId, creatorId: oscar, responsibleId: clara, startOn: '2026-12-01', deadline: '2027-01-15' });
+  await ChecklistItem.query(trx).insert(['Compare both variants', 'Check the mobile layout', 'Sign off with the agency'].map((text, i) => ({ taskId: task.id, position: i + 1, text, done: i === 0 })));
   await TaskMember.query(trx).insert({ taskId: task.id, userId: emma, role: 'participant' });
-  await Task.query(trx).insert({ title: 'Write the copy for the About page', groupId, creatorId: oscar, responsibleId: emma, deadline: '2026-12-18' });
+  await Task.query(trx).insert({ title: 'Write the copy for the About page', groupId, creatorId: oscar, responsibleId: emma, startOn: '2026-11-16', deadline: '2026-12-18' });
+  await Task.query(trx).insert({ title: 'Collect the brand assets', groupId, creatorId: oscar, responsibleId: emma, status: 'in_progress', startOn: '2026-09-15', deadline: '2026-10-30' });
   await Post.query(trx).insert({ groupId, authorId: oscar, kind: 'post', body: 'Welcome, Clara! Everything for the relaunch lives in this project: tasks, files, calendar and chat.' });
   await Post.query(trx).insert({ groupId, authorId: clara, kind: 'post', body: 'Thanks! The first design drafts are in the Designs folder.' });
   await Folder.query(trx).insert({ groupId, name: 'Designs' });

@@ -35,6 +35,9 @@ import liveRoutes from './routes/live.js';
 import profileRoutes from './routes/profile.js';
 import signInRoutes from './routes/sign-in/index.js';
 import taskRoutes from './routes/tasks.js';
+import taskBoardRoutes from './routes/task-board.js';
+import taskChecklistRoutes from './routes/task-checklist.js';
+import taskTimelineRoutes from './routes/task-timeline.js';
 import usersRoutes from './routes/users.js';
 
 declare module 'fastify' {
@@ -115,6 +118,9 @@ export async function buildApp({ config, db, production = false, logger = false,
   await app.register(invitationRoutes);
   await app.register(extranetRoutes);
   await app.register(taskRoutes);
+  await app.register(taskBoardRoutes);
+  await app.register(taskChecklistRoutes);
+  await app.register(taskTimelineRoutes);
   await app.register(feedRoutes);
   await app.register(fileRoutes);
   await app.register(calendarRoutes);

@@ -46,6 +46,7 @@ export function pagesFor(p: Persona): Page[] {
     { name: `/groups${tag}`, path: '/groups', persona: p, budgetMs: LIST_BUDGET_MS },
     { name: `group home${tag}`, path: `/groups/${p.groupId}`, persona: p, budgetMs: FEED_BUDGET_MS },
     { name: `group tasks${tag}`, path: `/groups/${p.groupId}/tasks`, persona: p },
+    { name: `group board${tag}`, path: `/groups/${p.groupId}/tasks/board`, persona: p, budgetMs: FEED_BUDGET_MS },
     { name: `/tasks (my tasks)${tag}`, path: '/tasks', persona: p, budgetMs: LIST_BUDGET_MS },
     { name: `/tasks/:id${tag}`, path: `/tasks/${p.taskId}`, persona: p, budgetMs: LIST_BUDGET_MS },
     { name: `/users${tag}`, path: '/users', persona: p, budgetMs: LIST_BUDGET_MS },

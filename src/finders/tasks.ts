@@ -13,6 +13,7 @@ export interface TaskRow {
   title: string;
   status: TaskStatus;
   deadline: string | null;
+  startOn: string | null;
   groupId: number | null;
   /** Null when the task has no group or the viewer may not see it (then groupHidden, R-X1). */
   groupName: string | null;
@@ -21,6 +22,9 @@ export interface TaskRow {
   responsibleId: number;
   responsibleName: string;
   responsibleIsExtranet: boolean;
+  /** R-T9: checklist progress, "done/total". */
+  checklistTotal: number;
+  checklistDone: number;
 }
 
 export function parseStatus(raw: unknown): TaskStatus | 'any' {
@@ -31,16 +35,25 @@ export function parseRole(raw: unknown): TaskRoleFilter {
   return (TASK_ROLES as readonly string[]).includes(String(raw)) ? (raw as TaskRoleFilter) : 'any';
 }
 
+export interface TaskListParams {
+  role?: TaskRoleFilter;
+  status?: TaskStatus | 'any';
+  groupId?: number;
+}
+
 /**
- * R-T7: tasks the viewer is responsible for, participates in, observes or created, across
- * groups, filtered by role and status, newest first, keyset-paged on the id; one query a page.
+ * Checklist progress of each task row as two columns of the row's own query (R-T9): one lateral
+ * aggregate over the item index, never a query per row.
  */
-export async function findTasks(viewer: Viewer, params: { role?: TaskRoleFilter; status?: TaskStatus | 'any'; groupId?: number; after?: unknown }, pageSize = TASKS_PAGE_SIZE): Promise<Page<TaskRow>> {
-  if (!viewer.signedIn) return { items: [], nextCursor: null };
+const CHECKLIST_PROGRESS = 'left join lateral (select count(*)::int as total, (count(*) filter (where ci.done))::int as done from task_checklist_items ci where ci.task_id = tasks.id) as cl on true';
+
+/** The rows of a task list or board column, filtered as the list is, before order and page. */
+export function taskListQuery(viewer: Viewer & { signedIn: true }, params: TaskListParams) {
   const q = tasksVisibleTo(viewer)
     .leftJoin('groups', 'groups.id', 'tasks.groupId')
     .join('users as resp', 'resp.id', 'tasks.responsibleId')
-    .select('tasks.id', 'tasks.title', 'tasks.status', 'tasks.deadline', 'tasks.groupId', ...shownGroupColumns(viewer, 'groups'), 'tasks.responsibleId', 'resp.name as responsibleName', 'resp.isExtranet as responsibleIsExtranet');
+    .joinRaw(CHECKLIST_PROGRESS)
+    .select('tasks.id', 'tasks.title', 'tasks.status', 'tasks.deadline', 'tasks.startOn', 'tasks.groupId', ...shownGroupColumns(viewer, 'groups'), 'tasks.responsibleId', 'resp.name as responsibleName', 'resp.isExtranet as responsibleIsExtranet', 'cl.total as checklistTotal', 'cl.done as checklistDone');
   const me = viewer.id;
   if (params.groupId !== undefined) q.where('tasks.groupId', params.groupId);
   else {
@@ -52,10 +65,24 @@ export async function findTasks(viewer: Viewer, params: { role?: TaskRoleFilter;
     else q.whereRaw('tasks.id = any(array(?))', [taskIdsInvolving(me, role === 'participant' || role === 'observer' ? role : undefined).toKnexQuery()]);
   }
   if (params.status && params.status !== 'any') q.where('tasks.status', params.status);
+  return q;
+}
+
+export function toTaskRow<R extends TaskRow>(r: R): R {
+  return { ...r, groupIsExtranet: r.groupIsExtranet === true, checklistTotal: r.checklistTotal ?? 0, checklistDone: r.checklistDone ?? 0 };
+}
+
+/**
+ * R-T7: tasks the viewer is responsible for, participates in, observes or created, across
+ * groups, filtered by role and status, newest first, keyset-paged on the id; one query a page.
+ */
+export async function findTasks(viewer: Viewer, params: TaskListParams & { after?: unknown }, pageSize = TASKS_PAGE_SIZE): Promise<Page<TaskRow>> {
+  if (!viewer.signedIn) return { items: [], nextCursor: null };
+  const q = taskListQuery(viewer, params);
   const cursor = decodeCursor(params.after, ['number']);
   if (cursor) q.where('tasks.id', '<', cursor[0] as number);
   const rows = (await q.orderBy('tasks.id', 'desc').limit(pageSize + 1)) as unknown as TaskRow[];
-  return toPage(rows.map((r) => ({ ...r, groupIsExtranet: r.groupIsExtranet === true })), pageSize, (r) => [r.id]);
+  return toPage(rows.map(toTaskRow), pageSize, (r) => [r.id]);
 }
 
 export interface TaskPerson {

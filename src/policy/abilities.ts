@@ -131,6 +131,10 @@ interface Rules {
   'task:change-status': TaskContext;
   /** R-T8: participants and observers too comment. */
   'task:comment': TaskContext;
+  /** R-T9 with R-T8: those who edit the task add, reorder and remove checklist items … */
+  'task:edit-checklist': TaskContext;
+  /** … and participants tick them too (as they change the status); observers only read. */
+  'task:tick': TaskContext;
   /** R-F2, R-G3, R-X1: mirrors filesVisibleTo/foldersVisibleTo, checked against them by a consistency test. */
   'file:view': DriveContext;
   /** R-F2, R-G3, R-G7: upload, new folder, rename, move, delete: files_write in a live group with the tool on; one's own drive. */
@@ -212,6 +216,8 @@ const rules: { [A in Action]: (viewer: Viewer, record: Rules[A]) => boolean } = 
   'task:delete': (v, c) => !c.groupArchived && taskManager(v, c),
   'task:change-status': (v, c) => !c.groupArchived && (taskManager(v, c) || c.taskRole === 'participant'),
   'task:comment': (v, c) => !c.groupArchived && (taskManager(v, c) || c.taskRole !== null),
+  'task:edit-checklist': (v, c) => !c.groupArchived && taskManager(v, c),
+  'task:tick': (v, c) => !c.groupArchived && (taskManager(v, c) || c.taskRole === 'participant'),
   'file:view': (v, c) => v.signedIn && (c.groupId !== null ? c.toolOn && (isSuperuser(v) || c.role !== null) : c.ownerId === v.id || c.sharedWithViewer),
   'file:write': (v, c) => v.signedIn && (c.groupId !== null ? c.toolOn && !c.archived && (isSuperuser(v) || writesContent(c.role, c.filesWrite)) : c.ownerId === v.id),
   'file:link': (v, c) => v.signedIn && (c.groupId !== null ? c.toolOn && !c.archived && (isSuperuser(v) || writesContent(c.role, c.filesWrite)) : c.ownerId === v.id),

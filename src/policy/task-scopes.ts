@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { QueryBuilder } from 'objection';
 import { Membership, type Role } from '../models/group.js';
-import { Task, TaskComment, TaskMember, type TaskMemberRole } from '../models/task.js';
+import { ChecklistItem, Task, TaskComment, TaskEvent, TaskMember, type TaskMemberRole } from '../models/task.js';
 import { activeMembership, shownGroupColumns } from './scopes.js';
 import type { Viewer } from './viewer.js';
 import { isSuperuser } from './viewer.js';
@@ -60,6 +60,11 @@ export function viewerTaskRoleIn(viewerId: number, taskIdColumn: string): QueryB
   return TaskMember.query().alias('vr').select('vr.role').where('vr.userId', viewerId).whereColumn('vr.taskId', taskIdColumn);
 }
 
+/** Correlated subquery: the viewer's active role in the group in `groupIdColumn`. */
+export function viewerGroupRoleIn(viewerId: number, groupIdColumn: string): QueryBuilder<Membership> {
+  return Membership.query().alias('gm').select('gm.role').where('gm.userId', viewerId).whereColumn('gm.groupId', groupIdColumn).whereRaw(activeMembership('gm'));
+}
+
 export interface VisibleTask {
   task: Task;
   taskRole: TaskMemberRole | null;
@@ -84,7 +89,7 @@ export async function findVisibleTask(viewer: Viewer, id: number, trx?: Knex.Tra
   if (trx) q.transacting(trx);
   if (viewer.signedIn) {
     q.select(viewerTaskRoleIn(viewer.id, 'tasks.id').as('taskRole'));
-    q.select(Membership.query().alias('gm').select('gm.role').where('gm.userId', viewer.id).whereColumn('gm.groupId', 'tasks.groupId').whereRaw(activeMembership('gm')).as('groupRole'));
+    q.select(viewerGroupRoleIn(viewer.id, 'tasks.groupId').as('groupRole'));
   }
   type Row = Task & { groupName: string | null; groupIsExtranet: boolean | null; groupHidden: boolean; groupArchivedAt: Date | null; groupKind: 'workgroup' | 'project' | null; groupStartsOn: string | null; groupEndsOn: string | null; groupTools: string[] | null; taskRole?: TaskMemberRole | null; groupRole?: Role | null };
   const row = (await q) as Row | undefined;
@@ -112,4 +117,14 @@ export function taskMembersVisibleTo(viewer: Viewer): QueryBuilder<TaskMember> {
 /** Comments on tasks the viewer may see. */
 export function taskCommentsVisibleTo(viewer: Viewer): QueryBuilder<TaskComment> {
   return TaskComment.query().whereIn('taskComments.taskId', tasksVisibleTo(viewer).select('tasks.id'));
+}
+
+/** R-T9: checklist items of tasks the viewer may see. */
+export function checklistItemsVisibleTo(viewer: Viewer): QueryBuilder<ChecklistItem> {
+  return ChecklistItem.query().whereIn('taskChecklistItems.taskId', tasksVisibleTo(viewer).select('tasks.id'));
+}
+
+/** R-T9: the history of tasks the viewer may see (actors are filtered by the caller, R-X1). */
+export function taskEventsVisibleTo(viewer: Viewer): QueryBuilder<TaskEvent> {
+  return TaskEvent.query().whereIn('taskEvents.taskId', tasksVisibleTo(viewer).select('tasks.id'));
 }

@@ -4,6 +4,7 @@ import { ForbiddenError, NotFoundError, parseId } from '../lib/errors.js';
 import { formValues, type FieldError } from '../lib/forms.js';
 import { TASK_ROLES, findAssignablePeople, findTaskComments, findTaskNames, findTaskPeople, findTasks, parseRole, parseStatus } from '../finders/tasks.js';
 import { TASK_STATUSES, type Task } from '../models/task.js';
+import { findChecklist, findTaskEvents } from '../finders/task-checklist.js';
 import { can } from '../policy/abilities.js';
 import { findVisibleGroup, type VisibleGroup } from '../policy/scopes.js';
 import { findVisibleTask, type VisibleTask } from '../policy/task-scopes.js';
@@ -12,15 +13,18 @@ import { wantsFragment } from '../plugins/views.js';
 import { submitOnce } from './submit-once.js';
 import { groupAbilities, loadGroupTool } from './groups/load.js';
 
-type TaskRequest = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown>; Querystring: Record<string, string | undefined> }>;
+export type TaskRequest = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown>; Querystring: Record<string, string | undefined> }>;
 const signedIn = { config: { access: 'signed-in' as const } };
 
-function taskAbilities(request: FastifyRequest, ctx: VisibleTask) {
+export function taskAbilities(request: FastifyRequest, ctx: VisibleTask) {
   const v = request.viewer;
-  return { edit: can(v, 'task:edit', ctx), delete: can(v, 'task:delete', ctx), status: can(v, 'task:change-status', ctx), comment: can(v, 'task:comment', ctx) };
+  return {
+    edit: can(v, 'task:edit', ctx), delete: can(v, 'task:delete', ctx), status: can(v, 'task:change-status', ctx), comment: can(v, 'task:comment', ctx),
+    editChecklist: can(v, 'task:edit-checklist', ctx), tick: can(v, 'task:tick', ctx),
+  };
 }
 
-async function loadTask(request: TaskRequest): Promise<VisibleTask> {
+export async function loadTask(request: TaskRequest): Promise<VisibleTask> {
   const found = await findVisibleTask(request.viewer, parseId(request.params.id));
   if (!found) throw new NotFoundError();
   return found;
@@ -32,6 +36,27 @@ async function targetGroup(request: FastifyRequest, raw: unknown): Promise<Visib
   const ctx = await findVisibleGroup(request.viewer, parseId(raw));
   if (!ctx || !can(request.viewer, 'tool:read', { ...ctx, tool: 'tasks' })) throw new NotFoundError();
   return ctx;
+}
+
+/** The task page (R-T2: `ctx` came through the scope), with a form's errors when it was refused. */
+export async function showTask(request: TaskRequest, reply: FastifyReply, ctx: VisibleTask, extra: { errors?: FieldError[]; values?: Record<string, string> } = {}, status = 200) {
+  const viewer = request.viewer;
+  const [people, comments, names, checklist, events] = await Promise.all([
+    findTaskPeople(viewer, ctx.task.id),
+    findTaskComments(viewer, ctx.task.id),
+    findTaskNames(viewer, [ctx.task.creatorId, ctx.task.responsibleId]),
+    findChecklist(viewer, ctx.task.id),
+    findTaskEvents(viewer, ctx.task.id),
+  ]);
+  const person = (id: number) => {
+    const u = names.find((n) => n.id === id);
+    return u ? { id: u.id, name: u.name, isExtranet: u.isExtranet, deactivated: u.deactivatedAt !== null } : null;
+  };
+  const data = {
+    title: ctx.task.title, task: ctx.task, ctx, people, comments, checklist, events, statuses: TASK_STATUSES,
+    creator: person(ctx.task.creatorId), responsible: person(ctx.task.responsibleId), may: taskAbilities(request, ctx), errors: extra.errors ?? [], values: extra.values ?? {},
+  };
+  return reply.page('pages/tasks/show', data, status);
 }
 
 export default async function taskRoutes(app: FastifyInstance): Promise<void> {
@@ -70,24 +95,6 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
     }),
   );
 
-  async function showTask(request: TaskRequest, reply: FastifyReply, ctx: VisibleTask, extra: { errors?: FieldError[]; values?: Record<string, string> } = {}, status = 200) {
-    const viewer = request.viewer;
-    const [people, comments, names] = await Promise.all([
-      findTaskPeople(viewer, ctx.task.id),
-      findTaskComments(viewer, ctx.task.id),
-      findTaskNames(viewer, [ctx.task.creatorId, ctx.task.responsibleId]),
-    ]);
-    const person = (id: number) => {
-      const u = names.find((n) => n.id === id);
-      return u ? { id: u.id, name: u.name, isExtranet: u.isExtranet, deactivated: u.deactivatedAt !== null } : null;
-    };
-    const data = {
-      title: ctx.task.title, task: ctx.task, ctx, people, comments, statuses: TASK_STATUSES,
-      creator: person(ctx.task.creatorId), responsible: person(ctx.task.responsibleId), may: taskAbilities(request, ctx), errors: extra.errors ?? [], values: extra.values ?? {},
-    };
-    return reply.page('pages/tasks/show', data, status);
-  }
-
   app.get('/tasks/:id', signedIn, async (request: TaskRequest, reply) => showTask(request, reply, await loadTask(request)));
 
   app.get('/tasks/:id/edit', signedIn, async (request: TaskRequest, reply) => {
@@ -97,7 +104,7 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
     const named = await findTaskNames(request.viewer, [ctx.task.responsibleId, ...people.map((p) => p.id)]);
     const emailOf = (id: number) => named.find((e) => e.id === id)?.email ?? '';
     const values = {
-      title: ctx.task.title, description: ctx.task.description, deadline: ctx.task.deadline ?? '', status: ctx.task.status, responsible: emailOf(ctx.task.responsibleId),
+      title: ctx.task.title, description: ctx.task.description, startOn: ctx.task.startOn ?? '', deadline: ctx.task.deadline ?? '', status: ctx.task.status, responsible: emailOf(ctx.task.responsibleId),
       participants: people.filter((p) => p.role === 'participant').map((p) => emailOf(p.id)).join('\n'),
       observers: people.filter((p) => p.role === 'observer').map((p) => emailOf(p.id)).join('\n'),
     };

@@ -5,7 +5,7 @@ import { ForbiddenError, NotFoundError } from '../lib/errors.js';
 import { formatDate } from '../lib/format.js';
 import { mergeErrors, normaliseDate, optionalText, parseForm, requiredText, validFields, type FieldError, type FormResult } from '../lib/forms.js';
 import { Group } from '../models/group.js';
-import { Activity, TASK_STATUSES, Task, TaskComment, TaskMember, type TaskStatus } from '../models/task.js';
+import { Activity, TASK_STATUSES, Task, TaskComment, TaskEvent, TaskMember, type TaskStatus } from '../models/task.js';
 import { can, type Action } from '../policy/abilities.js';
 import { findVisibleGroup } from '../policy/scopes.js';
 import { lockVisibleTask } from '../policy/locks.js';
@@ -22,21 +22,23 @@ export function isCalendarDate(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
 }
 
-const dateField = z
-  .string({ error: t('validation.invalid', { label: t('tasks.form.deadline').toLowerCase() }) })
-  .trim()
-  .optional()
-  .default('')
-  .transform(normaliseDate)
-  .refine((s) => s === '' || isCalendarDate(s), { error: t('validation.date', { label: t('tasks.form.deadline') }) })
-  .transform((s) => (s === '' ? null : s));
+const dateField = (label: 'tasks.form.deadline' | 'tasks.form.startOn') =>
+  z
+    .string({ error: t('validation.invalid', { label: t(label).toLowerCase() }) })
+    .trim()
+    .optional()
+    .default('')
+    .transform(normaliseDate)
+    .refine((s) => s === '' || isCalendarDate(s), { error: t('validation.date', { label: t(label) }) })
+    .transform((s) => (s === '' ? null : s));
 
 const peopleField = z.string({ error: t('validation.invalid', { label: t('tasks.form.participants').toLowerCase() }) }).max(10_000).optional().default('');
 
 const taskSchema = z.object({
   title: requiredText('tasks.form.title', 255),
   description: optionalText('tasks.form.description', 10_000),
-  deadline: dateField,
+  startOn: dateField('tasks.form.startOn'),
+  deadline: dateField('tasks.form.deadline'),
   responsible: peopleField,
   participants: peopleField,
   observers: peopleField,
@@ -51,8 +53,8 @@ const TASK_FIELDS = Object.keys(taskSchema.shape);
 async function taskErrors(trx: Knex.Transaction, viewer: SignedInViewer, group: { id: number; isExtranet: boolean } | null, dates: GroupDates | null, body: unknown, zodErrors: FieldError[]) {
   const fields = validFields(taskSchema.shape, body);
   const people = await resolveTaskPeople(trx, viewer, group, { responsible: fields.responsible ?? '', participants: fields.participants ?? '', observers: fields.observers ?? '' });
-  const dateProblem = dates && fields.deadline !== undefined ? deadlineError(fields.deadline, dates) : null;
-  return { people, errors: mergeErrors([...TASK_FIELDS, 'status'], zodErrors, dateProblem, people.ok ? [] : people.errors) };
+  const dateProblems = dateErrors({ startOn: fields.startOn ?? null, deadline: fields.deadline ?? null }, dates);
+  return { people, errors: mergeErrors([...TASK_FIELDS, 'status'], zodErrors, dateProblems, people.ok ? [] : people.errors) };
 }
 
 const statusSchema = z.enum(TASK_STATUSES, { error: t('validation.choose', { label: t('tasks.form.status').toLowerCase() }) });
@@ -68,6 +70,22 @@ export function deadlineError(deadline: string | null, group: GroupDates): Field
   if (!deadline || group.kind !== 'project' || !group.startsOn || !group.endsOn) return null;
   if (deadline >= group.startsOn && deadline <= group.endsOn) return null;
   return { field: 'deadline', message: t('tasks.form.deadlineOutside', { start: formatDate(group.startsOn), end: formatDate(group.endsOn) }) };
+}
+
+/** R-T9 with R-T3: the start date lies within the project's dates and not after the deadline. */
+export function startError(input: { startOn: string | null; deadline: string | null }, group: GroupDates | null): FieldError | null {
+  const { startOn, deadline } = input;
+  if (!startOn) return null;
+  if (group?.kind === 'project' && group.startsOn && group.endsOn && (startOn < group.startsOn || startOn > group.endsOn)) {
+    return { field: 'startOn', message: t('tasks.form.startOutside', { start: formatDate(group.startsOn), end: formatDate(group.endsOn) }) };
+  }
+  if (deadline && startOn > deadline) return { field: 'startOn', message: t('tasks.form.startAfterDeadline') };
+  return null;
+}
+
+/** Every date problem of a task form (R-T3, R-T9). */
+function dateErrors(input: { startOn: string | null; deadline: string | null }, group: GroupDates | null): FieldError[] {
+  return [startError(input, group), group ? deadlineError(input.deadline, group) : null].filter((e): e is FieldError => e !== null);
 }
 
 /** The database enforces R-T3 too; its refusal becomes the same field error. */
@@ -102,6 +120,7 @@ export async function createTask(db: Knex, viewer: Viewer, groupId: number | nul
         title: input.title,
         description: input.description,
         deadline: input.deadline,
+        startOn: input.startOn,
         creatorId: viewer.id,
         responsibleId: people.people.responsibleId,
         groupId: group?.id ?? null,
@@ -119,7 +138,7 @@ export async function createTask(db: Knex, viewer: Viewer, groupId: number | nul
 }
 
 /** The task the viewer may see (404 otherwise, R-X1), locked for this transaction, on which it may do one thing (403). */
-async function taskForAction(trx: Knex.Transaction, viewer: Viewer, taskId: number, ability: Action & `task:${string}`): Promise<VisibleTask> {
+export async function taskForAction(trx: Knex.Transaction, viewer: Viewer, taskId: number, ability: Action & `task:${string}`): Promise<VisibleTask> {
   const found = await lockVisibleTask(trx, viewer, taskId);
   if (!can(viewer, ability as 'task:edit', found)) throw new ForbiddenError();
   return found;
@@ -138,6 +157,7 @@ function deadlineRefusal<T>(err: unknown, group: GroupDates | null): FormResult<
  */
 async function statusChanged(trx: Knex.Transaction, actorId: number, before: TaskStatus, task: Task): Promise<void> {
   if (task.status === before) return;
+  await TaskEvent.query(trx).insert({ taskId: task.id, actorId, kind: 'status', label: task.status });
   if (task.status === 'completed' && task.groupId) await Activity.query(trx).insert({ groupId: task.groupId, actorId, kind: 'task.completed', taskId: task.id });
   await notifyStatusChanged(trx, actorId, task, task.status);
 }
@@ -161,6 +181,7 @@ export async function updateTask(db: Knex, viewer: Viewer, taskId: number, body:
         title: input.title,
         description: input.description,
         deadline: input.deadline,
+        startOn: input.startOn,
         status: input.status,
         completedAt: input.status === 'completed' ? (ctx.task.completedAt ?? new Date()) : null,
         responsibleId: people.people.responsibleId,
@@ -215,6 +236,6 @@ export async function deleteTask(db: Knex, viewer: Viewer, taskId: number): Prom
 
 /** R-T3: a project's dates cannot move so that existing deadlines fall outside; lists those tasks. */
 export async function tasksOutsideDates(trx: Knex.Transaction, groupId: number, startsOn: string, endsOn: string): Promise<string[]> {
-  const rows = await Task.query(trx).where('groupId', groupId).whereNotNull('deadline').where((b) => b.where('deadline', '<', startsOn).orWhere('deadline', '>', endsOn)).orderBy('deadline').limit(20).select('title');
+  const rows = await Task.query(trx).where('groupId', groupId).where((b) => b.where('deadline', '<', startsOn).orWhere('deadline', '>', endsOn).orWhere('startOn', '<', startsOn).orWhere('startOn', '>', endsOn)).orderBy('deadline').limit(20).select('title');
   return rows.map((r) => r.title);
 }

@@ -13,6 +13,7 @@ import { extranetJourney, groupJourney, keyboardJourney, passwordResetJourney } 
 import { CLIENT_SECRET, startOidcProvider } from '../oidc-provider.js';
 import { singleSignOnJourney, twoFactorJourney } from './sign-in-journeys.js';
 import { textBrowserJourney } from './text-browser.js';
+import { boardJourney } from './board-journeys.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -72,7 +73,7 @@ try {
   for (const js of [true, false]) {
     const c = { browser, base, js, tally };
     const singleSignOn = (jc: typeof c) => singleSignOnJourney(jc, provider.issuer);
-    for (const journey of [groupJourney, extranetJourney, keyboardJourney, twoFactorJourney, singleSignOn, passwordResetJourney]) {
+    for (const journey of [groupJourney, extranetJourney, keyboardJourney, boardJourney, twoFactorJourney, singleSignOn, passwordResetJourney]) {
       try {
         // A journey that hangs (a navigation that never ends) fails instead of stalling CI.
         await Promise.race([journey(c), new Promise((_, reject) => setTimeout(() => reject(new Error('took longer than 180 s')), 180_000).unref())]);

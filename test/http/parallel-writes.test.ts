@@ -10,7 +10,7 @@ import t from 'tap';
 import { DriveFile } from '../../src/models/file.js';
 import { GroupInvitation, JoinRequest } from '../../src/models/group.js';
 import { PollOption, Post } from '../../src/models/post.js';
-import { Task, TaskMember } from '../../src/models/task.js';
+import { ChecklistItem, Task, TaskMember } from '../../src/models/task.js';
 import type { User } from '../../src/models/user.js';
 import { build, makeUser, signIn, type Client } from '../helper.js';
 import { makeGroup } from '../fixtures.js';
@@ -24,6 +24,7 @@ const TABLES = {
   tasks: 'tasks', taskMembers: 'task_members', taskComments: 'task_comments', posts: 'posts', postComments: 'post_comments', votes: 'poll_votes',
   conversations: 'conversations', messages: 'chat_messages', groups: 'groups', memberships: 'memberships', invitations: 'group_invitations',
   joinRequests: 'join_requests', externalInvitations: 'external_invitations', events: 'events', files: 'files', folders: 'folders', shares: 'drive_shares', outbox: 'outbox',
+  checklistItems: 'task_checklist_items',
 } as const;
 
 type Counts = Record<string, number>;
@@ -38,6 +39,7 @@ async function snapshot(db: Knex): Promise<Counts> {
   await byKind('activity', 'activity', 'kind');
   await byKind('notification', 'notifications', 'kind');
   await byKind('audit', 'audit_log', 'action');
+  await byKind('taskEvent', 'task_events', 'kind');
   // R-F2: a new public link replaces the file's previous one, so one works at a time.
   counts.activeLinks = Number((await db('file_links').whereNull('revoked_at').count({ n: '*' }))[0]?.n ?? 0);
   return counts;
@@ -88,11 +90,27 @@ t.test('20 identical writes at once take effect once (issue 15 items 1 and 7)', 
   const cases: [string, () => Promise<Prepared>][] = [
     ['task status to completed (R-T8)', async () => {
       const task = await taskIn((await team()).id);
-      return { send: () => m.post(`/tasks/${task.id}/status`, { status: 'completed' }), effect: { 'activity:task.completed': 1, 'notification:task.status': 2 } };
+      return { send: () => m.post(`/tasks/${task.id}/status`, { status: 'completed' }), effect: { 'activity:task.completed': 1, 'notification:task.status': 2, 'taskEvent:status': 1 } };
+    }],
+    ['board move to completed, by a participant (R-T9, R-T8)', async () => {
+      const task = await taskIn((await team()).id);
+      const p = await signIn(app, peer);
+      await p.get('/tasks/board');
+      return { send: () => p.post(`/tasks/${task.id}/move`, { status: 'completed', back: '/tasks/board' }), effect: { 'activity:task.completed': 1, 'notification:task.status': 2, 'taskEvent:status': 1 } };
+    }],
+    ['checklist item, one form (R-T9)', async () => {
+      const task = await taskIn((await team()).id);
+      const token = await submissionToken(m, `/tasks/${task.id}`);
+      return { send: () => m.post(`/tasks/${task.id}/checklist`, { _submission: token, item: 'Check twice' }), sameAnswer: true, effect: { checklistItems: 1, 'taskEvent:checklist.added': 1 } };
+    }],
+    ['checklist tick (R-T9)', async () => {
+      const task = await taskIn((await team()).id);
+      const item = await ChecklistItem.query(db).insertAndFetch({ taskId: task.id, position: 1, text: 'Once' });
+      return { send: () => m.post(`/tasks/${task.id}/checklist/${item.id}/tick`, { done: '1' }), effect: { 'taskEvent:checklist.ticked': 1 } };
     }],
     ['task edit with status completed (R-T8)', async () => {
       const task = await taskIn((await team()).id);
-      return { send: () => m.post(`/tasks/${task.id}/edit`, editForm({ status: 'completed' })), effect: { 'activity:task.completed': 1, 'notification:task.status': 2 } };
+      return { send: () => m.post(`/tasks/${task.id}/edit`, editForm({ status: 'completed' })), effect: { 'activity:task.completed': 1, 'notification:task.status': 2, 'taskEvent:status': 1 } };
     }],
     ['task edit naming a new participant (R-F5 task assigned)', async () => {
       const group = await team({}, [[member], [peer], [newcomer]]);

@@ -11,5 +11,6 @@ import { signIn } from './sign-in.js';
 import { mail } from './mail.js';
 import { members } from './members.js';
 import { tasks } from './tasks.js';
+import { board } from './board.js';
 
-export const en = { ...common, ...accounts, ...admin, ...groups, ...members, ...extranet, ...tasks, ...feed, ...files, ...calendar, ...chat, ...signIn, ...mail };
+export const en = { ...common, ...accounts, ...admin, ...groups, ...members, ...extranet, ...tasks, ...feed, ...files, ...calendar, ...chat, ...signIn, ...mail, ...board };

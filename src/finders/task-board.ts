@@ -1,0 +1,54 @@
+import { raw } from 'objection';
+import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
+import { TASK_STATUSES, type TaskMemberRole, type TaskStatus } from '../models/task.js';
+import type { Role } from '../models/group.js';
+import { can } from '../policy/abilities.js';
+import { viewerGroupRoleIn, viewerTaskRoleIn } from '../policy/task-scopes.js';
+import type { Viewer } from '../policy/viewer.js';
+import { taskListQuery, toTaskRow, type TaskListParams, type TaskRow } from './tasks.js';
+
+export const BOARD_COLUMN_SIZE = 20;
+
+export interface BoardCard extends TaskRow {
+  /** R-T8: whether the viewer may move this card (change its status). */
+  movable: boolean;
+}
+
+export interface BoardColumn {
+  status: TaskStatus;
+  page: Page<BoardCard>;
+  /** The cursor this column was read after (kept in the other columns' "more" links). */
+  after: string | null;
+}
+
+type Row = TaskRow & { creatorId: number; groupArchived: boolean | null; groupTasksOn: boolean | null; taskRole: TaskMemberRole | null; groupRole: Role | null };
+
+/**
+ * The board (R-T9): one keyset page per status column, each one query whatever its size (the
+ * filters of the list, plus what `task:change-status` needs to judge each card). A status filter
+ * shows its column only. `after` holds each column's cursor.
+ */
+export async function findBoard(viewer: Viewer, params: TaskListParams, after: Partial<Record<TaskStatus, string>>, size = BOARD_COLUMN_SIZE): Promise<BoardColumn[]> {
+  if (!viewer.signedIn) return [];
+  const statuses = params.status && params.status !== 'any' ? [params.status] : [...TASK_STATUSES];
+  return Promise.all(
+    statuses.map(async (status) => {
+      const q = taskListQuery(viewer, { ...params, status })
+        .select('tasks.creatorId', 'groups.archivedAt as groupArchivedAt', raw("'tasks' = any(groups.tools) as ??", ['groupTasksOn']), viewerTaskRoleIn(viewer.id, 'tasks.id').as('taskRole'), viewerGroupRoleIn(viewer.id, 'tasks.groupId').as('groupRole'));
+      const cursor = decodeCursor(after[status], ['number']);
+      if (cursor) q.where('tasks.id', '<', cursor[0] as number);
+      const rows = (await q.orderBy('tasks.id', 'desc').limit(size + 1)) as unknown as (Row & { groupArchivedAt: Date | null })[];
+      const cards = rows.map((r) => ({
+        ...toTaskRow(r),
+        movable: can(viewer, 'task:change-status', {
+          task: { creatorId: r.creatorId, responsibleId: r.responsibleId, groupId: r.groupId },
+          taskRole: r.taskRole,
+          groupRole: r.groupRole,
+          groupArchived: r.groupArchivedAt !== null && r.groupArchivedAt !== undefined,
+          groupTasksOn: r.groupTasksOn === true,
+        }),
+      }));
+      return { status, page: toPage(cards, size, (c) => [c.id]), after: cursor ? (after[status] ?? null) : null };
+    }),
+  );
+}

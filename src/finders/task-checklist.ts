@@ -1,0 +1,40 @@
+import { CHECKLIST_MAX_ITEMS, type TaskEventKind } from '../models/task.js';
+import { usersVisibleTo } from '../policy/scopes.js';
+import { checklistItemsVisibleTo, taskEventsVisibleTo } from '../policy/task-scopes.js';
+import type { Viewer } from '../policy/viewer.js';
+
+export interface ChecklistRow {
+  id: number;
+  text: string;
+  done: boolean;
+}
+
+/** R-T9: a visible task's checklist in its order (bounded by the service's maximum). */
+export async function findChecklist(viewer: Viewer, taskId: number): Promise<ChecklistRow[]> {
+  return (await checklistItemsVisibleTo(viewer)
+    .where('taskChecklistItems.taskId', taskId)
+    .select('taskChecklistItems.id', 'taskChecklistItems.text', 'taskChecklistItems.done')
+    .orderBy(['taskChecklistItems.position', 'taskChecklistItems.id'])
+    .limit(CHECKLIST_MAX_ITEMS)) as unknown as ChecklistRow[];
+}
+
+export interface TaskEventRow {
+  id: number;
+  kind: TaskEventKind;
+  label: string;
+  createdAt: Date;
+  /** Null when the actor is no one the viewer may see (R-X1, R-T6): shown as "someone". */
+  actorName: string | null;
+  actorIsExtranet: boolean | null;
+}
+
+/** R-T9: the task's own history, newest first, the latest 50. */
+export async function findTaskEvents(viewer: Viewer, taskId: number): Promise<TaskEventRow[]> {
+  const actors = usersVisibleTo(viewer).select('users.id', 'users.name', 'users.isExtranet').as('ac');
+  return (await taskEventsVisibleTo(viewer)
+    .leftJoin(actors, 'ac.id', 'taskEvents.actorId')
+    .where('taskEvents.taskId', taskId)
+    .select('taskEvents.id', 'taskEvents.kind', 'taskEvents.label', 'taskEvents.createdAt', 'ac.name as actorName', 'ac.isExtranet as actorIsExtranet')
+    .orderBy('taskEvents.id', 'desc')
+    .limit(50)) as unknown as TaskEventRow[];
+}
