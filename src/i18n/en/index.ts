@@ -8,7 +8,8 @@ import { feed } from './feed.js';
 import { files } from './files.js';
 import { groups } from './groups.js';
 import { signIn } from './sign-in.js';
+import { social } from './social.js';
 import { members } from './members.js';
 import { tasks } from './tasks.js';
 
-export const en = { ...common, ...accounts, ...admin, ...groups, ...members, ...extranet, ...tasks, ...feed, ...files, ...calendar, ...chat, ...signIn };
+export const en = { ...common, ...accounts, ...admin, ...groups, ...members, ...extranet, ...tasks, ...feed, ...files, ...calendar, ...chat, ...signIn, ...social };
