@@ -86,6 +86,9 @@ export async function resolveMentions(trx: Knex.Transaction, viewer: SignedInVie
   return { ok: true, value: { text: out + text.slice(from), mentions } };
 }
 
+/** The readers of a post's (or its comments') text: its group's members, or every employee. */
+export const mentionReadersOf = (groupId: number | null): MentionReaders => (groupId === null ? { company: true } : { groupId });
+
 /** Those of `mentions` not named before (an edit tells only the newly named). */
 export function newlyMentioned(mentions: Mention[], before: Mention[]): number[] {
   const old = new Set(before.map((m) => m.id));

@@ -28,6 +28,9 @@ type Where =
   | { kind: 'group'; found: VisibleGroup; ctx: ConversationContext; base: string }
   | { kind: 'direct'; other: { id: number; name: string; isExtranet: boolean; deactivated: boolean }; ctx: ConversationContext; base: string };
 
+/** Who reads a chat, for the "@" suggestions (issue 18). */
+const mentionsIn = (where: Where) => (where.kind === 'group' ? `group-${where.found.group.id}` : `with-${where.other.id}`);
+
 export default async function conversationRoutes(app: FastifyInstance): Promise<void> {
   /** R-F4, R-G3: a group's chat: 404 when the tool is off or for strangers; readers of a visible group who are not members see its About page. */
   async function groupChat(request: Req, reply: FastifyReply | null): Promise<Where | null> {
@@ -67,6 +70,7 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
       postUrl: where.base,
       mayPost: can(viewer, 'chat:post', where.ctx),
       maxLength: MESSAGE_MAX,
+      mentionsIn: mentionsIn(where),
     };
     if (where.kind === 'group') {
       const g = where.found;
@@ -95,11 +99,11 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     const fragment = wantsFragment(request);
     if (!result.ok) {
       const values = formValues(request.body);
-      if (fragment) return reply.header('Vary', 'HX-Request').page('partials/chat/form', { title: '', errors: result.errors, values, postUrl: where.base, maxLength: MESSAGE_MAX }, 422);
+      if (fragment) return reply.header('Vary', 'HX-Request').page('partials/chat/form', { title: '', errors: result.errors, values, postUrl: where.base, maxLength: MESSAGE_MAX, mentionsIn: mentionsIn(where) }, 422);
       return render(request, reply, where, { errors: result.errors, values }, 422);
     }
     // htmx: a fresh form, and the poll fetches the message at once; without JavaScript, back to the page.
-    if (fragment) return reply.header('Vary', 'HX-Request').header('HX-Trigger', 'chat-sent').page('partials/chat/form', { title: '', postUrl: where.base, maxLength: MESSAGE_MAX, announce: t('chat.sent') });
+    if (fragment) return reply.header('Vary', 'HX-Request').header('HX-Trigger', 'chat-sent').page('partials/chat/form', { title: '', postUrl: where.base, maxLength: MESSAGE_MAX, mentionsIn: mentionsIn(where), announce: t('chat.sent') });
     return reply.redirect(`${where.base}#chat-form`, 303);
   }
 
