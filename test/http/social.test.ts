@@ -174,3 +174,45 @@ t.test('mentions, editing, likes and links', async (t) => {
     t.equal((await c.anna.post(`/posts/${old!.id}/comments/${comment!.id}/like`, { like: 'on' })).statusCode, 404, 'a comment of another post');
   });
 });
+
+t.test('chat: mentions and editing; descriptions: links (items 3, 4, 6)', async (t) => {
+  const { app, db } = await build(t);
+  const owner = await makeUser(db, { name: 'Omar Owner', email: 'omar@corp.example' });
+  const anna = await makeUser(db, { name: 'Anna Insider', email: 'anna@corp.example' });
+  const lars = await makeUser(db, { name: 'Lars Loner', email: 'lars@corp.example' });
+  const alice = await makeUser(db, { name: 'Alice Alpha', email: 'alice@alpha.example', isExtranet: true });
+  const group = await makeGroup(db, owner, { name: 'Chatty', description: 'Wiki at https://wiki.example/chatty', tools: ['feed', 'chat', 'tasks'] }, [[anna], [alice]]);
+  const c = { owner: await signIn(app, owner), anna: await signIn(app, anna), lars: await signIn(app, lars), alice: await signIn(app, alice) };
+  const { ChatMessage } = await import('../../src/models/chat.js');
+
+  t.match((await c.anna.get(`/groups/${group.id}`)).body, '<a href="https://wiki.example/chatty" rel="noopener nofollow ugc">https://wiki.example/chatty</a>', 'a group description links');
+  t.equal((await c.anna.post(`/groups/${group.id}/chat`, { message: 'Hi @Alice Alpha, see www.example.com' })).statusCode, 303);
+  const message = await ChatMessage.query(db).orderBy('id', 'desc').first();
+  const page = await c.alice.get(`/groups/${group.id}/chat`);
+  t.match(page.body, `<a class="mention" href="/users/${alice.id}">@Alice Alpha</a>`);
+  t.match(page.body, '<a href="http://www.example.com" rel="noopener nofollow ugc">www.example.com</a>');
+  t.match((await c.alice.get('/notifications')).body, new RegExp(`href="/groups/${group.id}/chat">mentioned you in the chat`), 'the person mentioned is told');
+  const refused = await c.anna.post(`/groups/${group.id}/chat`, { message: 'Ask @Lars Loner' });
+  t.equal(refused.statusCode, 422, 'a person outside the group');
+  t.match(refused.body, />Ask @Lars Loner<\/textarea>/);
+  const direct = await c.anna.post(`/chat/with/${owner.id}`, { message: 'Ask @Lars Loner' });
+  t.equal(direct.statusCode, 422, 'a direct conversation: only its two people read it');
+
+  const edit = `/groups/${group.id}/chat/messages/${message!.id}/edit`;
+  t.equal((await c.anna.get(edit)).statusCode, 200);
+  t.equal((await c.alice.get(edit)).statusCode, 403, 'someone else\'s message');
+  t.equal((await c.lars.get(edit)).statusCode, 404, 'a chat the viewer may not read');
+  t.equal((await c.lars.post(edit, { message: 'x' })).statusCode, 404);
+  t.equal((await c.anna.post(`/groups/${group.id}/chat/messages/999999/edit`, { message: 'x' })).statusCode, 404);
+  t.equal((await c.anna.post(edit, { message: 'Hi @Lars Loner' })).statusCode, 422);
+  t.equal((await c.anna.post(edit, { message: 'Hi all, edited' })).statusCode, 303);
+  const after = await ChatMessage.query(db).findById(message!.id);
+  t.equal(after!.body, 'Hi all, edited');
+  t.ok(after!.editedAt);
+  t.match((await c.alice.get(`/groups/${group.id}/chat`)).body, /Hi all, edited[\s\S]*|edited /);
+  const { Group } = await import('../../src/models/group.js');
+  await Group.query(db).findById(group.id).patch({ archivedAt: new Date() });
+  t.equal((await c.anna.post(edit, { message: 'After archiving' })).statusCode, 403, 'an archived group is read-only');
+  await Membership.query(db).where({ groupId: group.id, userId: alice.id }).delete();
+  t.notMatch((await c.alice.get('/notifications')).body, /mentioned you in the chat/, 'a chat mention goes with access to the chat (R-X1)');
+});
