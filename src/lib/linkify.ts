@@ -44,9 +44,14 @@ function mentionSpans(text: string, mentions: TextMention[]): Span[] {
 export function linkify(text: string, mentions: TextMention[] = []): string {
   const spans = mentionSpans(text, mentions);
   for (const link of finder.match(text) ?? []) {
-    if (!/^https?:\/\/[^/]/i.test(link.url)) continue;
-    if (spans.some((s) => link.index < s.end && link.lastIndex > s.start)) continue;
-    spans.push({ start: link.index, end: link.lastIndex, html: `<a href="${escapeHtml(link.url)}" rel="noopener nofollow ugc">${escapeHtml(link.raw)}</a>` });
+    // A quote or an angle bracket ends an address (linkify-it would keep `"onmouseover=…` in it).
+    const cut = link.raw.search(/["'<>]/);
+    const drop = cut === -1 ? 0 : link.raw.length - cut;
+    const end = link.lastIndex - drop;
+    const url = link.url.slice(0, link.url.length - drop);
+    if (!/^https?:\/\/[^/"'<>]/i.test(url)) continue;
+    if (spans.some((s) => link.index < s.end && end > s.start)) continue;
+    spans.push({ start: link.index, end, html: `<a href="${escapeHtml(url)}" rel="noopener nofollow ugc">${escapeHtml(text.slice(link.index, end))}</a>` });
   }
   let out = '';
   let from = 0;

@@ -45,7 +45,7 @@ t.test('linkify: escape first, then wrap', async (t) => {
   t.equal(linkify('(http://a.example)'), '(<a href="http://a.example" rel="noopener nofollow ugc">http://a.example</a>)');
   t.equal(linkify('javascript:alert(1) ftp://x data:text/html,<x>'), 'javascript:alert(1) ftp://x data:text/html,&lt;x&gt;');
   t.equal(linkify('https://a.example/<img src=x>'), '<a href="https://a.example/" rel="noopener nofollow ugc">https://a.example/</a>&lt;img src=x&gt;');
-  t.equal(linkify("https://a.example/'x"), '<a href="https://a.example/&#39;x" rel="noopener nofollow ugc">https://a.example/&#39;x</a>', 'a quote linkify-it keeps in the address stays escaped');
+  t.equal(linkify("https://a.example/'x"), '<a href="https://a.example/" rel="noopener nofollow ugc">https://a.example/</a>&#39;x');
   t.equal(linkify('mail a@b.example or www.example.com'), 'mail a@b.example or <a href="http://www.example.com" rel="noopener nofollow ugc">www.example.com</a>', 'no mail links; bare host names with a known domain');
   t.equal(
     linkify('hi @Anna Berg, and @Anna Bergström <x>', [{ id: 3, name: 'Anna Berg' }]),
