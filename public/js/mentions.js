@@ -26,13 +26,12 @@
     box.insertAdjacentElement('afterend', list);
     box.setAttribute('aria-autocomplete', 'list');
     box.setAttribute('aria-controls', list.id);
-    box.setAttribute('aria-expanded', 'false');
     var active = -1;
     var timer = null;
     function options() { return list.querySelectorAll('[role="option"]'); }
     function close() {
       list.hidden = true; list.innerHTML = ''; active = -1;
-      box.setAttribute('aria-expanded', 'false'); box.removeAttribute('aria-activedescendant');
+      box.removeAttribute('aria-activedescendant');
     }
     function highlight(i) {
       var opts = options();
@@ -62,7 +61,6 @@
       window.htmx.ajax('GET', url, { target: list, swap: 'innerHTML' }).then(function () {
         if (!query(box)) return close();
         list.hidden = false; active = -1;
-        box.setAttribute('aria-expanded', options().length ? 'true' : 'false');
       });
     }
     box.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(refresh, 150); });
