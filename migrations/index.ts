@@ -9,7 +9,8 @@ import * as submissions from './0008_form_submissions.js';
 import * as signIn from './0009_sign_in.js';
 import * as board from './0010_board.js';
 import * as mailNotifications from './0011_mail_notifications.js';
+import * as social from './0012_social.js';
 import * as calendarFeeds from './0013_calendar_feeds.js';
 
 /** Every migration, in order. Add new ones at the end. */
-export const migrations = [platform, groups, extranet, tasks, feed, tools, perf, submissions, signIn, board, mailNotifications, calendarFeeds];
+export const migrations = [platform, groups, extranet, tasks, feed, tools, perf, submissions, signIn, board, mailNotifications, social, calendarFeeds];

@@ -1,6 +1,7 @@
 import { raw } from 'objection';
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { linkify } from '../lib/linkify.js';
+import type { Mention } from '../models/post.js';
 import { chatMessagesVisibleTo, conversationsVisibleTo, UNREAD_CAP, unreadCountOf } from '../policy/chat-scopes.js';
 import { myGroupIds, usersVisibleTo } from '../policy/scopes.js';
 import type { Viewer } from '../policy/viewer.js';
@@ -18,22 +19,24 @@ export interface MessageRow {
   authorIsExtranet: boolean;
   /** Written by the viewer (shown on the other side). */
   mine: boolean;
-  /** The text, escaped, with its http(s) links made clickable (R-F4). */
+  /** The text, escaped, with its http(s) links and mentions made clickable (R-F4, issue 18). */
   html: string;
+  body: string;
+  editedAt: Date | null;
 }
 
-type Raw = Omit<MessageRow, 'html' | 'mine'> & { body: string };
+type Raw = Omit<MessageRow, 'html' | 'mine'> & { mentions: Mention[] | null };
 
 function messagesOf(viewer: Viewer, conversationId: number) {
   const authors = usersVisibleTo(viewer).select('users.id', 'users.name', 'users.isExtranet').as('au');
   return chatMessagesVisibleTo(viewer)
     .leftJoin(authors, 'au.id', 'chatMessages.authorId')
     .where('chatMessages.conversationId', conversationId)
-    .select('chatMessages.id', 'chatMessages.body', 'chatMessages.createdAt', 'chatMessages.authorId', 'au.name as authorName', 'au.isExtranet as authorIsExtranet');
+    .select('chatMessages.id', 'chatMessages.body', 'chatMessages.mentions', 'chatMessages.editedAt', 'chatMessages.createdAt', 'chatMessages.authorId', 'au.name as authorName', 'au.isExtranet as authorIsExtranet');
 }
 
 const shape = (viewer: Viewer, rows: Raw[]): MessageRow[] =>
-  rows.map((r) => ({ id: Number(r.id), createdAt: r.createdAt, authorId: r.authorId, authorName: r.authorName ?? null, authorIsExtranet: r.authorIsExtranet === true, mine: viewer.signedIn && r.authorId === viewer.id, html: linkify(r.body) }));
+  rows.map((r) => ({ id: Number(r.id), createdAt: r.createdAt, authorId: r.authorId, authorName: r.authorName ?? null, authorIsExtranet: r.authorIsExtranet === true, mine: viewer.signedIn && r.authorId === viewer.id, html: linkify(r.body, r.mentions ?? []), body: r.body, editedAt: r.editedAt ?? null }));
 
 /** The latest messages (or those before `before`), oldest first; one query. */
 export async function findMessages(viewer: Viewer, conversationId: number, before?: number): Promise<{ items: MessageRow[]; earlier: number | null }> {

@@ -1,7 +1,7 @@
 import { raw, type Model, type QueryBuilder } from 'objection';
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import type { Role } from '../models/group.js';
-import type { PostKind } from '../models/post.js';
+import type { Mention, PostKind } from '../models/post.js';
 import { activityVisibleTo, postsVisibleTo, type PostContext } from '../policy/feed-scopes.js';
 import { activeMembership, usersVisibleTo } from '../policy/scopes.js';
 import type { Viewer } from '../policy/viewer.js';
@@ -38,6 +38,13 @@ export interface FeedRow {
   comments: FeedComment[];
   /** A poll's answers in order, with counts and the viewer's own vote. */
   pollOptions: FeedPollOption[];
+  /** When the author last changed the text (null: never). */
+  editedAt: Date | null;
+  /** The people the text names (issue 18). */
+  mentions: Mention[];
+  /** Likes by people the viewer may see (R-X1), and whether the viewer likes it. */
+  likeCount: number;
+  likedByMe: boolean;
 }
 
 export interface FeedComment {
@@ -50,6 +57,11 @@ export interface FeedComment {
   authorDeactivated: boolean;
   /** R-X1: a person the viewer may no longer see is shown without a name. */
   authorVisible: boolean;
+  editedAt: string | null;
+  mentions: Mention[];
+  /** Likes by people the viewer may see (R-X1), and whether the viewer likes it. */
+  likes: number;
+  liked: boolean;
 }
 
 export interface FeedPollOption {
@@ -110,12 +122,21 @@ function postBranch(viewer: Viewer, groupId: number | undefined, cursor: (string
  * visible as the post), each with whether the viewer may see its author (R-X1).
  */
 function latestComments(viewer: Viewer, limit: number) {
+  const me = viewer.signedIn ? viewer.id : 0;
   return raw(
     `(select coalesce(json_agg(json_build_object('id', c.id, 'body', c.body, 'createdAt', c.created_at, 'authorId', cu.id, 'authorName', cu.name,
-        'authorIsExtranet', cu.is_extranet, 'authorDeactivated', cu.deactivated_at is not null, 'authorVisible', exists ?) order by c.id), '[]'::json)
+        'authorIsExtranet', cu.is_extranet, 'authorDeactivated', cu.deactivated_at is not null, 'authorVisible', exists ?,
+        'editedAt', c.edited_at, 'mentions', c.mentions,
+        'likes', (select count(*) from comment_likes cl where cl.comment_id = c.id and exists ?),
+        'liked', exists (select 1 from comment_likes cm where cm.comment_id = c.id and cm.user_id = ?)) order by c.id), '[]'::json)
       from (select * from post_comments pc where pc.post_id = posts.id order by pc.id desc limit ?) c join users cu on cu.id = c.author_id)`,
-    [usersVisibleTo(viewer).select(raw('1')).whereColumn('users.id', 'cu.id'), limit],
+    [usersVisibleTo(viewer).select(raw('1')).whereColumn('users.id', 'cu.id'), usersVisibleTo(viewer).select(raw('1')).whereColumn('users.id', 'cl.user_id'), me, limit],
   );
+}
+
+/** R-X1: a post's likes, counting only people the viewer may see (the "who liked" list shows the same people). */
+function likeCount(viewer: Viewer) {
+  return raw('(select count(*) from post_likes pl where pl.post_id = posts.id and exists ?)', [usersVisibleTo(viewer).select(raw('1')).whereColumn('users.id', 'pl.user_id')]);
 }
 
 /** A poll's answers with their counts and the viewer's vote, as one JSON column. */
@@ -162,6 +183,10 @@ function postRows(viewer: Viewer, commentLimit: number) {
       raw('(select count(*) from post_comments pc where pc.post_id = posts.id)').as('commentCount'),
       latestComments(viewer, commentLimit).as('comments'),
       pollAnswers(me).as('pollOptions'),
+      'posts.editedAt',
+      'posts.mentions',
+      likeCount(viewer).as('likeCount'),
+      raw('exists (select 1 from post_likes pm where pm.post_id = posts.id and pm.user_id = ?)', [me]).as('likedByMe'),
     );
 }
 
@@ -196,6 +221,10 @@ function activityBranch(viewer: Viewer, groupId: number | undefined, cursor: (st
       raw('0::bigint'),
       raw("'[]'::json"),
       raw("'[]'::json"),
+      raw('null::timestamptz'),
+      raw("'[]'::jsonb"),
+      raw('0::bigint'),
+      raw('false'),
     )
     .orderByRaw('activity.created_at desc, activity.id desc')
     .limit(limit);
@@ -221,7 +250,14 @@ export async function findFeed(viewer: Viewer, params: { groupId?: number; after
 }
 
 function normalise(r: FeedRow): FeedRow {
-  return { ...r, commentCount: Number(r.commentCount), comments: r.comments ?? [], pollOptions: (r.pollOptions ?? []).map((o) => ({ ...o, votes: Number(o.votes) })) };
+  return {
+    ...r,
+    commentCount: Number(r.commentCount),
+    likeCount: Number(r.likeCount),
+    likedByMe: r.likedByMe === true,
+    mentions: r.mentions ?? [],
+    comments: (r.comments ?? []).map((c) => ({ ...c, likes: Number(c.likes), mentions: c.mentions ?? [] })),
+    pollOptions: (r.pollOptions ?? []).map((o) => ({ ...o, votes: Number(o.votes) })) };
 }
 
 /** The context the post abilities judge, from a feed row (the scope already let the viewer see it). */

@@ -1,23 +1,63 @@
+import LinkifyIt from 'linkify-it';
+
 /** HTML-escapes text for element content and attribute values alike. */
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-// Matched on the escaped text: a link ends at whitespace or at what was "<", ">" or a quote.
-const URL_IN_ESCAPED = /\bhttps?:\/\/(?:(?!&quot;|&#39;|&lt;|&gt;)\S)+/gi;
-// Trailing punctuation belongs to the sentence, not the link.
-const TRAILING = /(?:[.,;:!?)\]}]|&amp;)+$/i;
+// http(s) addresses and bare host names with a known top-level domain ("example.com"); no ftp, no
+// "//host", no e-mail addresses ("@name@example.com" is a mention, not a mail link).
+const finder = new LinkifyIt({}, { fuzzyEmail: false, fuzzyIP: false }).add('ftp:', null).add('//', null).add('mailto:', null);
+
+/** A person named in a text (@-mention), linked to the profile. */
+export interface TextMention {
+  id: number;
+  name: string;
+}
+
+interface Span {
+  start: number;
+  end: number;
+  html: string;
+}
+
+/** Where each "@Full Name" of `mentions` stands in the text (longest names first). */
+function mentionSpans(text: string, mentions: TextMention[]): Span[] {
+  const spans: Span[] = [];
+  for (const m of [...mentions].sort((a, b) => b.name.length - a.name.length)) {
+    const needle = `@${m.name}`;
+    for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + needle.length)) {
+      if (/[\p{L}\p{N}_]/u.test(text[i + needle.length] ?? '')) continue;
+      if (spans.some((s) => i < s.end && i + needle.length > s.start)) continue;
+      spans.push({ start: i, end: i + needle.length, html: `<a class="mention" href="/users/${m.id}">${escapeHtml(needle)}</a>` });
+    }
+  }
+  return spans;
+}
 
 /**
- * A chat message as HTML (R-F4): the whole text is escaped first, then each http(s) address in
- * the escaped text is wrapped in a link. Nothing the author typed can become markup: the link's
- * href and text are the same already-escaped characters.
+ * A text written by someone (a post, a comment, a chat message, a description) as HTML: every
+ * character is escaped, http(s) addresses found by linkify-it become links (rel="noopener nofollow
+ * ugc"), and each mention of `mentions` links the person's profile. Nothing the author typed can
+ * become markup: every piece, the links' href and text included, goes through escapeHtml.
  */
-export function linkify(text: string): string {
-  return escapeHtml(text).replace(URL_IN_ESCAPED, (match) => {
-    const trail = TRAILING.exec(match)?.[0] ?? '';
-    const url = match.slice(0, match.length - trail.length);
-    if (!/^https?:\/\/[^/]/i.test(url)) return match;
-    return `<a href="${url}" rel="noopener noreferrer nofollow">${url}</a>${trail}`;
-  });
+export function linkify(text: string, mentions: TextMention[] = []): string {
+  const spans = mentionSpans(text, mentions);
+  for (const link of finder.match(text) ?? []) {
+    // A quote or an angle bracket ends an address (linkify-it would keep `"onmouseover=…` in it).
+    const cut = link.raw.search(/["'<>]/);
+    const drop = cut === -1 ? 0 : link.raw.length - cut;
+    const end = link.lastIndex - drop;
+    const url = link.url.slice(0, link.url.length - drop);
+    if (!/^https?:\/\/[^/"'<>]/i.test(url)) continue;
+    if (spans.some((s) => link.index < s.end && end > s.start)) continue;
+    spans.push({ start: link.index, end, html: `<a href="${escapeHtml(url)}" rel="noopener nofollow ugc">${escapeHtml(text.slice(link.index, end))}</a>` });
+  }
+  let out = '';
+  let from = 0;
+  for (const s of spans.sort((a, b) => a.start - b.start)) {
+    out += escapeHtml(text.slice(from, s.start)) + s.html;
+    from = s.end;
+  }
+  return out + escapeHtml(text.slice(from));
 }

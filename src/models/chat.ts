@@ -1,3 +1,4 @@
+import type { Mention } from './post.js';
 import { BaseModel } from './base-model.js';
 
 export type ConversationKind = 'group' | 'direct';
@@ -18,11 +19,15 @@ export class Conversation extends BaseModel {
 
 export class ChatMessage extends BaseModel {
   static override tableName = 'chat_messages';
+  static override jsonAttributes = ['mentions'];
 
   id!: number;
   conversationId!: number;
   authorId!: number;
   body!: string;
+  editedAt!: Date | null;
+  /** The people the text names (issue 18). */
+  mentions!: Mention[];
   createdAt!: Date;
 }
 

@@ -1,3 +1,4 @@
+import { linkify } from '../lib/linkify.js';
 import path from 'node:path';
 import fastifyView from '@fastify/view';
 import { Eta } from 'eta';
@@ -90,6 +91,8 @@ export default fp(
         submissionToken: newSubmissionToken,
         fmt: { dateTime: (d: Date | string | null) => formatDateTime(d, timeZone), date: (d: Date | string | null) => formatDate(d, timeZone), number: formatNumber },
         errorFor: (field: string) => errors.find((e) => e.field === field)?.message,
+        /** Issue 18 item 6: a description as HTML, escaped, with clickable links (lib/linkify.ts). */
+        linkify: (text: string) => linkify(text),
       };
     }
 

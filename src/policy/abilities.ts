@@ -175,6 +175,14 @@ interface Rules {
   'notification:read': { userId: number };
   /** R-C2: a calendar feed address is made, replaced and revoked by its person alone. */
   'calendar-feed:manage': { userId: number };
+  /** Issue 18: only the author edits a post, while it may still post there (live group, feed on, member). */
+  'post:edit': PostContext;
+  /** Issue 18: those who may comment on a post like it and its comments. */
+  'post:like': PostContext;
+  /** Issue 18: only its author edits a comment, while it may still comment on the post. */
+  'comment:edit': { post: PostContext; authorId: number };
+  /** Issue 18: only its author edits a chat message, while it may still post there. */
+  'chat:edit': { ctx: ConversationContext; authorId: number };
 }
 
 export type Action = keyof Rules;
@@ -240,6 +248,10 @@ const rules: { [A in Action]: (viewer: Viewer, record: Rules[A]) => boolean } = 
   'notification:switch': (v, c) => v.signedIn && c.role !== null,
   'notification:read': (v, n) => v.signedIn && v.id === n.userId,
   'calendar-feed:manage': (v, f) => v.signedIn && v.id === f.userId,
+  'post:edit': (v, c) => v.signedIn && v.id === c.post.authorId && rules['post:comment'](v, c),
+  'post:like': (v, c) => rules['post:comment'](v, c),
+  'comment:edit': (v, c) => v.signedIn && v.id === c.authorId && rules['post:comment'](v, c.post),
+  'chat:edit': (v, c) => v.signedIn && v.id === c.authorId && rules['chat:post'](v, c.ctx),
 };
 
 export function can<A extends Action>(viewer: Viewer, action: A, record: Rules[A]): boolean {

@@ -58,6 +58,8 @@ export function notificationsVisibleTo(viewer: Viewer): QueryBuilder<Notificatio
     .where((b) => b.whereNull('notifications.actorId').orWhereExists(usersVisibleTo(viewer).select(Notification.raw('1')).whereColumn('users.id', 'notifications.actorId')))
     .where((b) => b.whereNull('notifications.taskId').orWhereExists(tasksVisibleTo(viewer).select(Notification.raw('1')).whereColumn('tasks.id', 'notifications.taskId')))
     .where((b) => b.whereNull('notifications.postId').orWhereExists(postsVisibleTo(viewer).select(Notification.raw('1')).whereColumn('posts.id', 'notifications.postId')))
+    // Issue 18: a mention in a group's chat, while the viewer still reads that chat.
+    .where((b) => b.whereNot('notifications.detail', 'chat').orWhereIn('notifications.groupId', groupsWithToolFor(viewer, 'chat')))
     .where((b) =>
       b
         .whereNotIn('notifications.kind', ['invitation', 'join_request'])

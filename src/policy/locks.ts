@@ -2,7 +2,9 @@ import type { Knex } from 'knex';
 import { NotFoundError } from '../lib/errors.js';
 import { DriveFile, Folder } from '../models/file.js';
 import { Group } from '../models/group.js';
+import { Post } from '../models/post.js';
 import { Task } from '../models/task.js';
+import { findVisiblePost, type VisiblePost } from './feed-scopes.js';
 import { findVisibleFile, findVisibleFolder, type VisibleFile, type VisibleFolder } from './file-scopes.js';
 import { findVisibleGroup, type VisibleGroup } from './scopes.js';
 import { findVisibleTask, type VisibleTask } from './task-scopes.js';
@@ -40,4 +42,9 @@ export function lockVisibleFile(trx: Knex.Transaction, viewer: Viewer, fileId: n
 
 export function lockVisibleFolder(trx: Knex.Transaction, viewer: Viewer, folderId: number): Promise<VisibleFolder> {
   return lockThenFind(Folder.query(trx).findById(folderId).forNoKeyUpdate(), () => findVisibleFolder(viewer, folderId, trx));
+}
+
+/** A post (issue 18: an edit, a like, a comment's edit take turns on their post). */
+export function lockVisiblePost(trx: Knex.Transaction, viewer: Viewer, postId: number): Promise<VisiblePost> {
+  return lockThenFind(Post.query(trx).findById(postId).forNoKeyUpdate(), () => findVisiblePost(viewer, postId, trx));
 }

@@ -9,7 +9,16 @@ import { can } from '../policy/abilities.js';
 import { directContext, findVisibleConversation } from '../policy/chat-scopes.js';
 import { usersVisibleTo } from '../policy/scopes.js';
 import type { Viewer } from '../policy/viewer.js';
+import { newlyMentioned, resolveMentions } from './mentions.js';
+import { notify } from './notifications.js';
 import { recordSubmission, type Submission } from './submissions.js';
+import type { Mention } from '../models/post.js';
+
+/** Issue 18: the people a group chat message names are told (kind "mention", detail "chat"). */
+async function notifyChatMentions(trx: Knex.Transaction, actorId: number, groupId: number, userIds: number[] | Mention[]): Promise<void> {
+  const ids = userIds.map((u) => (typeof u === 'number' ? u : u.id));
+  await notify(trx, ids.map((userId) => ({ userId, kind: 'mention' as const, actorId, groupId, detail: 'chat' })));
+}
 
 export const MESSAGE_MAX = 4000;
 
@@ -22,8 +31,8 @@ export function parseMessage(raw: unknown): FormResult<string> {
   return { ok: true, value: text };
 }
 
-async function append(trx: Knex.Transaction, conversationId: number, authorId: number, body: string, once: Submission<ChatMessage> | null, pair: [number, number] | null): Promise<ChatMessage> {
-  const message = await ChatMessage.query(trx).insertAndFetch({ conversationId, authorId, body });
+async function append(trx: Knex.Transaction, conversationId: number, authorId: number, named: { text: string; mentions: Mention[] }, once: Submission<ChatMessage> | null, pair: [number, number] | null): Promise<ChatMessage> {
+  const message = await ChatMessage.query(trx).insertAndFetch({ conversationId, authorId, body: named.text, mentions: named.mentions });
   await Conversation.query(trx).findById(conversationId).patch({ lastMessageId: message.id });
   await markReadIn(trx, conversationId, authorId, message.id);
   await recordSubmission(trx, once, message);
@@ -54,7 +63,11 @@ export async function postToGroup(db: Knex, viewer: Viewer, groupId: number, raw
     if (!can(viewer, 'chat:post', found.ctx)) throw new ForbiddenError(found.ctx.archived ? t('chat.archived') : t('chat.cannotPost'));
     const parsed = parseMessage(raw);
     if (!parsed.ok) return parsed;
-    return { ok: true, value: await append(trx, found.conversation.id, viewer.id, parsed.value, once, null) };
+    const named = await resolveMentions(trx, viewer, { groupId }, parsed.value, 'message');
+    if (!named.ok) return named;
+    const message = await append(trx, found.conversation.id, viewer.id, named.value, once, null);
+    await notifyChatMentions(trx, viewer.id, groupId, named.value.mentions);
+    return { ok: true, value: message };
   });
 }
 
@@ -75,10 +88,38 @@ export async function postDirect(db: Knex, viewer: Viewer, otherId: number, raw:
     await Conversation.query(trx).insert({ kind: 'direct', userLowId: low, userHighId: high }).onConflict(Conversation.raw("(user_low_id, user_high_id) where kind = 'direct'")).ignore();
     const conversation = await Conversation.query(trx).where({ kind: 'direct', userLowId: low, userHighId: high }).forUpdate().first();
     if (!conversation) throw new NotFoundError();
-    const message = await append(trx, conversation.id, viewer.id, parsed.value, once, [low, high]);
+    // The other person reads every message (and its unread count), so a mention here tells nobody more.
+    const named = await resolveMentions(trx, viewer, { userIds: [viewer.id, other.id] }, parsed.value, 'message');
+    if (!named.ok) return named;
+    const message = await append(trx, conversation.id, viewer.id, named.value, once, [low, high]);
     // Issue 18: no in-app notification for direct messages, but mail as the other person chose
     // (built later only if it may still read the conversation then).
     await queueMail(trx, [{ userId: other.id, kind: 'direct_message', chatMessageId: message.id }]);
     return { ok: true, value: message };
+  });
+}
+
+/**
+ * Issue 18: the author changes one of its messages while it may still post there (a live group,
+ * still a member; the other person still reachable). People named for the first time in a group
+ * chat are told. A message of another conversation, or one the viewer may not see, is a 404.
+ */
+export async function editMessage(db: Knex, viewer: Viewer, where: { groupId: number } | { withUserId: number }, messageId: number, raw: unknown): Promise<FormResult<ChatMessage>> {
+  if (!viewer.signedIn) throw new NotFoundError();
+  return db.transaction(async (trx) => {
+    const found = await findVisibleConversation(viewer, where, trx);
+    if (!found) throw new NotFoundError();
+    const message = await ChatMessage.query(trx).findOne({ id: messageId, conversationId: found.conversation.id }).forNoKeyUpdate();
+    if (!message) throw new NotFoundError();
+    if (!can(viewer, 'chat:edit', { ctx: found.ctx, authorId: message.authorId })) throw new ForbiddenError(found.ctx.archived ? t('chat.archived') : '');
+    const parsed = parseMessage(raw);
+    if (!parsed.ok) return parsed;
+    const readers = 'groupId' in where ? { groupId: where.groupId } : { userIds: [viewer.id, where.withUserId] };
+    const named = await resolveMentions(trx, viewer, readers, parsed.value, 'message');
+    if (!named.ok) return named;
+    if (named.value.text === message.body) return { ok: true, value: message };
+    const edited = await ChatMessage.query(trx).patchAndFetchById(message.id, { body: named.value.text, mentions: named.value.mentions, editedAt: new Date() });
+    if ('groupId' in where) await notifyChatMentions(trx, viewer.id, where.groupId, newlyMentioned(named.value.mentions, message.mentions ?? []));
+    return { ok: true, value: edited };
   });
 }

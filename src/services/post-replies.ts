@@ -8,6 +8,7 @@ import { findVisiblePost, type VisiblePost } from '../policy/feed-scopes.js';
 import type { Viewer } from '../policy/viewer.js';
 import { wroteRow } from './feed-events.js';
 import { notify } from './notifications.js';
+import { mentionReadersOf, resolveMentions } from './mentions.js';
 import { parseComment } from './post-form.js';
 import { recordSubmission, type Submission } from './submissions.js';
 
@@ -30,15 +31,21 @@ export interface NewComment {
   post: { id: number; groupId: number | null };
 }
 
-/** R-F1: a comment; the post's author is told (R-F5), in the same transaction. */
+/** R-F1: a comment; the post's author and the people it @-mentions are told (R-F5), in the same transaction. */
 export async function addPostComment(db: Knex, viewer: Viewer, postId: number, raw: unknown, once: Submission<NewComment> | null = null): Promise<FormResult<NewComment>> {
   if (!viewer.signedIn) throw new ForbiddenError();
   return db.transaction(async (trx) => {
     const { post } = await postForAction(viewer, postId, 'post:comment', trx);
     const text = parseComment(raw, commentField(post.id));
     if (!text.ok) return text;
-    const comment = await PostComment.query(trx).insertAndFetch({ postId: post.id, authorId: viewer.id, body: text.value });
-    await notify(trx, [{ userId: post.authorId, kind: 'comment', actorId: viewer.id, groupId: post.groupId, postId: post.id }]);
+    const named = await resolveMentions(trx, viewer, mentionReadersOf(post.groupId), text.value, commentField(post.id));
+    if (!named.ok) return named;
+    const { text: body, mentions } = named.value;
+    const comment = await PostComment.query(trx).insertAndFetch({ postId: post.id, authorId: viewer.id, body, mentions });
+    await notify(trx, [
+      { userId: post.authorId, kind: 'comment', actorId: viewer.id, groupId: post.groupId, postId: post.id },
+      ...mentions.map((m) => ({ userId: m.id, kind: 'mention' as const, actorId: viewer.id, groupId: post.groupId, postId: post.id })),
+    ]);
     const created = { comment, post: { id: post.id, groupId: post.groupId } };
     await recordSubmission(trx, once, created);
     return { ok: true, value: created };

@@ -8,7 +8,8 @@ import type { FeedTarget } from '../policy/feed-scopes.js';
 import { findVisibleGroup, usersVisibleTo } from '../policy/scopes.js';
 import type { SignedInViewer, Viewer } from '../policy/viewer.js';
 import { notify } from './notifications.js';
-import { parseAppreciationForm, parsePostForm, resolveMentions } from './post-form.js';
+import { mentionReadersOf, resolveMentions } from './mentions.js';
+import { parseAppreciationForm, parsePostForm } from './post-form.js';
 import { recordSubmission, type Submission } from './submissions.js';
 
 /** Where a post goes, as the form names it: a group id, or "all" (all employees). */
@@ -45,7 +46,7 @@ async function resolveTarget(trx: Knex.Transaction, viewer: SignedInViewer, dest
 
 /**
  * R-F1, R-X5: a post or a poll, to a group the viewer may post in or (employees) to all employees;
- * the people named in "Notify people" are told (R-F5) in the same transaction.
+ * the people it @-mentions are told (R-F5) in the same transaction.
  */
 export async function createPost(db: Knex, viewer: Viewer, dest: PostDestination, body: unknown, opts: { strict: boolean }, once: Submission<Post> | null = null): Promise<FormResult<Post>> {
   if (!viewer.signedIn) throw new ForbiddenError();
@@ -55,11 +56,12 @@ export async function createPost(db: Knex, viewer: Viewer, dest: PostDestination
       const target = await resolveTarget(trx, viewer, dest, opts.strict);
       if (!parsed.ok) return parsed;
       const input = parsed.value;
-      const mentions = await resolveMentions(trx, viewer, target.groupId, input.notify);
-      if (!mentions.ok) return mentions;
-      const post = await Post.query(trx).insertAndFetch({ groupId: target.groupId, authorId: viewer.id, kind: input.kind, body: input.body });
+      const named = await resolveMentions(trx, viewer, mentionReadersOf(target.groupId), input.body, 'body');
+      if (!named.ok) return named;
+      const { text, mentions } = named.value;
+      const post = await Post.query(trx).insertAndFetch({ groupId: target.groupId, authorId: viewer.id, kind: input.kind, body: text, mentions });
       if (input.options.length) await PollOption.query(trx).insert(input.options.map((label, i) => ({ postId: post.id, position: i + 1, label })));
-      await notify(trx, mentions.value.map((userId) => ({ userId, kind: 'mention' as const, actorId: viewer.id, groupId: target.groupId, postId: post.id })));
+      await notify(trx, mentions.map((m) => ({ userId: m.id, kind: 'mention' as const, actorId: viewer.id, groupId: target.groupId, postId: post.id })));
       await recordSubmission(trx, once, post);
       return { ok: true, value: post };
     });

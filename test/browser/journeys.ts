@@ -149,7 +149,34 @@ async function toolsInGroup(c: JourneyContext, author: Page, reader: Page, group
   await post.getByRole('textbox', { name: 'Comment' }).fill('Sounds good');
   await post.getByRole('button', { name: 'Add comment' }).click();
   await reader.getByText('Sounds good').first().waitFor();
-  await focusAfterSwap(c, reader, /^post-comment-\d+$/, 'after commenting');
+  await focusAfterSwap(c, reader, /^comment-\d+$/, 'after commenting');
+
+  // Issue 18: an @-mention, picked from the suggestions with the keyboard (JS) or typed in full (no JS).
+  const box = feed.getByRole('textbox', { name: 'Message' });
+  const thanks = `Thanks for the brief (${mode(c)})`;
+  if (c.js) {
+    await box.fill('');
+    await box.pressSequentially('@Emm', { delay: 30 });
+    await author.getByRole('option', { name: /Emma Employee/ }).waitFor();
+    tally.ok((await box.getAttribute('aria-controls')) !== null && (await author.getByRole('listbox', { name: 'People you can mention' }).isVisible()), 'the box controls a labelled list of suggestions');
+    await box.press('ArrowDown');
+    await box.press('Enter');
+    tally.ok((await box.inputValue()).startsWith('@Emma Employee '), 'the keyboard picks a suggestion');
+    await box.press('End');
+    await box.pressSequentially(thanks);
+  } else await box.fill(`@Emma Employee ${thanks}`);
+  await feed.getByRole('button', { name: 'Post', exact: true }).click();
+  await author.getByText(thanks).first().waitFor();
+  await reader.goto(groupUrl);
+  tally.ok(await reader.getByRole('link', { name: '@Emma Employee' }).first().isVisible(), 'the mention links the colleague');
+  await reader.goto(`${c.base}/notifications`);
+  tally.ok(await reader.getByRole('link', { name: 'mentioned you in a post' }).first().isVisible(), 'the colleague is told');
+  await reader.goto(groupUrl);
+  const like = reader.getByRole('button', { name: 'Like' }).first();
+  await like.click();
+  await reader.locator('[aria-pressed="true"]').first().waitFor();
+  tally.ok((await reader.getByRole('button', { name: 'Like' }).first().getAttribute('aria-pressed')) === 'true', 'a like is pressed');
+  await tally.audit(reader, mode(c));
 
   await author.getByRole('link', { name: 'Files', exact: true }).first().click();
   await tally.audit(author, mode(c));

@@ -40,9 +40,9 @@ t.test('chat (R-F4)', async (t) => {
     const seen = await b.get(`/groups/${team.id}/chat`);
     t.match(seen.body, /Hello &lt;script&gt;alert\(1\)&lt;\/script&gt;/);
     t.notMatch(seen.body, /<script>alert/);
-    t.match(seen.body, /<a href="https:\/\/example.com\/a\?b=1&amp;c=2" rel="noopener noreferrer nofollow">https:\/\/example.com\/a\?b=1&amp;c=2<\/a>\./, 'the link, without the full stop');
+    t.match(seen.body, /<a href="https:\/\/example.com\/a\?b=1&amp;c=2" rel="noopener nofollow ugc">https:\/\/example.com\/a\?b=1&amp;c=2<\/a>\./, 'the link, without the full stop');
     t.notMatch(seen.body, /href="javascript:/);
-    t.match(seen.body, /<a href="https:\/\/x.example\/" rel="noopener noreferrer nofollow">https:\/\/x.example\/<\/a>&quot;onmouseover=&quot;alert\(1\)/, 'a quote ends the link and stays text');
+    t.match(seen.body, /<a href="https:\/\/x.example\/" rel="noopener nofollow ugc">https:\/\/x.example\/<\/a>&quot;onmouseover=&quot;alert\(1\)/, 'a quote ends the link and stays text');
     t.match(seen.body, /Anna Employee/);
   });
 

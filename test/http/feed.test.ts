@@ -42,6 +42,7 @@ t.test('feed, notifications and search', async (t) => {
   await enableAdminMode(c.adminMode);
 
   const postCount = () => Post.query(db).resultSize();
+  const REVIEW = 'Alpha review needed, @Bea Both and @Anna Insider';
   const notificationsOf = (userId: number) => Notification.query(db).where({ userId }).resultSize();
   const postId = async (body: string) => (await Post.query(db).findOne({ body }))!.id;
 
@@ -124,11 +125,12 @@ t.test('feed, notifications and search', async (t) => {
   });
 
   t.test('notifications: mentions, comments, tasks, invitations, join requests (R-F5)', async (t) => {
-    const mentioned = await c.alice.post(`/groups/${groupA.id}/posts`, { body: 'Alpha review needed', notify: 'bea@both.example\nanna@corp.example' });
+    // Issue 18: mentions in the text replace the "Notify people" box; an address becomes the name.
+    const mentioned = await c.alice.post(`/groups/${groupA.id}/posts`, { body: 'Alpha review needed, @bea@both.example and @Anna Insider' });
     t.equal(mentioned.statusCode, 303);
-    t.match((await c.bea.get('/notifications')).body, /Alice Alpha[\s\S]*mentioned you in a post<\/a>: <span class="muted">Alpha review needed/);
+    t.match((await c.bea.get('/notifications')).body, /Alice Alpha[\s\S]*mentioned you in a post<\/a>: <span class="muted">Alpha review needed, @Bea Both and @Anna Insider/);
     t.match((await c.anna.get('/notifications')).body, /mentioned you in a post/);
-    t.equal((await c.anna.post(`/posts/${await postId('Alpha review needed')}/comments`, { comment: 'On it' })).statusCode, 303);
+    t.equal((await c.anna.post(`/posts/${await postId(REVIEW)}/comments`, { comment: 'On it' })).statusCode, 303);
     t.match((await c.alice.get('/notifications')).body, /Anna Insider[\s\S]*commented on your post/);
 
     await c.owner.post('/tasks', { group: String(groupA.id), title: 'Alpha deck', responsible: 'alice@alpha.example', participants: 'bea@both.example' });
@@ -167,7 +169,7 @@ t.test('feed, notifications and search', async (t) => {
     t.equal((await c.bea.post(`/groups/${groupA.id}/notifications`, { notify: 'off' })).statusCode, 303);
     t.equal((await Membership.query(db).findOne({ groupId: groupA.id, userId: bea.id }))!.notify, false);
     const before = await notificationsOf(bea.id);
-    await c.alice.post(`/groups/${groupA.id}/posts`, { body: 'Quiet please', notify: 'bea@both.example' });
+    await c.alice.post(`/groups/${groupA.id}/posts`, { body: 'Quiet please @bea@both.example' });
     t.equal(await notificationsOf(bea.id), before, 'no notification from a silenced group');
     t.equal((await c.bea.post(`/groups/${groupA.id}/notifications`, { notify: 'on' })).statusCode, 303);
     t.equal((await c.lars.post(`/groups/${internal.id}/notifications`, { notify: 'off' })).statusCode, 403, 'a non-member of a visible group has no switch');
@@ -180,9 +182,9 @@ t.test('feed, notifications and search', async (t) => {
     t.notMatch(main(list.body), /Alpha|Anna Insider|Omar Owner/, 'nothing of the group it left');
     t.equal(unreadBadge(list.body), '0', 'and the count agrees');
     const before = await notificationsOf(alice.id);
-    t.equal((await c.anna.post(`/posts/${await postId('Alpha review needed')}/comments`, { comment: 'Still on it' })).statusCode, 303);
+    t.equal((await c.anna.post(`/posts/${await postId(REVIEW)}/comments`, { comment: 'Still on it' })).statusCode, 303);
     t.equal(await notificationsOf(alice.id), before, 'a comment on its old post does not reach it');
-    t.equal((await c.anna.post(`/groups/${groupA.id}/posts`, { body: 'Hello Alice', notify: 'alice@alpha.example' })).statusCode, 422, 'nor can it be mentioned there');
+    t.equal((await c.anna.post(`/groups/${groupA.id}/posts`, { body: 'Hello @alice@alpha.example' })).statusCode, 422, 'nor can it be mentioned there');
     await Membership.query(db).where({ groupId: groupA.id, userId: alice.id }).patch({ expiresAt: null });
   });
 
@@ -249,6 +251,7 @@ t.test('feed, notifications and search', async (t) => {
   t.test('bad input: a clear 4xx, the form again with its values, nothing changed', async (t) => {
     const before = await postCount();
     const long = 'x'.repeat(10_001);
+    const crowd = await Promise.all(Array.from({ length: 51 }, (_, i) => makeUser(db, { name: `Crowd ${i}`, email: `crowd${i}@corp.example` })));
     const feedCases: [string, Record<string, string | string[]>, RegExp][] = [
       ['missing message', { target: 'all' }, /href="#body">Enter message/],
       ['blank message', { target: 'all', body: '   ' }, /href="#body">Enter message/],
@@ -264,9 +267,9 @@ t.test('feed, notifications and search', async (t) => {
       ['a poll with one answer', { target: 'all', kind: 'poll', body: 'Q?', option1: 'Only' }, /href="#option1">Give at least two answers/],
       ['a poll with a repeated answer', { target: 'all', kind: 'poll', body: 'Q?', option1: 'Yes', option2: 'yes' }, /href="#option1">Give each answer only once/],
       ['an oversized answer', { target: 'all', kind: 'poll', body: 'Q?', option1: 'a'.repeat(201), option2: 'b' }, /Answer must be 200 characters or fewer/],
-      ['an unknown person to notify', { target: 'all', body: 'Hi', notify: 'nobody@nowhere.example' }, /href="#notify">Nobody you can notify has these addresses: nobody@nowhere.example/],
-      ['an external person on a company-wide post', { target: 'all', body: 'Hi', notify: 'bea@both.example' }, /href="#notify">/],
-      ['too many people to notify', { target: 'all', body: 'Hi', notify: Array.from({ length: 51 }, (_, i) => `p${i}@corp.example`).join('\n') }, /Notify at most 50 people/],
+      ['an unknown person mentioned', { target: 'all', body: 'Hi @nobody@nowhere.example' }, /href="#body">Nobody you can mention has these addresses: nobody@nowhere.example/],
+      ['an external person mentioned on a company-wide post', { target: 'all', body: 'Hi @bea@both.example' }, /href="#body">These people cannot read this, so they cannot be mentioned: Bea Both/],
+      ['too many people mentioned', { target: 'all', body: `Hi ${crowd.map((u) => `@${u.email}`).join(' ')}` }, /Mention at most 50 people/],
     ];
     for (const [label, form, message] of feedCases) {
       const res = await c.anna.post('/feed/posts', form);
@@ -290,9 +293,10 @@ t.test('feed, notifications and search', async (t) => {
       ['a blank post', c.bea, `/groups/${groupA.id}/posts`, { body: '' }, 422],
     ];
     for (const [label, client, url, form, status] of groupCases) t.equal((await client.post(url, form)).statusCode, status, `group post, ${label}: ${status}`);
-    const groupError = await c.bea.post(`/groups/${groupA.id}/posts`, { body: '', notify: 'bob@beta.example' });
+    const groupError = await c.bea.post(`/groups/${groupA.id}/posts`, { body: 'Hi @bob@beta.example' });
+    t.equal(groupError.statusCode, 422, 'a person outside the group cannot be mentioned (issue 18)');
     t.match(groupError.body, /<title>Error: Alpha Launch – Atrium<\/title>/);
-    t.match(groupError.body, />bob@beta.example<\/textarea>/);
+    t.match(groupError.body, />Hi @bob@beta.example<\/textarea>/, 'the text is kept');
 
     const thanks: [string, Client, Record<string, string>, number, RegExp | null][] = [
       ['an external user', c.alice, { recipient: 'anna@corp.example', message: 'Hi' }, 404, null],
@@ -380,7 +384,7 @@ t.test('feed, notifications and search', async (t) => {
     const small: Record<string, number> = {};
     for (const url of pages) small[url] = await countQueries(db, async () => t.equal((await c.anna.get(url)).statusCode, 200, url));
     for (let i = 0; i < 30; i++) {
-      await c.owner.post(`/groups/${internal.id}/posts`, i % 3 ? { body: `Payroll note ${i}`, notify: 'anna@corp.example' } : { kind: 'poll', body: `Payroll poll ${i}`, option1: 'Yes', option2: 'No' });
+      await c.owner.post(`/groups/${internal.id}/posts`, i % 3 ? { body: `Payroll note ${i} @anna@corp.example` } : { kind: 'poll', body: `Payroll poll ${i}`, option1: 'Yes', option2: 'No' });
     }
     const ids = (await Post.query(db).where({ groupId: internal.id }).select('id')).map((p) => p.id);
     for (const id of ids.slice(0, 20)) await c.lars.post(`/posts/${id}/comments`, { comment: `Comment on ${id}` });

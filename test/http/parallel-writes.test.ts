@@ -131,7 +131,7 @@ t.test('20 identical writes at once take effect once (issue 15 items 1 and 7)', 
     ['group post naming a person, one form (R-F1, R-F5)', async () => {
       const group = await team();
       const token = await submissionToken(m, `/groups/${group.id}`);
-      return { send: () => m.post(`/groups/${group.id}/posts`, { _submission: token, kind: 'post', body: 'Hello team', notify: peer.email }), sameAnswer: true, effect: { posts: 1, 'notification:mention': 1 } };
+      return { send: () => m.post(`/groups/${group.id}/posts`, { _submission: token, kind: 'post', body: `Hello team @${peer.email}` }), sameAnswer: true, effect: { posts: 1, 'notification:mention': 1 } };
     }],
     ['post comment, one form (R-F1)', async () => {
       const group = await team();

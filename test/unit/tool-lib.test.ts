@@ -41,13 +41,20 @@ t.test('Content-Disposition and types', async (t) => {
 
 t.test('linkify: escape first, then wrap', async (t) => {
   t.equal(linkify('<b>hi</b>'), '&lt;b&gt;hi&lt;/b&gt;');
-  t.equal(linkify('see https://a.example/x?y=1&z=2.'), 'see <a href="https://a.example/x?y=1&amp;z=2" rel="noopener noreferrer nofollow">https://a.example/x?y=1&amp;z=2</a>.');
-  t.equal(linkify('(http://a.example)'), '(<a href="http://a.example" rel="noopener noreferrer nofollow">http://a.example</a>)');
+  t.equal(linkify('see https://a.example/x?y=1&z=2.'), 'see <a href="https://a.example/x?y=1&amp;z=2" rel="noopener nofollow ugc">https://a.example/x?y=1&amp;z=2</a>.');
+  t.equal(linkify('(http://a.example)'), '(<a href="http://a.example" rel="noopener nofollow ugc">http://a.example</a>)');
   t.equal(linkify('javascript:alert(1) ftp://x data:text/html,<x>'), 'javascript:alert(1) ftp://x data:text/html,&lt;x&gt;');
-  t.equal(linkify('https://a.example/<img src=x>'), '<a href="https://a.example/" rel="noopener noreferrer nofollow">https://a.example/</a>&lt;img src=x&gt;');
-  t.equal(linkify("https://a.example/'x"), '<a href="https://a.example/" rel="noopener noreferrer nofollow">https://a.example/</a>&#39;x');
+  t.equal(linkify('https://a.example/<img src=x>'), '<a href="https://a.example/" rel="noopener nofollow ugc">https://a.example/</a>&lt;img src=x&gt;');
+  t.equal(linkify("https://a.example/'x"), '<a href="https://a.example/" rel="noopener nofollow ugc">https://a.example/</a>&#39;x');
+  t.equal(linkify('mail a@b.example or www.example.com'), 'mail a@b.example or <a href="http://www.example.com" rel="noopener nofollow ugc">www.example.com</a>', 'no mail links; bare host names with a known domain');
+  t.equal(
+    linkify('hi @Anna Berg, and @Anna Bergström <x>', [{ id: 3, name: 'Anna Berg' }]),
+    'hi <a class="mention" href="/users/3">@Anna Berg</a>, and @Anna Bergström &lt;x&gt;',
+    'a mention links the profile; a longer word is not the mention',
+  );
+  t.equal(linkify('@<b>', [{ id: 4, name: '<b>' }]), '<a class="mention" href="/users/4">@&lt;b&gt;</a>', 'a name is escaped too');
   t.equal(linkify('https://'), 'https://', 'no host, no link');
-  t.equal(linkify('two https://a.example and https://b.example'), 'two <a href="https://a.example" rel="noopener noreferrer nofollow">https://a.example</a> and <a href="https://b.example" rel="noopener noreferrer nofollow">https://b.example</a>');
+  t.equal(linkify('two https://a.example and https://b.example'), 'two <a href="https://a.example" rel="noopener nofollow ugc">https://a.example</a> and <a href="https://b.example" rel="noopener nofollow ugc">https://b.example</a>');
 });
 
 t.test('wall-clock time in a zone', async (t) => {

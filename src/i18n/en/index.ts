@@ -9,8 +9,9 @@ import { files } from './files.js';
 import { groups } from './groups.js';
 import { signIn } from './sign-in.js';
 import { mail } from './mail.js';
+import { social } from './social.js';
 import { members } from './members.js';
 import { tasks } from './tasks.js';
 import { board } from './board.js';
 
-export const en = { ...common, ...accounts, ...admin, ...groups, ...members, ...extranet, ...tasks, ...feed, ...files, ...calendar, ...chat, ...signIn, ...mail, ...board };
+export const en = { ...common, ...accounts, ...admin, ...groups, ...members, ...extranet, ...tasks, ...feed, ...files, ...calendar, ...chat, ...signIn, ...mail, ...board, ...social };

@@ -1,20 +1,21 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { t } from '../../i18n/index.js';
-import { HttpError, NotFoundError, parseId } from '../../lib/errors.js';
+import { ForbiddenError, HttpError, NotFoundError, parseId } from '../../lib/errors.js';
 import { formValues, type FieldError } from '../../lib/forms.js';
-import { findMessages, findNewMessages } from '../../finders/chat.js';
+import { findMessages, findNewMessages, type MessageRow } from '../../finders/chat.js';
 import { can } from '../../policy/abilities.js';
 import { directContext, findVisibleConversation, groupChatContext, type ConversationContext } from '../../policy/chat-scopes.js';
 import { usersVisibleTo, type VisibleGroup } from '../../policy/scopes.js';
 import { wantsFragment } from '../../plugins/views.js';
 import type { ChatMessage } from '../../models/chat.js';
 import { pairKey } from '../../live/channel.js';
-import { markRead, MESSAGE_MAX, postDirect, postToGroup } from '../../services/chat.js';
+import { editMessage, markRead, MESSAGE_MAX, postDirect, postToGroup } from '../../services/chat.js';
+import type { Viewer } from '../../policy/viewer.js';
 import type { Submission } from '../../services/submissions.js';
 import { submitOnce } from '../submit-once.js';
 import { groupAbilities, loadGroupTool } from '../groups/load.js';
 
-type Req = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown>; Querystring: { after?: string; before?: string } }>;
+type Req = FastifyRequest<{ Params: { id: string; messageId?: string }; Body: Record<string, unknown>; Querystring: { after?: string; before?: string } }>;
 const signedIn = { config: { access: 'signed-in' as const } };
 
 /** A message id from the query string: absent, or a positive integer; anything else is a 400. */
@@ -28,6 +29,12 @@ function messageId(raw: unknown): number | undefined {
 type Where =
   | { kind: 'group'; found: VisibleGroup; ctx: ConversationContext; base: string }
   | { kind: 'direct'; other: { id: number; name: string; isExtranet: boolean; deactivated: boolean }; ctx: ConversationContext; base: string };
+
+/** Each message with whether the viewer may edit it (issue 18). */
+const withEdit = (viewer: Viewer, where: Where, items: MessageRow[]) => items.map((m) => ({ ...m, mayEdit: can(viewer, 'chat:edit', { ctx: where.ctx, authorId: m.authorId }) }));
+
+/** Who reads a chat, for the "@" suggestions (issue 18). */
+const mentionsIn = (where: Where) => (where.kind === 'group' ? `group-${where.found.group.id}` : `with-${where.other.id}`);
 
 export default async function conversationRoutes(app: FastifyInstance): Promise<void> {
   /** R-F4, R-G3: a group's chat: 404 when the tool is off or for strangers; readers of a visible group who are not members see its About page. */
@@ -61,7 +68,7 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     const data = {
       errors: extra.errors ?? [],
       values: extra.values ?? {},
-      messages: messages.items,
+      messages: withEdit(viewer, where, messages.items),
       earlierUrl: messages.earlier === null ? null : `${where.base}?before=${messages.earlier}`,
       // Only the latest messages keep up by themselves; an earlier page stays as it is.
       pollUrl: before === undefined ? `${where.base}/messages?after=${last?.id ?? 0}` : null,
@@ -70,6 +77,7 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
       postUrl: where.base,
       mayPost: can(viewer, 'chat:post', where.ctx),
       maxLength: MESSAGE_MAX,
+      mentionsIn: mentionsIn(where),
     };
     if (where.kind === 'group') {
       const g = where.found;
@@ -86,7 +94,7 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     const last = items[items.length - 1];
     if (!last || id === null) return reply.code(204).send();
     await markRead(app.db, request.viewer, id, last.id);
-    return reply.header('Vary', 'HX-Request').page('partials/chat/new-messages', { title: '', messages: items, pollUrl: `${where.base}/messages?after=${last.id}` });
+    return reply.header('Vary', 'HX-Request').page('partials/chat/new-messages', { title: '', messages: withEdit(request.viewer, where, items), postUrl: where.base, pollUrl: `${where.base}/messages?after=${last.id}` });
   }
 
   /** Issue 16: the page's event stream: this conversation's new messages and the header's unread count. */
@@ -106,11 +114,11 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     const fragment = wantsFragment(request);
     if (!result.ok) {
       const values = formValues(request.body);
-      if (fragment) return reply.header('Vary', 'HX-Request').page('partials/chat/form', { title: '', errors: result.errors, values, postUrl: where.base, maxLength: MESSAGE_MAX }, 422);
+      if (fragment) return reply.header('Vary', 'HX-Request').page('partials/chat/form', { title: '', errors: result.errors, values, postUrl: where.base, maxLength: MESSAGE_MAX, mentionsIn: mentionsIn(where) }, 422);
       return render(request, reply, where, { errors: result.errors, values }, 422);
     }
     // htmx: a fresh form, and the poll fetches the message at once; without JavaScript, back to the page.
-    if (fragment) return reply.header('Vary', 'HX-Request').header('HX-Trigger', 'chat-sent').page('partials/chat/form', { title: '', postUrl: where.base, maxLength: MESSAGE_MAX, announce: t('chat.sent') });
+    if (fragment) return reply.header('Vary', 'HX-Request').header('HX-Trigger', 'chat-sent').page('partials/chat/form', { title: '', postUrl: where.base, maxLength: MESSAGE_MAX, mentionsIn: mentionsIn(where), announce: t('chat.sent') });
     return reply.redirect(`${where.base}#chat-form`, 303);
   }
 
@@ -121,6 +129,30 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
   app.get('/groups/:id/chat/messages', signedIn, async (request: Req, reply) => poll(request, reply, (await groupChat(request, null)) as Where));
   app.get('/groups/:id/chat/events', signedIn, async (request: Req, reply) => events(request, reply, (await groupChat(request, null)) as Where));
   app.post('/groups/:id/chat', signedIn, async (request: Req, reply) => post(request, reply, (await groupChat(request, null)) as Where));
+
+  /** Issue 18: the author edits a message on its own page (the chat's polling shows only new messages). */
+  async function editPage(request: Req, reply: FastifyReply, where: Where, form: { errors?: FieldError[]; values?: Record<string, string> } = {}, status = 200) {
+    const id = await conversationId(request, where);
+    const message = id === null ? undefined : (await findMessages(request.viewer, id, messageId(request.params.messageId) === undefined ? undefined : Number(request.params.messageId) + 1)).items.at(-1);
+    if (!message || String(message.id) !== request.params.messageId) throw new NotFoundError();
+    if (!can(request.viewer, 'chat:edit', { ctx: where.ctx, authorId: message.authorId })) throw new ForbiddenError();
+    const edit = { id: `message-${message.id}-form`, action: `${where.base}/messages/${message.id}/edit`, field: 'message', name: 'message', label: t('chat.message.label'), maxlength: MESSAGE_MAX, text: message.body, mentionsIn: mentionsIn(where), cancelHref: `${where.base}#message-${message.id}` };
+    return reply.page('pages/feed/edit', { title: t('social.editMessage.title'), edit, back: '', values: form.values ?? {}, errors: form.errors ?? [] }, status);
+  }
+
+  async function saveEdit(request: Req, reply: FastifyReply, where: Where) {
+    const id = messageId(request.params.messageId);
+    if (id === undefined) throw new NotFoundError();
+    const result = await editMessage(app.db, request.viewer, where.kind === 'group' ? { groupId: where.found.group.id } : { withUserId: where.other.id }, id, request.body?.message);
+    if (!result.ok) return editPage(request, reply, where, { errors: result.errors, values: formValues(request.body) }, 422);
+    request.session.set('flash', { kind: 'success', message: t('social.saved') });
+    return reply.redirect(`${where.base}#message-${id}`, 303);
+  }
+
+  app.get('/groups/:id/chat/messages/:messageId/edit', signedIn, async (request: Req, reply) => editPage(request, reply, (await groupChat(request, null)) as Where));
+  app.post('/groups/:id/chat/messages/:messageId/edit', signedIn, async (request: Req, reply) => saveEdit(request, reply, (await groupChat(request, null)) as Where));
+  app.get('/chat/with/:id/messages/:messageId/edit', signedIn, async (request: Req, reply) => editPage(request, reply, await directChat(request)));
+  app.post('/chat/with/:id/messages/:messageId/edit', signedIn, async (request: Req, reply) => saveEdit(request, reply, await directChat(request)));
 
   app.get('/chat/with/:id', signedIn, async (request: Req, reply) => render(request, reply, await directChat(request)));
   app.get('/chat/with/:id/messages', signedIn, async (request: Req, reply) => poll(request, reply, await directChat(request)));

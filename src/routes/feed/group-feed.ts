@@ -19,6 +19,8 @@ export interface GroupFeed {
   /** The member's notification switch (null: not a member, no switch). */
   notify: boolean | null;
   pollOptions: number;
+  /** Who reads a post here, for the "@" suggestions (issue 18). */
+  mentionsIn: string;
 }
 
 /** The group's feed, when the feed tool is on (null otherwise): three or four queries whatever its size. */
@@ -34,6 +36,7 @@ export async function groupFeed(request: FastifyRequest, ctx: VisibleGroup, afte
     canPost: can(request.viewer, 'post:create', { groupId: g.id, role: ctx.role, toolOn: true, archived: g.archivedAt !== null }),
     notify,
     pollOptions: POLL_OPTIONS,
+    mentionsIn: `group-${g.id}`,
   };
 }
 

@@ -33,6 +33,7 @@ export async function renderMainFeed(request: FastifyRequest, reply: FastifyRepl
     canPost: toEveryone || targets.length > 0,
     notify: null,
     pollOptions: POLL_OPTIONS,
+    mentionsIn: 'all',
     targets: [...(toEveryone ? [{ value: 'all', label: t('feed.form.targetAll'), isExtranet: false }] : []), ...targets.map((g) => ({ value: String(g.id), label: g.name, isExtranet: g.isExtranet }))],
   };
   const data = { title: t('feed.title'), feed, canAppreciate: can(viewer, 'post:appreciate-someone', null), values: form.values ?? {}, errors: form.errors ?? [], announce: form.announce ?? '' };

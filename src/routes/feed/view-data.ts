@@ -1,7 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import { feedPostContext, type FeedComment, type FeedRow } from '../../finders/feed.js';
 import type { Page } from '../../lib/keyset.js';
+import { linkify } from '../../lib/linkify.js';
 import { can } from '../../policy/abilities.js';
+import type { PostContext } from '../../policy/feed-scopes.js';
+import type { Viewer } from '../../policy/viewer.js';
 
 export interface PersonRef {
   id: number;
@@ -13,9 +16,15 @@ export interface PersonRef {
 export interface CommentView {
   id: number;
   body: string;
+  /** The text escaped, with links and mentions (issue 18). */
+  html: string;
   createdAt: Date;
+  editedAt: Date | null;
   /** Null when the viewer may not see the author (R-X1). */
   author: PersonRef | null;
+  likes: number;
+  liked: boolean;
+  may: { edit: boolean; like: boolean };
 }
 
 export interface PollView {
@@ -35,23 +44,33 @@ export interface FeedItemView {
   group: { id: number; name: string; isExtranet: boolean } | null;
   actor: PersonRef | null;
   body: string | null;
+  /** The text escaped, with links and mentions (issue 18). */
+  html: string;
+  editedAt: Date | null;
+  likeCount: number;
+  liked: boolean;
   task: { id: number; title: string } | null;
   subjectLabel: string | null;
   appreciated: PersonRef | null;
   commentCount: number;
   comments: CommentView[];
   poll: PollView | null;
-  may: { comment: boolean; vote: boolean; delete: boolean };
+  may: { comment: boolean; vote: boolean; delete: boolean; edit: boolean; like: boolean };
 }
 
 const person = (id: number | null, name: string | null, isExtranet: boolean | null, deactivated: boolean | null, visible: boolean | null): PersonRef | null =>
   id !== null && name !== null && visible === true ? { id, name, isExtranet: isExtranet === true, deactivated: deactivated === true } : null;
 
-const commentView = (c: FeedComment): CommentView => ({
+const commentView = (viewer: Viewer, post: PostContext, c: FeedComment): CommentView => ({
   id: c.id,
   body: c.body,
+  html: linkify(c.body, c.mentions),
   createdAt: new Date(c.createdAt),
+  editedAt: c.editedAt ? new Date(c.editedAt) : null,
   author: person(c.authorId, c.authorName, c.authorIsExtranet, c.authorDeactivated, c.authorVisible),
+  likes: c.likes,
+  liked: c.liked,
+  may: { edit: can(viewer, 'comment:edit', { post, authorId: c.authorId }), like: can(viewer, 'post:like', post) },
 });
 
 function pollView(row: FeedRow, mayVote: boolean): PollView | null {
@@ -78,13 +97,19 @@ export function feedItems(request: FastifyRequest, rows: FeedRow[]): FeedItemVie
       group: r.groupId !== null && r.groupName !== null ? { id: r.groupId, name: r.groupName, isExtranet: r.groupIsExtranet === true } : null,
       actor: person(r.actorId, r.actorName, r.actorIsExtranet, r.actorDeactivated, r.actorVisible),
       body: r.body,
+      html: r.body === null ? '' : linkify(r.body, r.mentions),
+      editedAt: r.editedAt,
+      likeCount: r.likeCount,
+      liked: r.likedByMe,
       task: r.taskId !== null && r.taskTitle !== null ? { id: r.taskId, title: r.taskTitle } : null,
       subjectLabel: r.subjectLabel,
       appreciated: person(r.appreciatedId, r.appreciatedName, r.appreciatedIsExtranet, false, true),
       commentCount: r.commentCount,
-      comments: isPost ? r.comments.map(commentView) : [],
+      comments: isPost ? r.comments.map((c) => commentView(viewer, ctx, c)) : [],
       poll,
-      may: isPost ? { comment: can(viewer, 'post:comment', ctx), vote: mayVote && !(poll?.voted ?? false), delete: can(viewer, 'post:delete', ctx) } : { comment: false, vote: false, delete: false },
+      may: isPost
+        ? { comment: can(viewer, 'post:comment', ctx), vote: mayVote && !(poll?.voted ?? false), delete: can(viewer, 'post:delete', ctx), edit: can(viewer, 'post:edit', ctx), like: can(viewer, 'post:like', ctx) }
+        : { comment: false, vote: false, delete: false, edit: false, like: false },
     };
   });
 }
