@@ -7,6 +7,7 @@ import * as tools from './0006_tools.js';
 import * as perf from './0007_performance.js';
 import * as submissions from './0008_form_submissions.js';
 import * as signIn from './0009_sign_in.js';
+import * as userLocale from './0014_user_locale.js';
 
 /** Every migration, in order. Add new ones at the end. */
-export const migrations = [platform, groups, extranet, tasks, feed, tools, perf, submissions, signIn];
+export const migrations = [platform, groups, extranet, tasks, feed, tools, perf, submissions, signIn, userLocale];

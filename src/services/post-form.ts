@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { t } from '../i18n/index.js';
-import { optionalText, parseForm, requiredText, type FieldError, type FormResult } from '../lib/forms.js';
+import { fieldError, type FieldError, type FormResult, optionalText, parseForm, requiredText } from '../lib/forms.js';
 import { Membership } from '../models/group.js';
 import { activeMembership, usersVisibleTo } from '../policy/scopes.js';
 import type { SignedInViewer } from '../policy/viewer.js';
@@ -19,9 +19,9 @@ export const OPTION_FIELDS = Array.from({ length: POLL_OPTIONS }, (_, i) => `opt
 const optionShape = Object.fromEntries(OPTION_FIELDS.map((f) => [f, optionalText('feed.form.option', OPTION_MAX)]));
 
 const postSchema = z.object({
-  kind: z.enum(['post', 'poll'], { error: t('validation.choose', { label: t('feed.form.kind').toLowerCase() }) }).optional().default('post'),
+  kind: z.enum(['post', 'poll'], fieldError('choose', 'feed.form.kind')).optional().default('post'),
   body: requiredText('feed.form.body', POST_MAX),
-  notify: z.string({ error: t('validation.invalid', { label: t('feed.form.notify').toLowerCase() }) }).max(10_000, { error: t('feed.form.notifyTooMany', { max: MENTION_MAX }) }).optional().default(''),
+  notify: z.string(fieldError('invalid', 'feed.form.notify')).max(10_000, { error: () => t('feed.form.notifyTooMany', { max: MENTION_MAX }) }).optional().default(''),
   ...optionShape,
 });
 
