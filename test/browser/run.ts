@@ -12,6 +12,7 @@ import { Tally } from './checks.js';
 import { extranetJourney, groupJourney, keyboardJourney } from './journeys.js';
 import { CLIENT_SECRET, startOidcProvider } from '../oidc-provider.js';
 import { singleSignOnJourney, twoFactorJourney } from './sign-in-journeys.js';
+import { germanJourney } from './german-journey.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -71,7 +72,7 @@ try {
   for (const js of [true, false]) {
     const c = { browser, base, js, tally };
     const singleSignOn = (jc: typeof c) => singleSignOnJourney(jc, provider.issuer);
-    for (const journey of [groupJourney, extranetJourney, keyboardJourney, twoFactorJourney, singleSignOn]) {
+    for (const journey of [groupJourney, extranetJourney, keyboardJourney, twoFactorJourney, singleSignOn, germanJourney]) {
       try {
         // A journey that hangs (a navigation that never ends) fails instead of stalling CI.
         await Promise.race([journey(c), new Promise((_, reject) => setTimeout(() => reject(new Error('took longer than 180 s')), 180_000).unref())]);
