@@ -57,11 +57,6 @@ export function fieldError<C extends FieldCheck>(check: C, labelKey: FieldLabel<
   return { error: () => fieldMessage(check, labelKey) };
 }
 
-/** A message from the catalogue as zod's error option, built when the check fails (see fieldError). */
-export function lazyError(key: MessageKey, params?: Record<string, string | number>): { error: () => string } {
-  return { error: () => t(key, params) };
-}
-
 const tooLong = (labelKey: MessageKey, max: number) => ({ error: () => t('validation.tooLong', { label: t(labelKey), max }) });
 
 /** A required single-line text field, trimmed, with messages naming its label. */

@@ -53,7 +53,8 @@ const server = spawn(process.execPath, [path.join(root, 'dist', 'src', 'server.j
 const serverExited = new Promise((resolve) => server.once('exit', resolve));
 const base = `http://127.0.0.1:${port}`;
 let healthy = false;
-for (let i = 0; i < 120 && !healthy && server.exitCode === null; i++) {
+// Up to 2 minutes: on a loaded machine (several test runs at once) a cluster start takes over 30 s.
+for (let i = 0; i < 480 && !healthy && server.exitCode === null; i++) {
   healthy = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
   if (!healthy) await new Promise((r) => setTimeout(r, 250));
 }

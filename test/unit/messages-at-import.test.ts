@@ -1,6 +1,6 @@
 // Issue 17, item 11: no message is built when a module loads. A text built at import would be in
 // one language for every request; schemas and constants take their messages lazily (forms.ts:
-// fieldError, lazyError), and everything else translates while a request runs.
+// fieldError, or `error: () => t(...)`), and everything else translates while a request runs.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
