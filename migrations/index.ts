@@ -11,6 +11,7 @@ import * as board from './0010_board.js';
 import * as mailNotifications from './0011_mail_notifications.js';
 import * as social from './0012_social.js';
 import * as calendarFeeds from './0013_calendar_feeds.js';
+import * as userLocale from './0014_user_locale.js';
 
 /** Every migration, in order. Add new ones at the end. */
-export const migrations = [platform, groups, extranet, tasks, feed, tools, perf, submissions, signIn, board, mailNotifications, social, calendarFeeds];
+export const migrations = [platform, groups, extranet, tasks, feed, tools, perf, submissions, signIn, board, mailNotifications, social, calendarFeeds, userLocale];

@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
 import { projectRoot, type Config } from './config.js';
 import bodyRatePlugin, { DEFAULT_BODY_RATE, type BodyRate } from './plugins/body-rate.js';
+import localePlugin from './plugins/locale.js';
 import headerGuardPlugin from './plugins/header-guard.js';
 import livePlugin from './plugins/live.js';
 import errorsPlugin from './plugins/errors.js';
@@ -96,6 +97,7 @@ export async function buildApp({ config, db, production = false, logger = false,
   // Only HTML form bodies (urlencoded, multipart): a field is a string or a list of strings, never
   // a JSON object a handler did not expect. A JSON body is answered 415.
   app.removeContentTypeParser('application/json');
+  await app.register(localePlugin);
   await app.register(bodyRatePlugin, bodyRate);
   await app.register(fastifyFormbody);
   await app.register(uploadsPlugin, { tmpDir: path.join(config.dataDir, 'tmp'), defaultFileSize: 100 * 1024 * 1024 });

@@ -1,7 +1,7 @@
 import { anonymous, type SignedInViewer, type Viewer } from '../src/policy/viewer.js';
 
 export const signedIn = (id: number, attrs: Partial<SignedInViewer>): SignedInViewer => ({
-  signedIn: true, id, name: `V${id}`, email: `v${id}@example.com`, timeZone: 'UTC', isExtranet: false, isAdmin: false, adminMode: false, ...attrs,
+  signedIn: true, id, name: `V${id}`, email: `v${id}@example.com`, timeZone: 'UTC', isExtranet: false, isAdmin: false, adminMode: false, locale: null, ...attrs,
 });
 
 /** Columns of every expectation string in the policy tables, in this order. */

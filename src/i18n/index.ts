@@ -1,24 +1,28 @@
 import { IntlMessageFormat } from 'intl-messageformat';
+import { de } from './de/index.js';
 import { en } from './en/index.js';
+import { contextLocale } from './locale-context.js';
+import { defaultLocale, type Locale } from './locales.js';
+
+export { defaultLocale, isLocale, locales, negotiateLocale, type Locale } from './locales.js';
 
 export type MessageKey = keyof typeof en;
 export type Params = Record<string, string | number>;
 export type Translate = (key: MessageKey, params?: Params) => string;
 
-const catalogues: Record<string, Record<MessageKey, string>> = { en };
-
-export const defaultLocale = 'en';
+/** Every locale has every key: a German catalogue missing one does not compile (src/i18n/de/index.ts). */
+export const catalogues: Record<Locale, Record<MessageKey, string>> = { en, de };
 
 /**
  * All user-visible text comes from the catalogue, written in ICU MessageFormat (`{name}`,
  * `{count, plural, one {# member} other {# members}}`), compiled once per key and locale.
  * Markup in a message is text (`ignoreTag`); templates escape what they print.
  */
-export function translator(locale: string = defaultLocale): Translate {
-  const messages = catalogues[locale] ?? en;
+function buildTranslator(locale: Locale): Translate {
+  const messages = catalogues[locale];
   const compiled = new Map<MessageKey, IntlMessageFormat>();
   return (key, params) => {
-    const template = messages[key];
+    const template = messages[key] ?? en[key];
     if (template === undefined) return key;
     // Plain text needs no formatting; anything with ICU syntax (arguments, quoted braces) does.
     if (!params && !template.includes('{') && !template.includes("'{")) return template;
@@ -36,4 +40,37 @@ export function translator(locale: string = defaultLocale): Translate {
   };
 }
 
-export const t = translator();
+const translators = new Map<Locale, Translate>();
+
+/** The translator of one locale (mail to a recipient, a job): built once, shared. */
+export function translator(locale: Locale = defaultLocale): Translate {
+  let tr = translators.get(locale);
+  if (!tr) {
+    tr = buildTranslator(locale);
+    translators.set(locale, tr);
+  }
+  return tr;
+}
+
+/** The language of the request being served (locale-context.ts), else the default. */
+export function currentLocale(): Locale {
+  return contextLocale() ?? defaultLocale;
+}
+
+/**
+ * Translates in the current request's language. Call it when the text is needed (in a handler, a
+ * schema's error callback), never at import: a message built when a module loads would be English
+ * for everyone.
+ */
+export const t: Translate = (key, params) => {
+  const locale = contextLocale();
+  if (locale === undefined) outsideRequest++;
+  return translator(locale ?? defaultLocale)(key, params);
+};
+
+let outsideRequest = 0;
+
+/** How often `t` ran outside a request (tests: importing a module must not build any message). */
+export function messagesBuiltOutsideRequest(): number {
+  return outsideRequest;
+}

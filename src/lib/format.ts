@@ -1,32 +1,39 @@
-import { defaultLocale } from '../i18n/index.js';
+import { currentLocale, type Locale } from '../i18n/index.js';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(timeZone: string, withTime: boolean): Intl.DateTimeFormat {
-  const key = `${timeZone}|${withTime}`;
+function formatter(locale: Locale, timeZone: string, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${withTime}`;
   let f = formatters.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat(defaultLocale, withTime ? { dateStyle: 'medium', timeStyle: 'short', timeZone } : { dateStyle: 'medium', timeZone });
+    f = new Intl.DateTimeFormat(locale, withTime ? { dateStyle: 'medium', timeStyle: 'short', timeZone } : { dateStyle: 'medium', timeZone });
     formatters.set(key, f);
   }
   return f;
 }
 
-/** Dates are shown in the viewer's time zone (SPEC §7). */
-export function formatDateTime(d: Date | string | null | undefined, timeZone = 'UTC'): string {
+/** Dates are shown in the viewer's time zone (SPEC §7) and language (the request's, unless given). */
+export function formatDateTime(d: Date | string | null | undefined, timeZone = 'UTC', locale: Locale = currentLocale()): string {
   if (!d) return '';
-  return formatter(timeZone, true).format(new Date(d));
+  return formatter(locale, timeZone, true).format(new Date(d));
 }
 
-export function formatDate(d: Date | string | null | undefined, timeZone = 'UTC'): string {
+export function formatDate(d: Date | string | null | undefined, timeZone = 'UTC', locale: Locale = currentLocale()): string {
   if (!d) return '';
   // A calendar date ('YYYY-MM-DD') has no time zone: format it as itself.
-  if (typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d)) return formatter('UTC', false).format(new Date(`${d}T00:00:00Z`));
-  return formatter(timeZone, false).format(new Date(d));
+  if (typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d)) return formatter(locale, 'UTC', false).format(new Date(`${d}T00:00:00Z`));
+  return formatter(locale, timeZone, false).format(new Date(d));
 }
 
-export function formatNumber(n: number): string {
-  return new Intl.NumberFormat(defaultLocale).format(n);
+const numberFormats = new Map<Locale, Intl.NumberFormat>();
+
+export function formatNumber(n: number, locale: Locale = currentLocale()): string {
+  let f = numberFormats.get(locale);
+  if (!f) {
+    f = new Intl.NumberFormat(locale);
+    numberFormats.set(locale, f);
+  }
+  return f.format(n);
 }
 
 export function isTimeZone(tz: string): boolean {

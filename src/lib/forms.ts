@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { fields } from '../i18n/en/fields.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { readDateInput } from './date-input.js';
 
@@ -64,32 +65,52 @@ export function formValues(body: unknown): Record<string, string> {
   return values;
 }
 
-const label = (key: MessageKey) => t(key).toLowerCase();
+/** What a field's own messages are checked for: `field.<label key>.<check>` in the catalogue (i18n/en/fields.ts). */
+export type FieldCheck = 'required' | 'invalid' | 'choose';
 
-/** A required single-line text field, trimmed, with messages naming its label. */
-export function requiredText(labelKey: MessageKey, max: number) {
-  return z
-    .string({ error: t('validation.required', { label: label(labelKey) }) })
-    .trim()
-    .min(1, { error: t('validation.required', { label: label(labelKey) }) })
-    .max(max, { error: t('validation.tooLong', { label: t(labelKey), max }) })
-    .refine((s) => !s.includes('\u0000'), { error: t('validation.invalid', { label: label(labelKey) }) });
+/** The label keys that have a message for `check`; a field without one does not compile. */
+export type FieldLabel<C extends FieldCheck> = { [K in FieldKey]: K extends `field.${infer L}.${C}` ? Extract<L, MessageKey> : never }[FieldKey];
+type FieldKey = keyof typeof fields;
+
+/** A field's own whole message for a failed check, in the request's language. */
+export function fieldMessage<C extends FieldCheck>(check: C, labelKey: FieldLabel<C>): string {
+  return t(`field.${labelKey}.${check}` as MessageKey);
 }
 
-export function optionalText(labelKey: MessageKey, max: number) {
+/**
+ * The same as zod's error option. zod calls it when the check fails, so the text is built while
+ * the request runs, in its language; schemas stay module constants.
+ */
+export function fieldError<C extends FieldCheck>(check: C, labelKey: FieldLabel<C>): { error: () => string } {
+  return { error: () => fieldMessage(check, labelKey) };
+}
+
+const tooLong = (labelKey: MessageKey, max: number) => ({ error: () => t('validation.tooLong', { label: t(labelKey), max }) });
+
+/** A required single-line text field, trimmed, with messages naming its label. */
+export function requiredText(labelKey: FieldLabel<'required'> & FieldLabel<'invalid'>, max: number) {
   return z
-    .string({ error: t('validation.invalid', { label: label(labelKey) }) })
+    .string(fieldError('required', labelKey))
     .trim()
-    .max(max, { error: t('validation.tooLong', { label: t(labelKey), max }) })
-    .refine((s) => !s.includes('\u0000'), { error: t('validation.invalid', { label: label(labelKey) }) })
+    .min(1, fieldError('required', labelKey))
+    .max(max, tooLong(labelKey, max))
+    .refine((s) => !s.includes('\u0000'), fieldError('invalid', labelKey));
+}
+
+export function optionalText(labelKey: FieldLabel<'invalid'>, max: number) {
+  return z
+    .string(fieldError('invalid', labelKey))
+    .trim()
+    .max(max, tooLong(labelKey, max))
+    .refine((s) => !s.includes('\u0000'), fieldError('invalid', labelKey))
     .optional()
     .default('');
 }
 
-export function email(labelKey: MessageKey) {
+export function email(labelKey: FieldLabel<'required'> & FieldLabel<'invalid'>) {
   return requiredText(labelKey, 254)
     .transform((s) => s.toLowerCase())
-    .pipe(z.email({ error: t('validation.invalid', { label: label(labelKey) }) }));
+    .pipe(z.email(fieldError('invalid', labelKey)));
 }
 
 /** A checkbox: present ("on", "true", "1") means true; absent means false. */
@@ -98,11 +119,11 @@ export const checkbox = z
   .optional()
   .transform((v) => v === 'on' || v === 'true' || v === '1');
 
-export function password(labelKey: MessageKey, min = 10) {
+export function password(labelKey: FieldLabel<'required'>, min = 10) {
   return z
-    .string({ error: t('validation.required', { label: label(labelKey) }) })
-    .min(min, { error: t('validation.tooShort', { label: t(labelKey), min }) })
-    .max(200, { error: t('validation.tooLong', { label: t(labelKey), max: 200 }) });
+    .string(fieldError('required', labelKey))
+    .min(min, { error: () => t('validation.tooShort', { label: t(labelKey), min }) })
+    .max(200, tooLong(labelKey, 200));
 }
 
 /** Typed dates become 'YYYY-MM-DD' when unambiguous (readDateInput); anything else is left for the field's check to refuse. */

@@ -9,6 +9,8 @@ export class User extends BaseModel {
   jobTitle!: string;
   phone!: string;
   timeZone!: string;
+  /** null: follow the browser's Accept-Language. */
+  locale!: 'en' | 'de' | null;
   passwordHash!: string | null;
   isAdmin!: boolean;
   isExtranet!: boolean;

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { t, type MessageKey } from '../i18n/index.js';
+import { translator, type MessageKey } from '../i18n/index.js';
 import { HttpError } from '../lib/errors.js';
 import { OutageLog } from '../lib/outage-log.js';
 import { anonymous } from '../policy/viewer.js';
@@ -34,7 +34,7 @@ export default fp(
       } else if (!known.has(status)) {
         status = status >= 400 && status < 500 ? 400 : 500;
       }
-      const detail = error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET' ? t('error.403.csrf') : error instanceof HttpError && error.message && (status === 403 || status === 408 || status === 413) ? error.message : undefined;
+      const detail = error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET' ? translator(request.locale)('error.403.csrf') : error instanceof HttpError && error.message && (status === 403 || status === 408 || status === 413) ? error.message : undefined;
       return errorPage(request, reply, status, detail);
     });
   },
@@ -67,6 +67,8 @@ function pageWithoutDatabase(request: FastifyRequest): void {
 }
 
 async function errorPage(request: FastifyRequest, reply: FastifyReply, status: number, detail?: string): Promise<FastifyReply> {
+  // The request's own language, even for an error raised outside its context (a parser's, a stream's).
+  const t = translator(request.locale);
   const title = t(`error.${status}.title` as MessageKey);
   const bodyKey = `error.${status}.body` as MessageKey;
   const body = detail ?? (t(bodyKey) === bodyKey ? '' : t(bodyKey, { requestId: request.id }));

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { enforceRouteAccess } from '../policy/access.js';
 import { anonymous, viewerFromUser, type Viewer } from '../policy/viewer.js';
 import { activeUserById } from '../services/login.js';
+import { chooseRequestLocale } from './locale.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,11 +20,14 @@ export default fp(
       const userId = request.session?.get('userId');
       if (typeof userId === 'number') {
         const user = await activeUserById(userId);
-        if (user) request.viewer = viewerFromUser(user, request.session.get('adminMode') === true);
+        if (user) {
+          request.viewer = viewerFromUser(user, request.session.get('adminMode') === true);
+          if (user.locale) chooseRequestLocale(request, user.locale);
+        }
         else await request.session.destroy();
       }
       await enforceRouteAccess(request, reply);
     });
   },
-  { name: 'viewer', dependencies: ['session'] },
+  { name: 'viewer', dependencies: ['session', 'locale'] },
 );

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { can } from '../policy/abilities.js';
 import { projectRoot } from '../config.js';
-import { t } from '../i18n/index.js';
+import { translator } from '../i18n/index.js';
 import type { FieldError } from '../lib/forms.js';
 import { formatDate, formatDateTime, formatNumber } from '../lib/format.js';
 import { countUnreadNotifications, UNREAD_CAP } from '../finders/notifications.js';
@@ -71,6 +71,8 @@ export default fp(
         session.set('flash', undefined);
       }
       const timeZone = viewer?.signedIn ? viewer.timeZone : 'UTC';
+      const locale = request.locale;
+      const t = translator(locale);
       const errors = data.errors ?? [];
       return {
         errors,
@@ -86,10 +88,15 @@ export default fp(
         // A single sign-on session signs out through the provider's sign-out (routes/sign-in/oidc.ts).
         signOutAction: request.session?.get('signInMethod') === 'oidc' ? '/logout/oidc' : '/logout',
         t,
+        lang: locale,
         csrf: () => reply.generateCsrf(),
         /** Issue 15 item 7: a fresh one-time token for each create form rendered (components/submission). */
         submissionToken: newSubmissionToken,
-        fmt: { dateTime: (d: Date | string | null) => formatDateTime(d, timeZone), date: (d: Date | string | null) => formatDate(d, timeZone), number: formatNumber },
+        fmt: {
+          dateTime: (d: Date | string | null) => formatDateTime(d, timeZone, locale),
+          date: (d: Date | string | null) => formatDate(d, timeZone, locale),
+          number: (n: number) => formatNumber(n, locale),
+        },
         errorFor: (field: string) => errors.find((e) => e.field === field)?.message,
         /** Issue 18 item 6: a description as HTML, escaped, with clickable links (lib/linkify.ts). */
         linkify: (text: string) => linkify(text),
@@ -109,5 +116,5 @@ export default fp(
       return this.view(partial, commonData(this.request, this, data));
     });
   },
-  { name: 'views', dependencies: ['session', 'viewer'] },
+  { name: 'views', dependencies: ['session', 'viewer', 'locale'] },
 );

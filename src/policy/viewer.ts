@@ -1,3 +1,4 @@
+import type { Locale } from '../i18n/locales.js';
 import type { User } from '../models/user.js';
 
 export interface AnonymousViewer {
@@ -11,6 +12,8 @@ export interface SignedInViewer {
   name: string;
   email: string;
   timeZone: string;
+  /** The language picked in the profile; null follows the browser. */
+  locale: Locale | null;
   isExtranet: boolean;
   isAdmin: boolean;
   /** R-U3: only an admin can have it on, and only for the session that switched it on. */
@@ -29,6 +32,7 @@ export function viewerFromUser(user: User, adminModeRequested: boolean): SignedI
     name: user.name,
     email: user.email,
     timeZone: user.timeZone,
+    locale: user.locale,
     isExtranet: user.isExtranet,
     isAdmin: user.isAdmin,
     adminMode: user.isAdmin && adminModeRequested,

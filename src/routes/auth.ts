@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { t } from '../i18n/index.js';
 import { safeNext } from '../lib/safe-next.js';
-import { formValues, type FieldError } from '../lib/forms.js';
+import { type FieldError, fieldMessage, formValues } from '../lib/forms.js';
 import { publishUsers } from '../live/channel.js';
 import { authenticate } from '../services/login.js';
 import { finishSignIn } from './sign-in/complete.js';
@@ -27,8 +27,8 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     const email = typeof body.email === 'string' ? body.email.slice(0, 254) : '';
     const password = typeof body.password === 'string' ? body.password.slice(0, 200) : '';
     const errors: FieldError[] = [];
-    if (!email.trim()) errors.push({ field: 'email', message: t('validation.required', { label: t('login.email').toLowerCase() }) });
-    if (!password) errors.push({ field: 'password', message: t('validation.required', { label: t('login.password').toLowerCase() }) });
+    if (!email.trim()) errors.push({ field: 'email', message: fieldMessage('required', 'login.email') });
+    if (!password) errors.push({ field: 'password', message: fieldMessage('required', 'login.password') });
     if (errors.length === 0) {
       const outcome = await authenticate(app.db, email, password, request.ip);
       if (outcome.ok) {

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { t } from '../i18n/index.js';
+import { negotiateLocale, t, translator } from '../i18n/index.js';
+import { localeNames } from '../i18n/locales.js';
 import { formValues, type FieldError } from '../lib/forms.js';
 import { NotFoundError } from '../lib/errors.js';
 import { can } from '../policy/abilities.js';
@@ -25,13 +26,13 @@ export async function renderProfile(request: FastifyRequest, reply: FastifyReply
   if (!viewer.signedIn) throw new NotFoundError();
   const [me, mail] = await Promise.all([findVisibleUser(viewer, viewer.id), findMyMailChoices(viewer)]);
   if (!me) throw new NotFoundError();
-  const values = opts.values ?? { name: me.name, jobTitle: me.jobTitle, phone: me.phone, timeZone: me.timeZone };
+  const values = opts.values ?? { name: me.name, jobTitle: me.jobTitle, phone: me.phone, timeZone: me.timeZone, locale: viewer.locale ?? '' };
   const mailValues: Record<string, string> = { digestHour: String(mail.digestHour) };
   for (const kind of MAIL_KINDS) mailValues[`mail-${kind}`] = mail.modes[kind];
   if (opts.mailValues) for (const [k, v] of Object.entries(opts.mailValues)) if (typeof v === 'string' && k in mailValues) mailValues[k] = v;
   return reply.page(
     'pages/profile/show',
-    { title: t('profile.title'), me, values, mailValues, mailKinds: MAIL_KINDS, mailModes: MAIL_MODES, errors: opts.errors ?? [], canSwitchAdminMode: can(viewer, 'admin-mode:switch', null) },
+    { title: t('profile.title'), me, values, localeNames, mailValues, mailKinds: MAIL_KINDS, mailModes: MAIL_MODES, errors: opts.errors ?? [], canSwitchAdminMode: can(viewer, 'admin-mode:switch', null) },
     opts.status ?? 200,
   );
 }
@@ -42,7 +43,9 @@ export default async function profileRoutes(app: FastifyInstance): Promise<void>
   app.post('/profile', { config: { access: 'signed-in' } }, async (request: FormRequest, reply) => {
     const result = await updateProfile(request.viewer, request.body);
     if (!result.ok) return renderProfile(request, reply, { errors: result.errors, values: formValues(request.body), status: 422 });
-    request.session.set('flash', { kind: 'success', message: t('profile.saved') });
+    // The confirmation is in the language just picked (or the browser's, for "same as my browser").
+    const saved = translator(result.value.locale ?? negotiateLocale(request.headers['accept-language']));
+    request.session.set('flash', { kind: 'success', message: saved('profile.saved') });
     return reply.redirect('/profile', 303);
   });
 

@@ -3,7 +3,7 @@ import { raw } from 'objection';
 import { z } from 'zod';
 import { t } from '../i18n/index.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
-import { mergeErrors, normaliseDate, optionalText, parseForm, requiredText, validFields, type FormResult } from '../lib/forms.js';
+import { fieldError, fieldMessage, mergeErrors, normaliseDate, optionalText, parseForm, requiredText, validFields, type FormResult } from '../lib/forms.js';
 import { fromLocalParts, isClockTime, isIsoDate } from '../lib/zoned-time.js';
 import { CalendarEvent } from '../models/event.js';
 import { can } from '../policy/abilities.js';
@@ -17,18 +17,18 @@ export type CalendarTarget = { groupId: number } | { company: true };
 
 const date = (key: 'calendar.form.startDate' | 'calendar.form.endDate', required: boolean) =>
   z
-    .string({ error: t('validation.required', { label: t(key).toLowerCase() }) })
+    .string(fieldError('required', key))
     .trim()
     .optional()
     .default('')
     .transform(normaliseDate)
-    .refine((s) => (s === '' ? !required : isIsoDate(s)), { error: required ? t('calendar.form.dateRequired', { label: t(key).toLowerCase() }) : t('validation.date', { label: t(key) }) });
+    .refine((s) => (s === '' ? !required : isIsoDate(s)), { error: () => (required ? fieldMessage('required', key) : t('validation.date', { label: t(key) })) });
 
 const time = (key: 'calendar.form.startTime' | 'calendar.form.endTime') =>
   z
-    .string({ error: t('calendar.form.timeRequired', { label: t(key).toLowerCase() }) })
+    .string(fieldError('required', key))
     .trim()
-    .refine((s) => isClockTime(s), { error: t('calendar.form.timeRequired', { label: t(key).toLowerCase() }) })
+    .refine((s) => isClockTime(s), fieldError('required', key))
     .transform((s) => s.slice(0, 5));
 
 const eventSchema = z.object({

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { t } from '../i18n/index.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
 import { formatDate } from '../lib/format.js';
-import { optionalText, parseForm, password, requiredText, type FieldError, type FormResult } from '../lib/forms.js';
+import { fieldError, type FieldError, type FormResult, optionalText, parseForm, password, requiredText } from '../lib/forms.js';
 import { ExternalInvitation } from '../models/external-invitation.js';
 import { Group, Membership } from '../models/group.js';
 import { User } from '../models/user.js';
@@ -13,7 +13,7 @@ import { lockVisibleGroup } from '../policy/locks.js';
 import type { SignedInViewer, Viewer } from '../policy/viewer.js';
 import { recordMemberJoined } from './feed-events.js';
 import { inviteUsers } from './invitations.js';
-import { enqueueMail } from './mail.js';
+import { enqueueMail, mailLanguage } from './mail.js';
 import { countActiveUsers, getSettings } from './settings.js';
 import { recordSubmission, type Submission } from './submissions.js';
 import { createUser } from './users.js';
@@ -27,14 +27,14 @@ export function hashToken(token: string): string {
 const emailShape = z.email();
 
 const inviteSchema = z.object({
-  emails: z.string({ error: t('extranet.invite.none') }).max(20_000),
+  emails: z.string({ error: () => t('extranet.invite.none') }).max(20_000),
   expiresOn: z
     .string()
     .trim()
     .optional()
     .default('')
-    .refine((s) => s === '' || (/^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`))), { error: t('validation.invalid', { label: t('extranet.invite.expiresOn').toLowerCase() }) })
-    .refine((s) => s === '' || s > new Date().toISOString().slice(0, 10), { error: t('extranet.invite.datePast') }),
+    .refine((s) => s === '' || (/^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`))), fieldError('invalid', 'extranet.invite.expiresOn'))
+    .refine((s) => s === '' || s > new Date().toISOString().slice(0, 10), { error: () => t('extranet.invite.datePast') }),
 });
 
 /**
@@ -70,10 +70,11 @@ export async function inviteExternal(db: Knex, viewer: Viewer, groupId: number, 
 
     const invited = await inviteUsers(trx, ctx.group.id, viewer.id, accounts.map((u) => u.id));
     for (const user of accounts.filter((u) => invited.includes(u.id))) {
+      const mail = mailLanguage(user.locale);
       await enqueueMail(trx, {
         to: user.email,
-        subject: t('extranet.mail.existingSubject', { group: ctx.group.name }),
-        text: t('extranet.mail.existingBody', { inviter: viewer.name, group: ctx.group.name, link: `${publicUrl}/invitations` }),
+        subject: mail.t('extranet.mail.existingSubject', { group: ctx.group.name }),
+        text: mail.t('extranet.mail.existingBody', { inviter: viewer.name, group: ctx.group.name, link: `${publicUrl}/invitations` }),
       });
     }
     for (const email of fresh) await createInvitation(trx, viewer, ctx.group, email, parsed.value.expiresOn || null, publicUrl);
@@ -88,10 +89,12 @@ async function createInvitation(trx: Knex.Transaction, viewer: SignedInViewer, g
   const expiresAt = new Date(Date.now() + INVITATION_DAYS * 24 * 60 * 60 * 1000);
   await ExternalInvitation.query(trx).where('groupId', group.id).whereRaw('lower(email) = ?', [email]).whereNull('usedAt').delete();
   await ExternalInvitation.query(trx).insert({ groupId: group.id, email, tokenHash: hashToken(token), invitedBy: viewer.id, membershipExpiresOn, expiresAt });
+  // Nobody has an account for this address yet: the invitation is written in the inviter's language.
+  const mail = mailLanguage(null);
   await enqueueMail(trx, {
     to: email,
-    subject: t('extranet.mail.subject', { inviter: viewer.name, group: group.name }),
-    text: t('extranet.mail.body', { inviter: viewer.name, group: group.name, expires: formatDate(expiresAt, viewer.timeZone), link: `${publicUrl}/join/${token}` }),
+    subject: mail.t('extranet.mail.subject', { inviter: viewer.name, group: group.name }),
+    text: mail.t('extranet.mail.body', { inviter: viewer.name, group: group.name, expires: formatDate(expiresAt, viewer.timeZone, mail.locale), link: `${publicUrl}/join/${token}` }),
   });
 }
 

@@ -1,21 +1,21 @@
 import { z } from 'zod';
 import { t } from '../i18n/index.js';
-import { checkbox, normaliseDate, optionalText, requiredText } from '../lib/forms.js';
+import { checkbox, fieldError, normaliseDate, optionalText, requiredText } from '../lib/forms.js';
 import { TOOLS } from '../models/group.js';
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 const validDate = (s: string) => isoDate.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 const optionalDate = (labelKey: 'groups.form.startsOn' | 'groups.form.endsOn') =>
   z
-    .string({ error: t('validation.invalid', { label: t(labelKey).toLowerCase() }) })
+    .string(fieldError('invalid', labelKey))
     .trim()
     .optional()
     .default('')
     .transform(normaliseDate)
-    .refine((s) => s === '' || validDate(s), { error: t('validation.date', { label: t(labelKey) }) });
+    .refine((s) => s === '' || validDate(s), { error: () => t('validation.date', { label: t(labelKey) }) });
 
 const oneOf = <T extends string>(values: readonly [T, ...T[]], labelKey: 'groups.form.kind' | 'groups.form.whoCanInvite' | 'groups.form.filesWrite' | 'groups.form.calendarWrite') =>
-  z.enum(values, { error: t('validation.choose', { label: t(labelKey).toLowerCase() }) });
+  z.enum(values, fieldError('choose', labelKey));
 
 /** R-G2, R-G3: every group parameter, each on its own. */
 export const groupFields = z.object({
@@ -30,10 +30,10 @@ export const groupFields = z.object({
     whoCanInvite: oneOf(['owner', 'moderators', 'members'], 'groups.form.whoCanInvite'),
     hideTasks: checkbox,
     tools: z
-      .union([z.string(), z.array(z.string()).max(TOOLS.length * 2)], { error: t('groups.form.toolsInvalid') })
+      .union([z.string(), z.array(z.string()).max(TOOLS.length * 2)], { error: () => t('groups.form.toolsInvalid') })
       .optional()
       .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
-      .refine((list) => list.every((x) => (TOOLS as readonly string[]).includes(x)), { error: t('groups.form.toolsInvalid') })
+      .refine((list) => list.every((x) => (TOOLS as readonly string[]).includes(x)), { error: () => t('groups.form.toolsInvalid') })
       .transform((list) => TOOLS.filter((tool) => list.includes(tool))),
     filesWrite: oneOf(['members', 'moderators'], 'groups.form.filesWrite'),
     calendarWrite: oneOf(['members', 'moderators'], 'groups.form.calendarWrite'),

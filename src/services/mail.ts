@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import nodemailer, { type Transporter } from 'nodemailer';
+import { currentLocale, translator, type Locale, type Translate } from '../i18n/index.js';
 import { OutboxMessage } from '../models/outbox-message.js';
 
 export interface MailInput {
@@ -10,6 +11,16 @@ export interface MailInput {
   html?: string;
   /** Extra headers the app sets (List-Unsubscribe …); values never come from a form. */
   headers?: Record<string, string>;
+}
+
+/**
+ * The language of a message to someone: the language they picked in their profile; for someone
+ * without one (or without an account yet), the language of the request that writes it (a job's is
+ * the default). Build subject and body with the returned translator, never with the request's `t`.
+ */
+export function mailLanguage(recipientLocale: Locale | null | undefined): { locale: Locale; t: Translate } {
+  const locale = recipientLocale ?? currentLocale();
+  return { locale, t: translator(locale) };
 }
 
 /** Queues a message inside the caller's transaction; it leaves only if that transaction commits. */

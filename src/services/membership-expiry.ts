@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { t } from '../i18n/index.js';
+import { t, type Locale } from '../i18n/index.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
-import { parseForm, type FormResult } from '../lib/forms.js';
+import { fieldError, type FormResult, parseForm } from '../lib/forms.js';
 import { Membership } from '../models/group.js';
 import { User } from '../models/user.js';
 import { can } from '../policy/abilities.js';
@@ -10,14 +10,14 @@ import { lockVisibleGroup } from '../policy/locks.js';
 import { activeMembership } from '../policy/scopes.js';
 import type { Viewer } from '../policy/viewer.js';
 import { recordAudit } from './audit.js';
-import { enqueueMail } from './mail.js';
+import { enqueueMail, mailLanguage } from './mail.js';
 
 const expirySchema = z.object({
   expiresOn: z
-    .string({ error: t('validation.invalid', { label: t('extranet.invite.expiresOn').toLowerCase() }) })
+    .string(fieldError('invalid', 'extranet.invite.expiresOn'))
     .trim()
-    .refine((s) => s === '' || (/^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`))), { error: t('validation.invalid', { label: t('extranet.invite.expiresOn').toLowerCase() }) })
-    .refine((s) => s === '' || s > new Date().toISOString().slice(0, 10), { error: t('extranet.invite.datePast') }),
+    .refine((s) => s === '' || (/^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`))), fieldError('invalid', 'extranet.invite.expiresOn'))
+    .refine((s) => s === '' || s > new Date().toISOString().slice(0, 10), { error: () => t('extranet.invite.datePast') }),
 });
 
 /** R-X8: owner and moderators set (or clear) the date an external member's access ends. */
@@ -54,10 +54,11 @@ export async function endExpiredMemberships(db: Knex): Promise<number> {
       .whereIn('memberships.id', claimed.map((c) => c.id))
       .select('memberships.id', 'memberships.groupId', 'groups.name as groupName', 'users.name as userName')) as unknown as { id: number; groupId: number; groupName: string; userName: string }[];
     for (const m of expired) {
-      const owner = await Membership.query(trx).join('users', 'users.id', 'memberships.userId').where({ 'memberships.groupId': m.groupId, 'memberships.role': 'owner' }).select('users.email').first();
-      const email = (owner as unknown as { email?: string } | undefined)?.email;
+      const owner = await Membership.query(trx).join('users', 'users.id', 'memberships.userId').where({ 'memberships.groupId': m.groupId, 'memberships.role': 'owner' }).select('users.email', 'users.locale').first();
+      const { email, locale } = (owner as unknown as { email?: string; locale?: Locale | null } | undefined) ?? {};
       if (email) {
-        await enqueueMail(trx, { to: email, subject: t('members.expired.subject', { name: m.userName, group: m.groupName }), text: t('members.expired.body', { name: m.userName, group: m.groupName }) });
+        const mail = mailLanguage(locale);
+        await enqueueMail(trx, { to: email, subject: mail.t('members.expired.subject', { name: m.userName, group: m.groupName }), text: mail.t('members.expired.body', { name: m.userName, group: m.groupName }) });
       }
       await Membership.query(trx).deleteById(m.id);
       await recordAudit(trx, { actorId: null, action: 'membership.expire', subjectType: 'group', subjectId: m.groupId, subjectLabel: m.groupName, details: { member: m.userName } });

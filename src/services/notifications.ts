@@ -98,7 +98,7 @@ export async function markAllNotificationsRead(db: Knex, viewer: Viewer): Promis
   return read;
 }
 
-const switchSchema = z.enum(['on', 'off'], { error: t('feed.notify.choose') });
+const switchSchema = z.enum(['on', 'off'], { error: () => t('feed.notify.choose') });
 
 /** R-F1: a member switches a group's notifications on or off for itself. */
 export async function setGroupNotifications(db: Knex, viewer: Viewer, groupId: number, value: unknown): Promise<FormResult<boolean>> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { t } from '../i18n/index.js';
-import { mergeErrors, optionalText, parseForm, requiredText, validFields, type FieldError, type FormResult } from '../lib/forms.js';
+import { fieldError, mergeErrors, optionalText, parseForm, requiredText, validFields, type FieldError, type FormResult } from '../lib/forms.js';
 
 export const POST_MAX = 10_000;
 export const COMMENT_MAX = 5000;
@@ -12,7 +12,7 @@ export const OPTION_FIELDS = Array.from({ length: POLL_OPTIONS }, (_, i) => `opt
 const optionShape = Object.fromEntries(OPTION_FIELDS.map((f) => [f, optionalText('feed.form.option', OPTION_MAX)]));
 
 const postSchema = z.object({
-  kind: z.enum(['post', 'poll'], { error: t('validation.choose', { label: t('feed.form.kind').toLowerCase() }) }).optional().default('post'),
+  kind: z.enum(['post', 'poll'], fieldError('choose', 'feed.form.kind')).optional().default('post'),
   body: requiredText('feed.form.body', POST_MAX),
   ...optionShape,
 });

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { t } from '../i18n/index.js';
-import { checkbox, mergeErrors, parseForm, validFields, type FormResult } from '../lib/forms.js';
+import { checkbox, fieldError, fieldMessage, mergeErrors, parseForm, validFields, type FormResult } from '../lib/forms.js';
 import { ForbiddenError } from '../lib/errors.js';
 import { Settings } from '../models/settings.js';
 import { User } from '../models/user.js';
@@ -29,17 +29,17 @@ export async function seatAvailable(trx?: Knex.Transaction): Promise<{ ok: boole
 
 const optionalPositiveInt = (labelKey: 'admin.settings.seatLimit' | 'admin.settings.uploadLimit', min: number, max: number) =>
   z
-    .string({ error: t('validation.invalid', { label: t(labelKey).toLowerCase() }) })
+    .string(fieldError('invalid', labelKey))
     .trim()
-    .regex(/^\d{0,7}$/, { error: t('validation.invalid', { label: t(labelKey).toLowerCase() }) })
+    .regex(/^\d{0,7}$/, fieldError('invalid', labelKey))
     .transform((s) => (s === '' ? null : Number(s)))
-    .refine((n) => n === null || (n >= min && n <= max), { error: t('validation.invalid', { label: t(labelKey).toLowerCase() }) });
+    .refine((n) => n === null || (n >= min && n <= max), fieldError('invalid', labelKey));
 
 const settingsSchema = z.object({
   extranetEnabled: checkbox,
   seatLimit: optionalPositiveInt('admin.settings.seatLimit', 1, 1_000_000),
   uploadLimitMb: optionalPositiveInt('admin.settings.uploadLimit', 1, 10240).refine((n) => n !== null, {
-    error: t('validation.required', { label: t('admin.settings.uploadLimit').toLowerCase() }),
+    error: () => fieldMessage('required', 'admin.settings.uploadLimit'),
   }),
 });
 

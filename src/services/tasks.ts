@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { t } from '../i18n/index.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
 import { formatDate } from '../lib/format.js';
-import { mergeErrors, normaliseDate, optionalText, parseForm, requiredText, validFields, type FieldError, type FormResult } from '../lib/forms.js';
+import { fieldError, fieldMessage, mergeErrors, normaliseDate, optionalText, parseForm, requiredText, validFields, type FieldError, type FormResult } from '../lib/forms.js';
 import { Group } from '../models/group.js';
 import { Activity, TASK_STATUSES, Task, TaskComment, TaskEvent, TaskMember, type TaskStatus } from '../models/task.js';
 import { can, type Action } from '../policy/abilities.js';
@@ -24,15 +24,15 @@ export function isCalendarDate(s: string): boolean {
 
 const dateField = (label: 'tasks.form.deadline' | 'tasks.form.startOn') =>
   z
-    .string({ error: t('validation.invalid', { label: t(label).toLowerCase() }) })
+    .string(fieldError('invalid', label))
     .trim()
     .optional()
     .default('')
     .transform(normaliseDate)
-    .refine((s) => s === '' || isCalendarDate(s), { error: t('validation.date', { label: t(label) }) })
+    .refine((s) => s === '' || isCalendarDate(s), { error: () => t('validation.date', { label: t(label) }) })
     .transform((s) => (s === '' ? null : s));
 
-const peopleField = z.string({ error: t('validation.invalid', { label: t('tasks.form.participants').toLowerCase() }) }).max(10_000).optional().default('');
+const peopleField = z.string(fieldError('invalid', 'tasks.form.participants')).max(10_000).optional().default('');
 
 const taskSchema = z.object({
   title: requiredText('tasks.form.title', 255),
@@ -57,7 +57,7 @@ async function taskErrors(trx: Knex.Transaction, viewer: SignedInViewer, group: 
   return { people, errors: mergeErrors([...TASK_FIELDS, 'status'], zodErrors, dateProblems, people.ok ? [] : people.errors) };
 }
 
-const statusSchema = z.enum(TASK_STATUSES, { error: t('validation.choose', { label: t('tasks.form.status').toLowerCase() }) });
+const statusSchema = z.enum(TASK_STATUSES, fieldError('choose', 'tasks.form.status'));
 
 interface GroupDates {
   kind: 'workgroup' | 'project' | null;
@@ -203,7 +203,7 @@ export async function changeTaskStatus(db: Knex, viewer: Viewer, taskId: number,
   return db.transaction(async (trx) => {
     const ctx = await taskForAction(trx, viewer, taskId, 'task:change-status');
     const parsed = statusSchema.safeParse(status);
-    if (!parsed.success) return { ok: false, errors: [{ field: 'status', message: t('validation.choose', { label: t('tasks.form.status').toLowerCase() }) }] };
+    if (!parsed.success) return { ok: false, errors: [{ field: 'status', message: fieldMessage('choose', 'tasks.form.status') }] };
     const next: TaskStatus = parsed.data;
     if (next === ctx.task.status) return { ok: true, value: ctx.task };
     const task = await Task.query(trx).patchAndFetchById(taskId, { status: next, completedAt: next === 'completed' ? (ctx.task.completedAt ?? new Date()) : null, updatedAt: new Date() });

@@ -1,9 +1,9 @@
 import { publishUsers } from '../live/channel.js';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { t } from '../i18n/index.js';
+import { locales, t } from '../i18n/index.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
-import { checkbox, email, mergeErrors, optionalText, parseForm, password, requiredText, validFields, type FormResult } from '../lib/forms.js';
+import { checkbox, email, fieldError, fieldMessage, mergeErrors, optionalText, parseForm, password, requiredText, validFields, type FormResult } from '../lib/forms.js';
 import { isTimeZone } from '../lib/format.js';
 import { User } from '../models/user.js';
 import { can } from '../policy/abilities.js';
@@ -56,7 +56,7 @@ const createUserSchema = z.object({
   name: requiredText('admin.create.name', 120),
   email: email('admin.create.email'),
   password: password('admin.create.password'),
-  kind: z.enum(['employee', 'external'], { error: t('validation.choose', { label: t('admin.create.kind').toLowerCase() }) }),
+  kind: z.enum(['employee', 'external'], fieldError('choose', 'admin.create.kind')),
   isAdmin: checkbox,
 });
 
@@ -86,7 +86,12 @@ const profileSchema = z.object({
   name: requiredText('profile.name', 120),
   jobTitle: optionalText('profile.jobTitle', 120),
   phone: optionalText('profile.phone', 40),
-  timeZone: requiredText('profile.timeZone', 64).refine(isTimeZone, { error: t('validation.invalid', { label: t('profile.timeZone').toLowerCase() }) }),
+  timeZone: requiredText('profile.timeZone', 64).refine(isTimeZone, fieldError('invalid', 'profile.timeZone')),
+  // '' (or no field): follow the browser's Accept-Language.
+  locale: z
+    .enum(['', ...locales], fieldError('choose', 'profile.locale'))
+    .optional()
+    .transform((v) => (v === '' || v === undefined ? null : v)),
 });
 
 export async function updateProfile(viewer: Viewer, body: unknown): Promise<FormResult<User>> {
@@ -100,8 +105,8 @@ export async function updateProfile(viewer: Viewer, body: unknown): Promise<Form
 }
 
 const passwordSchema = z.object({
-  currentPassword: z.string({ error: t('validation.required', { label: t('profile.currentPassword').toLowerCase() }) }).min(1, {
-    error: t('validation.required', { label: t('profile.currentPassword').toLowerCase() }),
+  currentPassword: z.string(fieldError('required', 'profile.currentPassword')).min(1, {
+    error: () => fieldMessage('required', 'profile.currentPassword'),
   }),
   newPassword: password('profile.newPassword'),
 });

@@ -47,4 +47,7 @@ export const accounts = {
   'users.colName': 'Name',
   'users.colJob': 'Job title',
   'users.colEmail': 'E-mail',
+  'profile.locale': 'Language',
+  'profile.localeHint': 'For pages and for the e-mail Atrium sends you.',
+  'profile.localeBrowser': 'Same as my browser',
 } as const;

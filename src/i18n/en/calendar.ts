@@ -38,8 +38,6 @@ export const calendar = {
   'calendar.form.description': 'Description',
   'calendar.form.create': 'Create event',
   'calendar.form.save': 'Save event',
-  'calendar.form.dateRequired': 'Enter the {label}',
-  'calendar.form.timeRequired': 'Enter the {label} as hours and minutes, like 09:30',
   'calendar.form.endBeforeStart': 'The event must end at or after its start',
   // R-C2: .ics downloads and the personal calendar feed.
   'calendar.ics.download': 'Add to my calendar app (.ics)',

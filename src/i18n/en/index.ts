@@ -5,6 +5,7 @@ import { chat } from './chat.js';
 import { common } from './common.js';
 import { extranet } from './extranet.js';
 import { feed } from './feed.js';
+import { fields } from './fields.js';
 import { files } from './files.js';
 import { groups } from './groups.js';
 import { signIn } from './sign-in.js';
@@ -14,4 +15,4 @@ import { members } from './members.js';
 import { tasks } from './tasks.js';
 import { board } from './board.js';
 
-export const en = { ...common, ...accounts, ...admin, ...groups, ...members, ...extranet, ...tasks, ...feed, ...files, ...calendar, ...chat, ...signIn, ...mail, ...board, ...social };
+export const en = { ...common, ...accounts, ...admin, ...groups, ...members, ...extranet, ...tasks, ...feed, ...files, ...calendar, ...chat, ...signIn, ...mail, ...board, ...social, ...fields };

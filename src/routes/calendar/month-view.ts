@@ -1,15 +1,16 @@
 import type { FastifyRequest } from 'fastify';
-import { defaultLocale, t } from '../../i18n/index.js';
+import { currentLocale, t } from '../../i18n/index.js';
 import { findEventsBetween, findUpcomingEvents, type CalendarScope, type EventRow } from '../../finders/events.js';
 import { eventsByDay, isMonth, monthGrid, shiftMonth } from '../../lib/month-grid.js';
 import { startOfLocalDay, toLocalParts } from '../../lib/zoned-time.js';
 
 const cache = new Map<string, Intl.DateTimeFormat>();
 function fmt(key: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  let f = cache.get(key);
+  const locale = currentLocale();
+  let f = cache.get(`${locale}|${key}`);
   if (!f) {
-    f = new Intl.DateTimeFormat(defaultLocale, options);
-    cache.set(key, f);
+    f = new Intl.DateTimeFormat(locale, options);
+    cache.set(`${locale}|${key}`, f);
   }
   return f;
 }

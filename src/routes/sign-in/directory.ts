@@ -6,6 +6,7 @@ import { getSignInSettings } from '../../services/sign-in/settings.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { safeNext } from '../../lib/safe-next.js';
 import { finishSignIn } from './complete.js';
+import { fieldMessage } from '../../lib/forms.js';
 
 /** R-A1: sign-in with the company directory (LDAP / Active Directory), binding as the person. */
 export default async function directorySignInRoutes(app: FastifyInstance): Promise<void> {
@@ -23,8 +24,8 @@ export default async function directorySignInRoutes(app: FastifyInstance): Promi
     const password = typeof body.password === 'string' ? body.password.slice(0, 200) : '';
     const next = safeNext(body.next, app.config.publicUrl);
     const errors: FieldError[] = [];
-    if (!username.trim()) errors.push({ field: 'username', message: t('validation.required', { label: t('signIn.directory.username').toLowerCase() }) });
-    if (!password) errors.push({ field: 'password', message: t('validation.required', { label: t('signIn.directory.password').toLowerCase() }) });
+    if (!username.trim()) errors.push({ field: 'username', message: fieldMessage('required', 'signIn.directory.username') });
+    if (!password) errors.push({ field: 'password', message: fieldMessage('required', 'signIn.directory.password') });
     let status = 422;
     if (errors.length === 0) {
       const outcome = await signInWithDirectory(app.db, app.config.signIn, username, password, request.ip);

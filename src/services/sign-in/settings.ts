@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { t, type MessageKey } from '../../i18n/index.js';
 import { ForbiddenError } from '../../lib/errors.js';
-import { checkbox, optionalText, parseForm, type FormResult } from '../../lib/forms.js';
+import { checkbox, fieldError, fieldMessage, type FieldLabel, type FormResult, optionalText, parseForm } from '../../lib/forms.js';
 import { SignInSettings } from '../../models/sign-in-settings.js';
 import { can } from '../../policy/abilities.js';
 import type { Viewer } from '../../policy/viewer.js';
@@ -14,8 +14,8 @@ export async function getSignInSettings(trx?: Knex | Knex.Transaction): Promise<
   return s;
 }
 
-const invalid = (key: MessageKey) => ({ error: t('validation.invalid', { label: t(key).toLowerCase() }) });
-const urlOf = (key: MessageKey, schemes: string[]) =>
+const invalid = (key: FieldLabel<'invalid'>) => fieldError('invalid', key);
+const urlOf = (key: FieldLabel<'invalid'>, schemes: string[]) =>
   optionalText(key, 500).refine((s) => {
     if (s === '') return true;
     try {
@@ -25,7 +25,7 @@ const urlOf = (key: MessageKey, schemes: string[]) =>
       return false;
     }
   }, invalid(key));
-const attribute = (key: MessageKey) => optionalText(key, 64).refine((s) => /^[A-Za-z][A-Za-z0-9-]*$/.test(s), invalid(key));
+const attribute = (key: FieldLabel<'invalid'>) => optionalText(key, 64).refine((s) => /^[A-Za-z][A-Za-z0-9-]*$/.test(s), invalid(key));
 // A filter must be one parenthesised expression holding the user-name placeholder exactly where values go.
 const userFilter = optionalText('signIn.ldap.userFilter', 500).refine((s) => /^\(.*\)$/.test(s) && s.includes('{{username}}'), invalid('signIn.ldap.userFilter'));
 
@@ -44,8 +44,8 @@ const ldapSchema = z
     ldapAdminGroupDn: optionalText('signIn.ldap.adminGroupDn', 500),
   })
   .superRefine((v, ctx) => {
-    if (v.ldapEnabled && !v.ldapUrl) ctx.addIssue({ code: 'custom', path: ['ldapUrl'], message: t('validation.required', { label: t('signIn.ldap.url').toLowerCase() }) });
-    if (v.ldapEnabled && !v.ldapBaseDn) ctx.addIssue({ code: 'custom', path: ['ldapBaseDn'], message: t('validation.required', { label: t('signIn.ldap.baseDn').toLowerCase() }) });
+    if (v.ldapEnabled && !v.ldapUrl) ctx.addIssue({ code: 'custom', path: ['ldapUrl'], message: fieldMessage('required', 'signIn.ldap.url') });
+    if (v.ldapEnabled && !v.ldapBaseDn) ctx.addIssue({ code: 'custom', path: ['ldapBaseDn'], message: fieldMessage('required', 'signIn.ldap.baseDn') });
     if (v.ldapStartTls && v.ldapUrl.startsWith('ldaps:')) ctx.addIssue({ code: 'custom', path: ['ldapStartTls'], message: t('signIn.ldap.startTlsWithLdaps') });
   });
 
@@ -57,8 +57,8 @@ const oidcSchema = z
     oidcCreateAccounts: checkbox,
   })
   .superRefine((v, ctx) => {
-    if (v.oidcEnabled && !v.oidcIssuer) ctx.addIssue({ code: 'custom', path: ['oidcIssuer'], message: t('validation.required', { label: t('signIn.oidc.issuer').toLowerCase() }) });
-    if (v.oidcEnabled && !v.oidcClientId) ctx.addIssue({ code: 'custom', path: ['oidcClientId'], message: t('validation.required', { label: t('signIn.oidc.clientId').toLowerCase() }) });
+    if (v.oidcEnabled && !v.oidcIssuer) ctx.addIssue({ code: 'custom', path: ['oidcIssuer'], message: fieldMessage('required', 'signIn.oidc.issuer') });
+    if (v.oidcEnabled && !v.oidcClientId) ctx.addIssue({ code: 'custom', path: ['oidcClientId'], message: fieldMessage('required', 'signIn.oidc.clientId') });
   });
 
 const twoFactorSchema = z.object({ totpRequiredAdmins: checkbox, totpRequiredExternal: checkbox });

@@ -1,0 +1,30 @@
+import type { social as en } from '../en/social.js';
+
+/** Mentions, editing and likes (issue 18 items 3–5). */
+export const social: Record<keyof typeof en, string> = {
+  'mentions.unknown': 'Niemand, den Sie erwähnen können, hat diese Adressen: {list}',
+  'mentions.ambiguous': 'Mehrere Personen heißen {list}: Erwähnen Sie sie stattdessen mit ihrer E-Mail-Adresse (@name@example.com)',
+  'mentions.cannotRead': 'Diese Personen können das nicht lesen und daher nicht erwähnt werden: {list}',
+  'mentions.tooMany': 'Erwähnen Sie höchstens {max} Personen auf einmal',
+  'mentions.hint': 'Geben Sie @ und einen Namen oder eine E-Mail-Adresse ein, um eine Person zu erwähnen, die dies lesen kann; sie erhält eine Benachrichtigung.',
+  'mentions.suggestions': 'Personen, die Sie erwähnen können',
+  'mentions.none': 'Keine passende Person kann dies lesen.',
+  'notifications.mention.chat': 'erwähnte Sie im Chat',
+  'social.edited': 'bearbeitet',
+  'social.editedAt': 'bearbeitet {when}',
+  'social.edit': 'Bearbeiten',
+  'social.editPost.title': 'Beitrag bearbeiten',
+  'social.editComment.title': 'Kommentar bearbeiten',
+  'social.editMessage.title': 'Nachricht bearbeiten',
+  'social.save': 'Änderungen speichern',
+  'social.cancel': 'Abbrechen',
+  'social.saved': 'Ihre Änderungen wurden gespeichert',
+  'social.like': 'Gefällt mir',
+  'social.likeCount': '{count, plural, =0 {Noch kein „Gefällt mir“} one {# „Gefällt mir“} other {# „Gefällt mir“}}',
+  'social.likedBy': 'Wem das gefällt',
+  'social.likers.title': 'Personen, denen das gefällt',
+  'social.likers.none': 'Noch niemand, den Sie sehen können, hat dies mit „Gefällt mir“ markiert.',
+  'social.likers.back': 'Zurück zum Beitrag',
+  'social.liked': 'Ihnen gefällt das',
+  'social.unliked': 'Ihnen gefällt das nicht mehr',
+};
