@@ -1,11 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { t } from '../i18n/index.js';
 import { NotFoundError } from '../lib/errors.js';
-import { User } from '../models/user.js';
-import { mayReceiveMail } from '../policy/account-rules.js';
-import { saveMailChoices, turnMailOff } from '../services/mail-notifications/preferences.js';
-import { readUnsubscribeToken, type UnsubscribeScope } from '../services/mail-notifications/unsubscribe-token.js';
-import { getSettings } from '../services/settings.js';
+import type { User } from '../models/user.js';
+import { saveMailChoices, turnMailOff, unsubscribeHolder } from '../services/mail-notifications/preferences.js';
+import type { UnsubscribeScope } from '../services/mail-notifications/unsubscribe-token.js';
 import { renderProfile } from './profile.js';
 
 type TokenRequest = FastifyRequest<{ Params: { token: string }; Body: Record<string, unknown> }>;
@@ -21,10 +19,9 @@ export default async function mailPreferenceRoutes(app: FastifyInstance): Promis
 
   /** The link's token names the person and what to stop; an unknown, forged or stale one is a 404. */
   async function holder(token: string): Promise<{ user: User; scope: UnsubscribeScope }> {
-    const read = readUnsubscribeToken(app.config.sessionSecret, token);
-    const user = read ? await User.query(app.db).findById(read.userId) : undefined;
-    if (!read || !user || !mayReceiveMail(user, (await getSettings()).extranetEnabled)) throw new NotFoundError();
-    return { user, scope: read.scope };
+    const found = await unsubscribeHolder(app.db, app.config.sessionSecret, token);
+    if (!found) throw new NotFoundError();
+    return found;
   }
   const what = (scope: UnsubscribeScope) => (scope === 'digest' ? t('mail.unsubscribe.digest') : t(`mail.kind.${scope}` as 'mail.kind.mention'));
 

@@ -7,7 +7,8 @@ import type { SignedInViewer } from '../policy/viewer.js';
 
 export function addressList(raw: unknown): string[] {
   if (typeof raw !== 'string') return [];
-  return [...new Set(raw.split(/[\s,;]+/).map((s) => s.trim().toLowerCase()).filter(Boolean))].slice(0, 100);
+  // Control characters separate too: a NUL must never reach PostgreSQL, which refuses it in text.
+  return [...new Set(raw.split(/[\s,;\u0000-\u001f\u007f]+/).map((s) => s.trim().toLowerCase()).filter(Boolean))].slice(0, 100);
 }
 
 export interface TaskPeople {

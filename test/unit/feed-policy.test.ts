@@ -62,6 +62,25 @@ const table: Partial<Record<Action, Case[]>> = {
     ['one\'s own post in an archived group (R-G7)', mine({}, { archived: true }), '00000'],
     ['someone else\'s company-wide post', post(null, { groupId: null }), '00001'],
   ],
+  // Issue 18: only the author edits, while it may still comment there; likes go with commenting.
+  'post:edit': [
+    ['one\'s own post', mine(), '01111'],
+    ['someone else\'s post, moderator', post('moderator'), '00000'],
+    ['one\'s own post in an archived group (R-G7)', mine({}, { archived: true }), '00000'],
+    ['one\'s own post after leaving the group', (v) => ({ ...mine()(v), role: null }), '00000'],
+    ['one\'s own company-wide post', mine({ groupId: null }), '01011'],
+  ],
+  'post:like': [
+    ['a group post, member', post('member'), '01111'],
+    ['a group post, not a member', post(null), '00000'],
+    ['in an archived group (R-G7)', post('member', {}, { archived: true }), '00000'],
+    ['a company-wide post', post(null, { groupId: null }), '01011'],
+  ],
+  'comment:edit': [
+    ['one\'s own comment', (v) => ({ post: post('member')(v), authorId: v.id ?? -1 }), '01111'],
+    ['someone else\'s comment, moderator', (v) => ({ post: post('moderator')(v), authorId: OTHER }), '00000'],
+    ['one\'s own comment in an archived group (R-G7)', (v) => ({ post: post('member', {}, { archived: true })(v), authorId: v.id ?? -1 }), '00000'],
+  ],
   'notification:switch': [
     ['a member', group('member'), '01111'],
     ['not a member', group(null), '00000'],
@@ -81,5 +100,5 @@ t.test('can(): every feed action for every kind of viewer', async (t) => {
     }
   }
   const actions = Object.keys(table);
-  for (const a of ['post:view', 'post:create', 'post:appreciate', 'post:comment', 'post:vote', 'post:delete', 'notification:switch', 'notification:read']) t.ok(actions.includes(a), `${a} has cases`);
+  for (const a of ['post:view', 'post:create', 'post:appreciate', 'post:comment', 'post:vote', 'post:delete', 'post:edit', 'post:like', 'comment:edit', 'notification:switch', 'notification:read']) t.ok(actions.includes(a), `${a} has cases`);
 });

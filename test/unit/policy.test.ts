@@ -32,6 +32,7 @@ type Case = [string, (v: Viewer) => unknown, string];
 const table: Partial<Record<Action, Case[]>> = {
   'admin:access': [['admin pages (SPEC §6, R-U3)', () => null, '00001']],
   'admin-mode:switch': [['only admins have the switch (R-U3)', () => null, '00011']],
+  'calendar-feed:manage': [['one\'s own calendar address (R-C2)', (v: Viewer) => ({ userId: v.id ?? -1 }), '01111'], ['someone else\'s', () => ({ userId: OTHER }), '00000']],
   'profile:edit': [['own profile', self, '01111'], ["someone else's profile", () => user(), '00000']],
   'user:deactivate': [
     ['an active user (R-U6)', () => user(), '00001'],
@@ -140,7 +141,7 @@ t.test('every rule in abilities.ts has cases here', async (t) => {
   t.ok(actions.length >= Object.keys(table).length, `found the rule table (${actions.length} rules)`);
   // Task rules are their area's own: test/unit/task-consistency.test.ts and test/http/tasks.test.ts;
   // so are file, event and chat rules: test/unit/tool-policy.test.ts; post and notification rules: test/unit/feed-policy.test.ts.
-  const missing = actions.filter((a) => !/^(task|file|event|chat|post|notification):/.test(a ?? '') && !Object.hasOwn(table, a!));
+  const missing = actions.filter((a) => !/^(task|file|event|chat|post|comment|notification):/.test(a ?? '') && !Object.hasOwn(table, a!));
   t.same(missing, [], 'actions without cases');
 });
 

@@ -91,6 +91,14 @@ const table: Partial<Record<Action, Case[]>> = {
     ['direct, no longer a contact', direct({ otherVisible: false }), '00000'],
     ["direct between two others: private, admin mode too", () => direct()(signedIn(77, {})), '00000'],
   ],
+  // Issue 18: only the author edits its message, while it may still post there.
+  'chat:edit': [
+    ['one\'s own group message', (v: Viewer) => ({ ctx: groupChat('member')(v), authorId: v.id ?? -1 }), '01111'],
+    ['someone else\'s message, owner', (v: Viewer) => ({ ctx: groupChat('owner')(v), authorId: OTHER }), '00000'],
+    ['one\'s own message in an archived group (R-G7)', (v: Viewer) => ({ ctx: groupChat('member', archived)(v), authorId: v.id ?? -1 }), '00000'],
+    ['one\'s own direct message to a contact', (v: Viewer) => ({ ctx: direct()(v), authorId: v.id ?? -1 }), '01111'],
+    ['one\'s own direct message to someone no longer a contact (R-X4)', (v: Viewer) => ({ ctx: direct({ otherVisible: false })(v), authorId: v.id ?? -1 }), '00000'],
+  ],
   'chat:post': [
     ['group chat, member', groupChat('member'), '01111'],
     ['group chat, admin mode without membership', groupChat(null), '00000'],

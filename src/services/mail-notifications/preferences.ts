@@ -6,7 +6,11 @@ import type { FieldError, FormResult } from '../../lib/forms.js';
 import { addDays, fromLocalParts, toLocalParts } from '../../lib/zoned-time.js';
 import { MAIL_KINDS, MAIL_MODES, MailPreference, MailQueueItem, type MailKind, type MailMode } from '../../models/mail-preference.js';
 import type { NotificationKind } from '../../models/notification.js';
+import { User } from '../../models/user.js';
+import { mayReceiveMail } from '../../policy/account-rules.js';
 import type { Viewer } from '../../policy/viewer.js';
+import { getSettings } from '../settings.js';
+import { readUnsubscribeToken, type UnsubscribeScope } from './unsubscribe-token.js';
 
 export interface MailChoices {
   modes: Record<MailKind, MailMode>;
@@ -149,3 +153,16 @@ export async function queueMail(trx: Knex.Transaction, causes: MailCause[]): Pro
   });
   if (rows.length) await MailQueueItem.query(trx).insert(rows);
 }
+
+/**
+ * Whom an unsubscribe link speaks for and what it stops: its token names the person and the kind, signed
+ * with the session secret. Null for an unknown, forged or stale token, or a person who gets no mail now.
+ */
+export async function unsubscribeHolder(db: Knex, secret: string, token: unknown): Promise<{ user: User; scope: UnsubscribeScope } | null> {
+  const read = readUnsubscribeToken(secret, token);
+  if (!read) return null;
+  const user = await User.query(db).findById(read.userId);
+  if (!user || !mayReceiveMail(user, (await getSettings()).extranetEnabled)) return null;
+  return { user, scope: read.scope };
+}
+
