@@ -58,15 +58,19 @@ export async function backendPids(db: Knex, database: string, exceptApplication:
   return rows.map((r) => r.pid);
 }
 
-export type CpuSample = Map<number, number>;
+/** CPU ms so far of each process, and when it was read. */
+export interface CpuSample {
+  at: number;
+  ms: Map<number, number>;
+}
 
-export function sample(pids: readonly number[]): CpuSample {
-  const out: CpuSample = new Map();
-  for (const pid of pids) {
-    const ms = cpuMsOf(pid);
-    if (ms !== null) out.set(pid, ms);
+export function sample(pids: Iterable<number>): CpuSample {
+  const ms = new Map<number, number>();
+  for (const pid of new Set(pids)) {
+    const used = cpuMsOf(pid);
+    if (used !== null) ms.set(pid, used);
   }
-  return out;
+  return { at: performance.now(), ms };
 }
 
 /**
@@ -75,6 +79,12 @@ export function sample(pids: readonly number[]): CpuSample {
  */
 export function spentBetween(before: CpuSample, after: CpuSample): number {
   let total = 0;
-  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  for (const [pid, ms] of after.ms) total += ms - (before.ms.get(pid) ?? 0);
   return total;
+}
+
+/** Share of one core (100 = one core busy) the processes used between two samples. */
+export function cpuPercent(before: CpuSample, after: CpuSample): number {
+  const wallMs = after.at - before.at;
+  return wallMs > 0 ? (100 * spentBetween(before, after)) / wallMs : 0;
 }

@@ -13,7 +13,7 @@ import { User } from '../models/user.js';
 import { SCALE_PASSWORD } from '../scale/plan.js';
 import { hashPassword } from '../services/passwords.js';
 import { parseArgs } from './args.js';
-import { clockTicksPerSecond, cpuPercent, postgresBackendPids, processTree, sampleCpu } from './proc-cpu.js';
+import { backendPids, cpuPercent, processTree, sample } from '../bench/proc-cpu.js';
 
 /**
  * `npm run bench:chat [-- --streams 1000 --users 20 --sessions 5 --groups 5 --idle 30 --workers 2 | --url U --pid P]`
@@ -46,7 +46,11 @@ console.log(given ? `Server at ${given}` : `Starting the server (${workers} work
 const server: RunningServer = given ? { pid: Number(options.get('pid')), baseUrl: given, peakRssMb: () => 0, stop: async () => {} } : await startProcess('dist/src/server.js', env, port, '/healthz');
 if (!Number.isInteger(server.pid) || server.pid <= 0) throw new Error('--url needs --pid (the server\'s primary process)');
 console.log('Server ready');
-const db = createKnex(databaseUrl, 2);
+// The bench's own connections name themselves, so the server's PostgreSQL backends can be told apart.
+const BENCH_APPLICATION = 'atrium-bench';
+const benchUrl = new URL(databaseUrl);
+benchUrl.searchParams.set('application_name', BENCH_APPLICATION);
+const db = createKnex(benchUrl.toString(), 2);
 Model.knex(db);
 
 /** Bench people and group chats, made once and found again on the next run. */
@@ -103,12 +107,12 @@ try {
   await sleep(5_000);
 
   const serverPids = () => processTree(server.pid);
-  const ticks = clockTicksPerSecond();
-  const [appStart, pgStart] = [sampleCpu(serverPids()), sampleCpu(await postgresBackendPids(db))];
+  const pgPids = async () => backendPids(db, (await db.raw('select current_database() as name')).rows[0].name as string, BENCH_APPLICATION);
+  const [appStart, pgStart] = [sample(serverPids()), sample(await pgPids())];
   await sleep(idleSeconds * 1000);
-  const [appEnd, pgEnd] = [sampleCpu(serverPids()), sampleCpu(await postgresBackendPids(db))];
-  const app = cpuPercent(appStart, appEnd, ticks);
-  const pg = cpuPercent(pgStart, pgEnd, ticks);
+  const [appEnd, pgEnd] = [sample(serverPids()), sample(await pgPids())];
+  const app = cpuPercent(appStart, appEnd);
+  const pg = cpuPercent(pgStart, pgEnd);
   console.log(`Idle ${idleSeconds} s with ${opened.length} open chat pages: app ${app.toFixed(2)} % + PostgreSQL ${pg.toFixed(2)} % = ${(app + pg).toFixed(2)} % of one core (goal ≤ 5 %)`);
 
   // One message to every group chat at once, posted through the chat form as its owner.
