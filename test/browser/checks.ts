@@ -77,7 +77,7 @@ export class Tally {
     const shape = `${mode} ${new URL(livePage.url()).pathname.replace(/\/\d+/g, '/:id').replace(/\/join\/[^/]+/, '/join/:token')}`;
     if (this.checked.has(shape)) return;
     this.checked.add(shape);
-    const page = await this.pageToAudit(livePage, !mode.startsWith('no-JS'));
+    const page = await this.pageToAudit(livePage, !mode.includes('no-JS'));
     await page.evaluate(axeSource);
     const axe = (await page.evaluate(`axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] })`)) as AxeResult;
     this.ok(axe.violations.length === 0, `axe: ${shape}${axe.violations.map((v) => ` [${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 2).join(', ')}]`).join('')}`);

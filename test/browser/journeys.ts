@@ -149,9 +149,11 @@ async function toolsInGroup(c: JourneyContext, author: Page, reader: Page, group
   await post.getByRole('textbox', { name: 'Comment' }).fill('Sounds good');
   await post.getByRole('button', { name: 'Add comment' }).click();
   await reader.getByText('Sounds good').first().waitFor();
-  await focusAfterSwap(c, reader, /^comment-\d+$/, 'after commenting');
+  await focusAfterSwap(c, reader, /^post-comment-\d+$/, 'after commenting');
 
   // Issue 18: an @-mention, picked from the suggestions with the keyboard (JS) or typed in full (no JS).
+  await author.goto(groupUrl);
+  await feed.getByText('Write a post', { exact: true }).click();
   const box = feed.getByRole('textbox', { name: 'Message' });
   const thanks = `Thanks for the brief (${mode(c)})`;
   if (c.js) {

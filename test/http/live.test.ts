@@ -107,7 +107,7 @@ t.test('live updates over server-sent events (issue 16)', async (t) => {
     const event = await stream.next('notifications', 1_000, from);
     t.match(event?.data, /class="count-badge" aria-hidden="true">1</);
     t.match(event?.data, /, 1 unread</);
-    t.match((await b.get('/')).body, /<span id="header-notification-count" data-sse-swap="notifications"> <span class="count-badge" aria-hidden="true">1<\/span>/, 'the page renders the same badge');
+    t.match((await b.get('/')).body, /<span id="site-header-notification-count" data-sse-swap="notifications"> <span class="count-badge" aria-hidden="true">1<\/span>/, 'the page renders the same badge');
   });
 
   t.test('plain requests, bad input and the cap are refused without a stream', async (t) => {

@@ -128,7 +128,7 @@ t.test('mentions, editing, likes and links', async (t) => {
     t.equal((await c.anna.get(`/posts/${old!.id}/comments/${comment!.id}/edit`)).statusCode, 404, 'a comment of another post');
     const res = await c.anna.post(url, { comment: 'Second thoughts, @Alice Alpha' }, hx);
     t.equal(res.statusCode, 200);
-    t.match(res.body, new RegExp(`<li class="comment" id="comment-${comment!.id}" tabindex="-1" autofocus`));
+    t.match(res.body, new RegExp(`<li class="comment" id="post-comment-${comment!.id}" tabindex="-1" autofocus`));
     t.match(res.body, /edited/);
     t.equal((await PostComment.query(db).findById(comment!.id))!.body, 'Second thoughts, @Alice Alpha');
     t.equal(await mentionsOf(alice.id), 1);

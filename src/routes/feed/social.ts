@@ -48,7 +48,7 @@ export default async function socialRoutes(app: FastifyInstance): Promise<void> 
 
   function commentEdit(item: FeedItemView, comment: FeedItemView['comments'][number]) {
     const field = commentField(item.id);
-    return { id: `comment-${comment.id}-form`, wrapId: `comment-${comment.id}`, action: `/posts/${item.id}/comments/${comment.id}/edit`, field, name: 'comment', label: t('feed.comment.label'), maxlength: COMMENT_MAX, text: comment.body, mentionsIn: `post-${item.id}`, cancelHref: `/posts/${item.id}#comment-${comment.id}` };
+    return { id: `post-comment-${comment.id}-form`, wrapId: `post-comment-${comment.id}`, action: `/posts/${item.id}/comments/${comment.id}/edit`, field, name: 'comment', label: t('feed.comment.label'), maxlength: COMMENT_MAX, text: comment.body, mentionsIn: `post-${item.id}`, cancelHref: `/posts/${item.id}#post-comment-${comment.id}` };
   }
 
   /** The edit form: a page without JavaScript, the form alone (in place of the text) with htmx. */
@@ -90,7 +90,7 @@ export default async function socialRoutes(app: FastifyInstance): Promise<void> 
     if (!result.ok) return editForm(request, reply, item, commentEdit(item, comment), t('social.editComment.title'), { values: formValues(request.body), errors: result.errors }, 422);
     if (wantsFragment(request)) return reply.header('Vary', 'HX-Request').page('partials/feed/comment', { title: '', item, comment, back: formValues(request.body).back ?? '', focus: true, announce: t('social.saved'), fragment: true });
     request.session.set('flash', { kind: 'success', message: t('social.saved') });
-    return reply.redirect(backTo(request.body?.back, item, `comment-${comment.id}`), 303);
+    return reply.redirect(backTo(request.body?.back, item, `post-comment-${comment.id}`), 303);
   });
 
   app.post('/posts/:id/like', signedIn, async (request: Req, reply) => {
@@ -111,10 +111,10 @@ export default async function socialRoutes(app: FastifyInstance): Promise<void> 
     const item = await postItem(request, postId);
     const c = commentOf(item, String(commentId));
     if (wantsFragment(request)) {
-      const like = { id: `comment-${c.id}-like`, action: `/posts/${item.id}/comments/${c.id}/like`, liked: c.liked, count: c.likes, may: c.may.like, likersUrl: `/posts/${item.id}/comments/${c.id}/likes`, describedBy: '' };
+      const like = { id: `post-comment-${c.id}-like`, action: `/posts/${item.id}/comments/${c.id}/like`, liked: c.liked, count: c.likes, may: c.may.like, likersUrl: `/posts/${item.id}/comments/${c.id}/likes`, describedBy: '' };
       return reply.header('Vary', 'HX-Request').page('partials/feed/like', { title: '', like, back: formValues(request.body).back ?? '', fragment: true });
     }
-    return reply.redirect(backTo(request.body?.back, item, `comment-${c.id}`), 303);
+    return reply.redirect(backTo(request.body?.back, item, `post-comment-${c.id}`), 303);
   });
 
   app.get('/posts/:id/likes', signedIn, async (request: Req, reply) => {
