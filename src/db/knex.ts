@@ -16,16 +16,18 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
  */
 export interface DbTimeouts {
   statementMs: number;
+  /** A transaction left open without a statement (a request that stopped half-way) loses its locks after this. */
+  idleInTransactionMs: number;
   queryMs: number;
   connectMs: number;
   acquireMs: number;
 }
 
 /** Web requests: every page runs in milliseconds, so a few seconds means the database is in trouble. */
-export const REQUEST_TIMEOUTS: DbTimeouts = { statementMs: 5_000, queryMs: 6_000, connectMs: 3_000, acquireMs: 10_000 };
+export const REQUEST_TIMEOUTS: DbTimeouts = { statementMs: 5_000, idleInTransactionMs: 15_000, queryMs: 6_000, connectMs: 3_000, acquireMs: 10_000 };
 
 /** The CLI, migrations and maintenance: bulk work (seeding millions of rows, big migrations) may take long. */
-export const LONG_TIMEOUTS: DbTimeouts = { statementMs: 60 * 60_000, queryMs: 61 * 60_000, connectMs: 10_000, acquireMs: 60_000 };
+export const LONG_TIMEOUTS: DbTimeouts = { statementMs: 60 * 60_000, idleInTransactionMs: 60 * 60_000, queryMs: 61 * 60_000, connectMs: 10_000, acquireMs: 60_000 };
 
 /**
  * A pool for `url`. Request pools (the default timeouts) run data statements as named prepared
@@ -35,7 +37,7 @@ export function createKnex(url: string, poolMax = 10, timeouts: DbTimeouts = REQ
   return knexFactory({
     client: prepare ? PreparingPgClient : 'pg',
     // pg reads the URL itself; knex's client.database() is then unknown (ask `current_database()`).
-    connection: { connectionString: url, statement_timeout: timeouts.statementMs, query_timeout: timeouts.queryMs, connectionTimeoutMillis: timeouts.connectMs },
+    connection: { connectionString: url, statement_timeout: timeouts.statementMs, idle_in_transaction_session_timeout: timeouts.idleInTransactionMs, query_timeout: timeouts.queryMs, connectionTimeoutMillis: timeouts.connectMs },
     pool: {
       min: 0,
       max: poolMax,

@@ -16,7 +16,7 @@ async function timed<T>(work: Promise<T>): Promise<{ value: T; ms: number }> {
 }
 
 t.test('a frozen database: requests and /healthz give up in bounded time, then recover', async (t) => {
-  const { app, db, appDb, proxy } = await appBehindProxy(t, { poolMax: 3, timeouts: { statementMs: 700, queryMs: 1000, connectMs: 1000, acquireMs: 2000 } });
+  const { app, db, appDb, proxy } = await appBehindProxy(t, { poolMax: 3, timeouts: { statementMs: 700, idleInTransactionMs: 15_000, queryMs: 1000, connectMs: 1000, acquireMs: 2000 } });
   const user = await makeUser(db, { name: 'Freya Frozen' });
   const c = new Client(app);
   t.equal((await c.login(user.email)).statusCode, 303);
