@@ -204,7 +204,13 @@ async function toolsInGroup(c: JourneyContext, author: Page, reader: Page, group
   if (c.js) {
     await author.getByRole('button', { name: 'Send', exact: true }).click();
     await author.locator('[data-error-summary]').waitFor();
-    tally.ok(Boolean(await author.evaluate('Boolean(document.activeElement.closest("[data-error-summary]"))')), 'an empty chat message: focus on the error summary');
+    // The summary is swapped in first; app.js focuses it when htmx has settled (20 ms later).
+    // A locator, not waitForFunction: the page's CSP forbids evaluating a string predicate.
+    const summaryFocused = await author
+      .locator('[data-error-summary]:focus, [data-error-summary] :focus')
+      .waitFor({ state: 'attached', timeout: 2_000 })
+      .then(() => true, () => false);
+    tally.ok(summaryFocused, 'an empty chat message: focus on the error summary');
   }
   await reader.goto(`${groupUrl}/chat`);
   tally.ok(await reader.getByText(message).first().isVisible(), 'a chat message reaches the colleague');
