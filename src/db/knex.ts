@@ -30,6 +30,13 @@ export const REQUEST_TIMEOUTS: DbTimeouts = { statementMs: 5_000, idleInTransact
 export const LONG_TIMEOUTS: DbTimeouts = { statementMs: 60 * 60_000, idleInTransactionMs: 60 * 60_000, queryMs: 61 * 60_000, connectMs: 10_000, acquireMs: 60_000 };
 
 /**
+ * PostgreSQL compiles a query to machine code when its estimated cost passes jit_above_cost. Ours are
+ * short indexed lookups whose estimates count branches that never run (a scope's "everyone visible"
+ * arm): JIT then cost 40 ms of PostgreSQL CPU on a group chat page whose query runs in under 1 ms.
+ */
+const NO_JIT = '-c jit=off';
+
+/**
  * A pool for `url`. Request pools (the default timeouts) run data statements as named prepared
  * statements (`prepared-statements.ts`); bulk pools (CLI, migrations, maintenance) send plain text.
  */
@@ -37,7 +44,7 @@ export function createKnex(url: string, poolMax = 10, timeouts: DbTimeouts = REQ
   return knexFactory({
     client: prepare ? PreparingPgClient : 'pg',
     // pg reads the URL itself; knex's client.database() is then unknown (ask `current_database()`).
-    connection: { connectionString: url, statement_timeout: timeouts.statementMs, idle_in_transaction_session_timeout: timeouts.idleInTransactionMs, query_timeout: timeouts.queryMs, connectionTimeoutMillis: timeouts.connectMs },
+    connection: { connectionString: url, options: NO_JIT, statement_timeout: timeouts.statementMs, idle_in_transaction_session_timeout: timeouts.idleInTransactionMs, query_timeout: timeouts.queryMs, connectionTimeoutMillis: timeouts.connectMs },
     pool: {
       min: 0,
       max: poolMax,
