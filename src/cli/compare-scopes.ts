@@ -1,8 +1,8 @@
-import { Model, type QueryBuilder } from 'objection';
+import { Model, raw, type QueryBuilder } from 'objection';
 import { createKnex, LONG_TIMEOUTS } from '../db/knex.js';
 import { Membership } from '../models/group.js';
 import { User } from '../models/user.js';
-import { activeMembership, myGroupIds, usersVisibleTo } from '../policy/scopes.js';
+import { activeMembership, groupsVisibleTo, memberCountOf, myGroupIds, usersVisibleTo } from '../policy/scopes.js';
 import { isSuperuser, viewerFromUser, type Viewer } from '../policy/viewer.js';
 import { parseArgs } from './args.js';
 
@@ -16,7 +16,8 @@ interface Rewrite {
   /** The query as it was before the rewrite, kept here only as the reference. */
   before(viewer: Viewer): QueryBuilder<Model, Model[]>;
   after(viewer: Viewer): QueryBuilder<Model, Model[]>;
-  key: string;
+  /** The columns that must match, row by row. */
+  key: string[];
 }
 
 /** usersVisibleTo() before issue 16: contacts as `id in (…)` for every viewer. */
@@ -29,10 +30,24 @@ function usersVisibleToBefore(viewer: Viewer): QueryBuilder<User> {
   return q.where((b) => b.where('users.isExtranet', false).orWhere('users.id', viewer.id).orWhereIn('users.id', contacts));
 }
 
+/** memberCountOf() before issue 16: every member checked against the viewer's contacts, member or not. */
+function memberCountOfBefore(viewer: Viewer, groupIdColumn: string): QueryBuilder<Membership> {
+  const q = Membership.query().alias('mc').count('*').whereColumn('mc.groupId', groupIdColumn).whereRaw(activeMembership('mc'));
+  if (!viewer.signedIn) return q.whereRaw('false');
+  if (isSuperuser(viewer)) return q;
+  return q.whereExists(usersVisibleTo(viewer).select(raw('1')).whereColumn('users.id', 'mc.userId'));
+}
+
 const asModels = <M extends Model>(q: QueryBuilder<M, M[]>) => q as unknown as QueryBuilder<Model, Model[]>;
 
 const REWRITES: Rewrite[] = [
-  { name: 'usersVisibleTo', before: (v) => asModels(usersVisibleToBefore(v).select('users.id')), after: (v) => asModels(usersVisibleTo(v).select('users.id')), key: 'id' },
+  { name: 'usersVisibleTo', before: (v) => asModels(usersVisibleToBefore(v).select('users.id')), after: (v) => asModels(usersVisibleTo(v).select('users.id')), key: ['id'] },
+  {
+    name: 'memberCountOf',
+    before: (v) => asModels(groupsVisibleTo(v).select('groups.id', memberCountOfBefore(v, 'groups.id').as('memberCount'))),
+    after: (v) => asModels(groupsVisibleTo(v).select('groups.id', memberCountOf(v, 'groups.id').as('memberCount'))),
+    key: ['id', 'memberCount'],
+  },
 ];
 
 const { options } = parseArgs(process.argv.slice(2));
@@ -47,18 +62,21 @@ Model.knex(db);
 
 /** Viewers of each kind, from the most to the fewest groups, so both ends are compared. */
 async function viewers(): Promise<{ label: string; viewer: Viewer }[]> {
+  // Ids first, then the users through the model: a raw row keeps snake_case names (is_extranet), and
+  // a viewer built from it would not be external at all.
   const pick = async (extranet: boolean) =>
-    (await db.raw(
-      `select u.* from users u left join memberships m on m.user_id = u.id
+    ((await db.raw(
+      `select u.id from users u left join memberships m on m.user_id = u.id
         where u.is_extranet = ? and not u.is_admin and u.deactivated_at is null
         group by u.id order by count(m.group_id) desc, u.id`,
       [extranet],
-    )).rows as Record<string, unknown>[];
+    )).rows as { id: number }[]).map((r) => r.id);
   const spread = <T>(rows: T[]) => (rows.length <= perKind ? rows : Array.from({ length: perKind }, (_, i) => rows[Math.floor((i * (rows.length - 1)) / (perKind - 1))] as T));
   const out: { label: string; viewer: Viewer }[] = [];
   for (const extranet of [false, true]) {
-    for (const row of spread(await pick(extranet))) {
-      const user = User.fromDatabaseJson(row);
+    for (const id of spread(await pick(extranet))) {
+      const user = await User.query().findById(id);
+      if (!user || user.isExtranet !== extranet) throw new Error(`user ${id} is not what was picked`);
       out.push({ label: `${extranet ? 'external' : 'employee'} ${user.email}`, viewer: viewerFromUser(user, false) });
     }
   }
@@ -73,7 +91,7 @@ async function viewers(): Promise<{ label: string; viewer: Viewer }[]> {
 let differences = 0;
 for (const rewrite of REWRITES) {
   for (const { label, viewer } of await viewers()) {
-    const ids = async (q: QueryBuilder<Model, Model[]>) => ((await q) as unknown as Record<string, unknown>[]).map((r) => String(r[rewrite.key])).sort();
+    const ids = async (q: QueryBuilder<Model, Model[]>) => ((await q) as unknown as Record<string, unknown>[]).map((r) => rewrite.key.map((k) => String(r[k])).join(':')).sort();
     const [before, after] = [await ids(rewrite.before(viewer)), await ids(rewrite.after(viewer))];
     const same = before.length === after.length && before.every((id, i) => id === after[i]);
     if (!same) differences++;
