@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { Model, QueryBuilder } from 'objection';
+import { raw, type Model, type QueryBuilder } from 'objection';
 import { DriveFile, DriveShare, FileLink, Folder } from '../models/file.js';
 import { Membership, type Role, type Tool, type WriteAccess } from '../models/group.js';
 import { activeMembership, usersVisibleTo, type VisibleGroup } from './scopes.js';
@@ -30,6 +30,11 @@ const SHARED_TREE = `with recursive shared_tree(id) as (
     select child.id from folders child join shared_tree on child.parent_id = shared_tree.id
   ) select id from shared_tree`;
 
+/** Correlated: the owner in `ownerColumn` is someone the viewer may see (R-X4). */
+function ownerIsContact(viewer: Viewer, ownerColumn: string): ReturnType<typeof usersVisibleTo> {
+  return usersVisibleTo(viewer).select(raw('1')).whereColumn('users.id', ownerColumn);
+}
+
 function sharedFileIds(viewerId: number): QueryBuilder<DriveShare> {
   return DriveShare.query().alias('sf').select('sf.fileId').where('sf.userId', viewerId).whereNotNull('sf.fileId');
 }
@@ -47,10 +52,12 @@ export function filesVisibleTo(viewer: Viewer): QueryBuilder<DriveFile> {
     b
       .whereIn('files.groupId', groupsWithToolFor(viewer, 'files'))
       .orWhere('files.ownerId', viewer.id)
+      // Shared first, then the owner as a contact, per file: the few shares decide, and everyone the viewer
+      // may see is not built as a set for it (5.5 ms of a search at scale 1).
       .orWhere((s) =>
         s
-          .whereIn('files.ownerId', usersVisibleTo(viewer).select('users.id'))
-          .where((x) => x.whereIn('files.id', sharedFileIds(viewer.id)).orWhereRaw(`files.folder_id in (${SHARED_TREE})`, [viewer.id])),
+          .where((x) => x.whereIn('files.id', sharedFileIds(viewer.id)).orWhereRaw(`files.folder_id in (${SHARED_TREE})`, [viewer.id]))
+          .whereExists(ownerIsContact(viewer, 'files.ownerId')),
       ),
   );
 }
@@ -63,7 +70,7 @@ export function foldersVisibleTo(viewer: Viewer): QueryBuilder<Folder> {
     b
       .whereIn('folders.groupId', groupsWithToolFor(viewer, 'files'))
       .orWhere('folders.ownerId', viewer.id)
-      .orWhere((s) => s.whereIn('folders.ownerId', usersVisibleTo(viewer).select('users.id')).whereRaw(`folders.id in (${SHARED_TREE})`, [viewer.id])),
+      .orWhere((s) => s.whereRaw(`folders.id in (${SHARED_TREE})`, [viewer.id]).whereExists(ownerIsContact(viewer, 'folders.ownerId'))),
   );
 }
 
