@@ -12,6 +12,7 @@ import * as mailNotifications from './0011_mail_notifications.js';
 import * as social from './0012_social.js';
 import * as calendarFeeds from './0013_calendar_feeds.js';
 import * as userLocale from './0014_user_locale.js';
+import * as replyDeletions from './0015_reply_deletions.js';
 
 /** Every migration, in order. Add new ones at the end. */
-export const migrations = [platform, groups, extranet, tasks, feed, tools, perf, submissions, signIn, board, mailNotifications, social, calendarFeeds, userLocale];
+export const migrations = [platform, groups, extranet, tasks, feed, tools, perf, submissions, signIn, board, mailNotifications, social, calendarFeeds, userLocale, replyDeletions];

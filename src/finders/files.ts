@@ -3,6 +3,7 @@ import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { fileLinksVisibleTo, filesVisibleTo, foldersVisibleTo, sharedWithViewer, sharesVisibleTo } from '../policy/file-scopes.js';
 import { usersVisibleTo } from '../policy/scopes.js';
 import type { Viewer } from '../policy/viewer.js';
+import { DriveFile } from '../models/file.js';
 
 export const FILES_PAGE_SIZE = 100;
 /** Folders of one folder are listed whole up to this many (folders are few; files are paged). */
@@ -69,6 +70,17 @@ export async function findFolderTrail(viewer: Viewer, folderId: number): Promise
   const trail: FolderRow[] = [];
   for (let f = byId.get(folderId); f && trail.length <= 100; f = f.parentId === null ? undefined : byId.get(f.parentId)) trail.unshift(f);
   return trail;
+}
+
+/** The folders below one folder, at any depth, the folder itself included (SQL, one parameter: the folder's id). */
+const SUBTREE = 'with recursive tree(id) as (select ?::int union select f.id from folders f join tree on f.parent_id = tree.id) select id from tree';
+
+/** Issue 17 item 7: what deleting a folder takes with it: the files and folders inside, at any depth (one query). */
+export async function countFolderContents(viewer: Viewer, folderId: number): Promise<{ files: number; folders: number }> {
+  const files = filesVisibleTo(viewer).whereRaw(`files.folder_id in (${SUBTREE})`, [folderId]).count({ n: '*' });
+  const folders = foldersVisibleTo(viewer).whereRaw(`folders.id in (${SUBTREE})`, [folderId]).whereNot('folders.id', folderId).count({ n: '*' });
+  const row = (await DriveFile.knex().select({ files: files.toKnexQuery(), folders: folders.toKnexQuery() }).first()) as { files: string | number; folders: string | number };
+  return { files: Number(row.files), folders: Number(row.folders) };
 }
 
 export interface FolderChoice {

@@ -114,14 +114,21 @@ export interface CommentRow {
   authorIsExtranet: boolean | null;
 }
 
-export async function findTaskComments(viewer: Viewer, taskId: number): Promise<CommentRow[]> {
+function taskCommentRows(viewer: Viewer, taskId: number) {
   const authors = usersVisibleTo(viewer).select('users.id', 'users.name', 'users.isExtranet').as('au');
-  return (await taskCommentsVisibleTo(viewer)
+  return taskCommentsVisibleTo(viewer)
     .leftJoin(authors, 'au.id', 'taskComments.authorId')
     .where('taskComments.taskId', taskId)
-    .select('taskComments.id', 'taskComments.body', 'taskComments.createdAt', 'taskComments.authorId', 'au.name as authorName', 'au.isExtranet as authorIsExtranet')
-    .orderBy('taskComments.id')
-    .limit(500)) as unknown as CommentRow[];
+    .select('taskComments.id', 'taskComments.body', 'taskComments.createdAt', 'taskComments.authorId', 'au.name as authorName', 'au.isExtranet as authorIsExtranet');
+}
+
+export async function findTaskComments(viewer: Viewer, taskId: number): Promise<CommentRow[]> {
+  return (await taskCommentRows(viewer, taskId).orderBy('taskComments.id').limit(500)) as unknown as CommentRow[];
+}
+
+/** One comment of a visible task (undefined for a comment of another task, or none). */
+export async function findTaskComment(viewer: Viewer, taskId: number, commentId: number): Promise<CommentRow | undefined> {
+  return (await taskCommentRows(viewer, taskId).where('taskComments.id', commentId).first()) as unknown as CommentRow | undefined;
 }
 
 /** Names (and addresses) of people on one visible task, through the users scope. */

@@ -14,6 +14,9 @@ export class Notification extends BaseModel {
   groupId!: number | null;
   taskId!: number | null;
   postId!: number | null;
+  /** The comment or chat message that caused it (issue 17 item 7: deleting that deletes this). */
+  commentId!: number | null;
+  chatMessageId!: number | null;
   /** The new status (task.status) or the role given (task.assigned). */
   detail!: string;
   readAt!: Date | null;

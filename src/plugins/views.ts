@@ -25,6 +25,13 @@ declare module 'fastify' {
     page(template: string, data: PageData, status?: number): Promise<FastifyReply>;
     /** Renders the partial alone for htmx requests, the full page otherwise (one template, two uses). */
     pageOrPartial(template: string, partial: string, data: PageData, status?: number): Promise<FastifyReply>;
+    /**
+     * After a POST, on to `target` (Post/Redirect/Get): a 303, or for htmx, which would follow a 303 and
+     * swap the page in, `HX-Redirect`, so the browser loads it (and shows the flash waiting there).
+     */
+    seeOther(target: string): FastifyReply;
+    /** A success message for the next page, then seeOther(target). */
+    done(message: string, target: string): FastifyReply;
   }
 }
 
@@ -41,6 +48,18 @@ export function loadedSession(request: FastifyRequest): FastifyRequest['session'
 export function wantsFragment(request: FastifyRequest): boolean {
   const h = request.headers;
   return h['hx-request'] === 'true' && h['hx-boosted'] !== 'true' && h['hx-history-restore-request'] !== 'true';
+}
+
+/** Whether going to `target` from the page at `current` (HX-Current-URL) would only move to an anchor. */
+export function onlyAnchorDiffers(target: string, current: unknown): boolean {
+  if (!target.includes('#') || typeof current !== 'string') return false;
+  try {
+    const from = new URL(current);
+    const to = new URL(target, from);
+    return to.origin === from.origin && to.pathname === from.pathname && to.search === from.search;
+  } catch {
+    return false;
+  }
 }
 
 export default fp(
@@ -107,6 +126,19 @@ export default fp(
       const unread = await unreadCount(this.request, template, status);
       this.code(status).type('text/html; charset=utf-8');
       return this.view(template, commonData(this.request, this, data, unread));
+    });
+
+    app.decorateReply('seeOther', function seeOther(this: FastifyReply, target: string) {
+      this.header('Vary', 'HX-Request');
+      if (!wantsFragment(this.request)) return this.redirect(target, 303);
+      // htmx sets location.href: to the page it is on plus an anchor, that would only scroll; a reload then loads it.
+      if (onlyAnchorDiffers(target, this.request.headers['hx-current-url'])) this.header('HX-Refresh', 'true');
+      return this.header('HX-Redirect', target).code(200).type('text/html; charset=utf-8').send('');
+    });
+
+    app.decorateReply('done', function done(this: FastifyReply, message: string, target: string) {
+      this.request.session.set('flash', { kind: 'success', message });
+      return this.seeOther(target);
     });
 
     app.decorateReply('pageOrPartial', async function pageOrPartial(this: FastifyReply, template: string, partial: string, data: PageData, status = 200) {

@@ -183,6 +183,12 @@ interface Rules {
   'comment:edit': { post: PostContext; authorId: number };
   /** Issue 18: only its author edits a chat message, while it may still post there. */
   'chat:edit': { ctx: ConversationContext; authorId: number };
+  /** Issue 17 item 7: its author while it still sees the post; the group's owner and moderators and admin mode moderate (R-G4); not while archived (R-G7). */
+  'comment:delete': { post: PostContext; authorId: number };
+  /** Issue 17 item 7 with R-T8: its author while it still sees the task, and those who manage the task; not while archived (R-G7). */
+  'task-comment:delete': { task: TaskContext; authorId: number };
+  /** Issue 17 item 7: its author while it still sees the chat; in a group its owner and moderators and admin mode too (R-G4); direct messages stay their author's (and private). */
+  'chat:delete': { ctx: ConversationContext; authorId: number };
 }
 
 export type Action = keyof Rules;
@@ -252,6 +258,11 @@ const rules: { [A in Action]: (viewer: Viewer, record: Rules[A]) => boolean } = 
   'post:like': (v, c) => rules['post:comment'](v, c),
   'comment:edit': (v, c) => v.signedIn && v.id === c.authorId && rules['post:comment'](v, c.post),
   'chat:edit': (v, c) => v.signedIn && v.id === c.authorId && rules['chat:post'](v, c.ctx),
+  'comment:delete': (v, c) =>
+    !c.post.archived && rules['post:view'](v, c.post) && (v.id === c.authorId || isSuperuser(v) || (c.post.post.groupId !== null && isManager(c.post.role))),
+  'task-comment:delete': (v, c) => !c.task.groupArchived && rules['task:view'](v, c.task) && (v.id === c.authorId || taskManager(v, c.task)),
+  'chat:delete': (v, c) =>
+    !c.ctx.archived && rules['chat:view'](v, c.ctx) && (v.id === c.authorId || (c.ctx.kind === 'group' && (isSuperuser(v) || isManager(c.ctx.role)))),
 };
 
 export function can<A extends Action>(viewer: Viewer, action: A, record: Rules[A]): boolean {

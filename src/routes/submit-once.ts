@@ -1,12 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { wantsFragment } from '../plugins/views.js';
 import { AlreadySubmitted, SUBMISSION_FIELD, firstAnswer, submissionFrom, type Submission } from '../services/submissions.js';
-
-/** The first answer again: a plain form follows the 303; htmx, which would swap it in, is told to load the page. */
-function answerAgain(request: FastifyRequest, reply: FastifyReply, target: string): FastifyReply {
-  if (wantsFragment(request)) return reply.header('HX-Redirect', target).code(200).type('text/html; charset=utf-8').send('');
-  return reply.redirect(target, 303);
-}
 
 /**
  * Issue 15 item 7: a create route runs at most once per rendered form. The form's hidden token goes
@@ -23,12 +16,12 @@ export async function submitOnce<T>(request: FastifyRequest, reply: FastifyReply
   const once = viewer.signedIn ? submissionFrom(viewer.id, raw, target) : null;
   if (once) {
     const first = await firstAnswer(request.server.db, once);
-    if (first !== undefined) return answerAgain(request, reply, first);
+    if (first !== undefined) return reply.seeOther(first);
   }
   try {
     return await create(once);
   } catch (err) {
-    if (err instanceof AlreadySubmitted) return answerAgain(request, reply, err.target);
+    if (err instanceof AlreadySubmitted) return reply.seeOther(err.target);
     throw err;
   }
 }

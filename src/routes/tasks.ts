@@ -2,18 +2,20 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { t } from '../i18n/index.js';
 import { ForbiddenError, NotFoundError, parseId } from '../lib/errors.js';
 import { formValues, type FieldError } from '../lib/forms.js';
-import { TASK_ROLES, findAssignablePeople, findTaskComments, findTaskNames, findTaskPeople, findTasks, parseRole, parseStatus } from '../finders/tasks.js';
+import { TASK_ROLES, findAssignablePeople, findTaskComment, findTaskComments, findTaskNames, findTaskPeople, findTasks, parseRole, parseStatus, type CommentRow } from '../finders/tasks.js';
 import { TASK_STATUSES, type Task } from '../models/task.js';
 import { findChecklist, findTaskEvents } from '../finders/task-checklist.js';
 import { can } from '../policy/abilities.js';
 import { findVisibleGroup, type VisibleGroup } from '../policy/scopes.js';
 import { findVisibleTask, type VisibleTask } from '../policy/task-scopes.js';
-import { addTaskComment, changeTaskStatus, createTask, deleteTask, updateTask } from '../services/tasks.js';
+import { addTaskComment, deleteTaskComment } from '../services/task-comments.js';
+import { changeTaskStatus, createTask, deleteTask, updateTask } from '../services/tasks.js';
 import { wantsFragment } from '../plugins/views.js';
+import { askFirst, taskCommentQuestion, taskQuestion } from './questions.js';
 import { submitOnce } from './submit-once.js';
 import { groupAbilities, loadGroupTool } from './groups/load.js';
 
-export type TaskRequest = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown>; Querystring: Record<string, string | undefined> }>;
+export type TaskRequest = FastifyRequest<{ Params: { id: string; commentId?: string }; Body: Record<string, unknown>; Querystring: Record<string, string | undefined> }>;
 const signedIn = { config: { access: 'signed-in' as const } };
 
 export function taskAbilities(request: FastifyRequest, ctx: VisibleTask) {
@@ -22,6 +24,11 @@ export function taskAbilities(request: FastifyRequest, ctx: VisibleTask) {
     edit: can(v, 'task:edit', ctx), delete: can(v, 'task:delete', ctx), status: can(v, 'task:change-status', ctx), comment: can(v, 'task:comment', ctx),
     editChecklist: can(v, 'task:edit-checklist', ctx), tick: can(v, 'task:tick', ctx),
   };
+}
+
+/** A task's comments with what deleting each asks, where the viewer may (issue 17 item 7, R-T8). */
+function commentViews(request: FastifyRequest, ctx: VisibleTask, comments: CommentRow[]) {
+  return comments.map((c) => ({ ...c, deleteQuestion: can(request.viewer, 'task-comment:delete', { task: ctx, authorId: c.authorId }) ? taskCommentQuestion(ctx.task.id, c) : null }));
 }
 
 export async function loadTask(request: TaskRequest): Promise<VisibleTask> {
@@ -52,9 +59,10 @@ export async function showTask(request: TaskRequest, reply: FastifyReply, ctx: V
     const u = names.find((n) => n.id === id);
     return u ? { id: u.id, name: u.name, isExtranet: u.isExtranet, deactivated: u.deactivatedAt !== null } : null;
   };
+  const may = taskAbilities(request, ctx);
   const data = {
-    title: ctx.task.title, task: ctx.task, ctx, people, comments, checklist, events, statuses: TASK_STATUSES,
-    creator: person(ctx.task.creatorId), responsible: person(ctx.task.responsibleId), may: taskAbilities(request, ctx), errors: extra.errors ?? [], values: extra.values ?? {},
+    title: ctx.task.title, task: ctx.task, ctx, people, comments: commentViews(request, ctx, comments), checklist, events, statuses: TASK_STATUSES,
+    creator: person(ctx.task.creatorId), responsible: person(ctx.task.responsibleId), may, deleteQuestion: may.delete ? taskQuestion(ctx.task, comments.length) : null, errors: extra.errors ?? [], values: extra.values ?? {},
   };
   return reply.page('pages/tasks/show', data, status);
 }
@@ -142,7 +150,7 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
     return submitOnce(request, reply, () => `/tasks/${ctx.task.id}#comments`, async (once) => {
       const result = await addTaskComment(app.db, request.viewer, ctx.task.id, request.body?.comment, once);
       if (wantsFragment(request)) {
-        const comments = await findTaskComments(request.viewer, ctx.task.id);
+        const comments = commentViews(request, ctx, await findTaskComments(request.viewer, ctx.task.id));
         const data = { title: ctx.task.title, task: ctx.task, comments, may: taskAbilities(request, ctx) };
         if (!result.ok) return reply.header('Vary', 'HX-Request').page('partials/tasks/comments', { ...data, values: formValues(request.body), errors: result.errors }, 422);
         return reply.header('Vary', 'HX-Request').page('partials/tasks/comments', { ...data, values: {}, announce: t('tasks.commented') });
@@ -157,20 +165,27 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
     const ctx = await loadTask(request);
     if (!can(request.viewer, 'task:delete', ctx)) throw new ForbiddenError();
     const comments = await findTaskComments(request.viewer, ctx.task.id);
-    return reply.page('pages/confirm', {
-      title: t('tasks.delete.title', { title: ctx.task.title }),
-      heading: t('tasks.delete.title', { title: ctx.task.title }),
-      warning: t('tasks.delete.warning', { comments: comments.length }),
-      action: `/tasks/${ctx.task.id}/delete`,
-      button: t('tasks.show.delete'),
-      cancelHref: `/tasks/${ctx.task.id}`,
-    });
+    return askFirst(reply, taskQuestion(ctx.task, comments.length));
   });
 
   app.post('/tasks/:id/delete', signedIn, async (request: TaskRequest, reply) => {
     const ctx = await loadTask(request);
     await deleteTask(app.db, request.viewer, ctx.task.id);
-    request.session.set('flash', { kind: 'success', message: t('tasks.deleted') });
-    return reply.redirect(ctx.task.groupId ? `/groups/${ctx.task.groupId}/tasks` : '/tasks', 303);
+    return reply.done(t('tasks.deleted'), ctx.task.groupId ? `/groups/${ctx.task.groupId}/tasks` : '/tasks');
+  });
+
+  // Issue 17 item 7, R-T8: a comment is deleted by its author or the task's managers, after a question.
+  app.get('/tasks/:id/comments/:commentId/delete', signedIn, async (request: TaskRequest, reply) => {
+    const ctx = await loadTask(request);
+    const comment = await findTaskComment(request.viewer, ctx.task.id, parseId(request.params.commentId ?? ''));
+    if (!comment) throw new NotFoundError();
+    const [view] = commentViews(request, ctx, [comment]);
+    if (!view?.deleteQuestion) throw new ForbiddenError();
+    return askFirst(reply, view.deleteQuestion);
+  });
+
+  app.post('/tasks/:id/comments/:commentId/delete', signedIn, async (request: TaskRequest, reply) => {
+    const found = await deleteTaskComment(app.db, request.viewer, parseId(request.params.id), parseId(request.params.commentId ?? ''));
+    return reply.done(t('social.commentDeleted'), `/tasks/${found.task.id}#comments`);
   });
 }

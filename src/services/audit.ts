@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { AuditEntry } from '../models/audit-entry.js';
+import { User } from '../models/user.js';
 
 export interface AuditInput {
   actorId: number | null;
@@ -20,4 +21,13 @@ export async function recordAudit(trx: Knex.Transaction | Knex, entry: AuditInpu
     subjectLabel: (entry.subjectLabel ?? '').slice(0, 300),
     details: entry.details ?? {},
   });
+}
+
+/**
+ * Issue 17 item 7: deleting someone else's comment or message is moderation (R-G4, R-T8), recorded
+ * with where it was and whose it was, never with what it said (that is gone on purpose).
+ */
+export async function recordModeration(trx: Knex.Transaction, actorId: number, action: string, subject: { type: string; id: number; label: string }, authorId: number): Promise<void> {
+  const author = await User.query(trx).findById(authorId).select('name');
+  await recordAudit(trx, { actorId, action, subjectType: subject.type, subjectId: subject.id, subjectLabel: subject.label, details: { name: author?.name ?? '' } });
 }

@@ -9,15 +9,16 @@ import { can } from '../policy/abilities.js';
 import { directContext, findVisibleConversation } from '../policy/chat-scopes.js';
 import { usersVisibleTo } from '../policy/scopes.js';
 import type { Viewer } from '../policy/viewer.js';
+import { recordModeration } from './audit.js';
 import { newlyMentioned, resolveMentions } from './mentions.js';
-import { notify } from './notifications.js';
+import { notify, withdrawNotifications } from './notifications.js';
 import { recordSubmission, type Submission } from './submissions.js';
 import type { Mention } from '../models/post.js';
 
 /** Issue 18: the people a group chat message names are told (kind "mention", detail "chat"). */
-async function notifyChatMentions(trx: Knex.Transaction, actorId: number, groupId: number, userIds: number[] | Mention[]): Promise<void> {
+async function notifyChatMentions(trx: Knex.Transaction, actorId: number, groupId: number, chatMessageId: number, userIds: number[] | Mention[]): Promise<void> {
   const ids = userIds.map((u) => (typeof u === 'number' ? u : u.id));
-  await notify(trx, ids.map((userId) => ({ userId, kind: 'mention' as const, actorId, groupId, detail: 'chat' })));
+  await notify(trx, ids.map((userId) => ({ userId, kind: 'mention' as const, actorId, groupId, chatMessageId, detail: 'chat' })));
 }
 
 export const MESSAGE_MAX = 4000;
@@ -66,7 +67,7 @@ export async function postToGroup(db: Knex, viewer: Viewer, groupId: number, raw
     const named = await resolveMentions(trx, viewer, { groupId }, parsed.value, 'message');
     if (!named.ok) return named;
     const message = await append(trx, found.conversation.id, viewer.id, named.value, once, null);
-    await notifyChatMentions(trx, viewer.id, groupId, named.value.mentions);
+    await notifyChatMentions(trx, viewer.id, groupId, message.id, named.value.mentions);
     return { ok: true, value: message };
   });
 }
@@ -100,6 +101,19 @@ export async function postDirect(db: Knex, viewer: Viewer, otherId: number, raw:
 }
 
 /**
+ * A message of a conversation the viewer may see, locked for this transaction (404 for one of another
+ * conversation, or one the viewer may not see), that it may change in the given way (403).
+ */
+async function messageFor(trx: Knex.Transaction, viewer: Viewer, where: { groupId: number } | { withUserId: number }, messageId: number, ability: 'chat:edit' | 'chat:delete') {
+  const found = await findVisibleConversation(viewer, where, trx);
+  if (!found) throw new NotFoundError();
+  const message = await ChatMessage.query(trx).findOne({ id: messageId, conversationId: found.conversation.id }).forNoKeyUpdate();
+  if (!message) throw new NotFoundError();
+  if (!can(viewer, ability, { ctx: found.ctx, authorId: message.authorId })) throw new ForbiddenError(found.ctx.archived ? t('chat.archived') : '');
+  return { found, message };
+}
+
+/**
  * Issue 18: the author changes one of its messages while it may still post there (a live group,
  * still a member; the other person still reachable). People named for the first time in a group
  * chat are told. A message of another conversation, or one the viewer may not see, is a 404.
@@ -107,11 +121,7 @@ export async function postDirect(db: Knex, viewer: Viewer, otherId: number, raw:
 export async function editMessage(db: Knex, viewer: Viewer, where: { groupId: number } | { withUserId: number }, messageId: number, raw: unknown): Promise<FormResult<ChatMessage>> {
   if (!viewer.signedIn) throw new NotFoundError();
   return db.transaction(async (trx) => {
-    const found = await findVisibleConversation(viewer, where, trx);
-    if (!found) throw new NotFoundError();
-    const message = await ChatMessage.query(trx).findOne({ id: messageId, conversationId: found.conversation.id }).forNoKeyUpdate();
-    if (!message) throw new NotFoundError();
-    if (!can(viewer, 'chat:edit', { ctx: found.ctx, authorId: message.authorId })) throw new ForbiddenError(found.ctx.archived ? t('chat.archived') : '');
+    const { message } = await messageFor(trx, viewer, where, messageId, 'chat:edit');
     const parsed = parseMessage(raw);
     if (!parsed.ok) return parsed;
     const readers = 'groupId' in where ? { groupId: where.groupId } : { userIds: [viewer.id, where.withUserId] };
@@ -119,7 +129,27 @@ export async function editMessage(db: Knex, viewer: Viewer, where: { groupId: nu
     if (!named.ok) return named;
     if (named.value.text === message.body) return { ok: true, value: message };
     const edited = await ChatMessage.query(trx).patchAndFetchById(message.id, { body: named.value.text, mentions: named.value.mentions, editedAt: new Date() });
-    if ('groupId' in where) await notifyChatMentions(trx, viewer.id, where.groupId, newlyMentioned(named.value.mentions, message.mentions ?? []));
+    if ('groupId' in where) await notifyChatMentions(trx, viewer.id, where.groupId, message.id, newlyMentioned(named.value.mentions, message.mentions ?? []));
     return { ok: true, value: edited };
+  });
+}
+
+/**
+ * Issue 17 item 7: the author deletes one of its messages while it still sees the chat; a group's
+ * owner and moderators and admin mode delete any message of the group's chat (moderation, recorded
+ * in the audit log). Direct messages stay their author's. The mentions it made and its queued mail
+ * go with it, and the chat list orders by the message now last.
+ */
+export async function deleteMessage(db: Knex, viewer: Viewer, where: { groupId: number } | { withUserId: number }, messageId: number): Promise<void> {
+  if (!viewer.signedIn) throw new NotFoundError();
+  await db.transaction(async (trx) => {
+    const { found, message } = await messageFor(trx, viewer, where, messageId, 'chat:delete');
+    await withdrawNotifications(trx, { chatMessageId: message.id });
+    await ChatMessage.query(trx).deleteById(message.id);
+    await Conversation.query(trx)
+      .findById(found.conversation.id)
+      .where('lastMessageId', message.id)
+      .patch({ lastMessageId: ChatMessage.query(trx).where('conversationId', found.conversation.id).max('id') });
+    if (message.authorId !== viewer.id && found.group) await recordModeration(trx, viewer.id, 'chat.delete', { type: 'group', id: found.group.id, label: found.group.name }, message.authorId);
   });
 }

@@ -20,6 +20,9 @@ export interface NotificationDraft {
   groupId?: number | null;
   taskId?: number | null;
   postId?: number | null;
+  /** The comment or chat message it is about, so that it goes when that is deleted (issue 17 item 7). */
+  commentId?: number | null;
+  chatMessageId?: number | null;
   detail?: string;
 }
 
@@ -36,7 +39,7 @@ const UNMUTABLE = new Set<NotificationKind>(['invitation', 'join_request']);
 export async function notify(trx: Knex.Transaction, drafts: NotificationDraft[]): Promise<number> {
   const seen = new Set<string>();
   const wanted = drafts.filter((d) => {
-    const key = `${d.userId}|${d.kind}|${d.groupId ?? ''}|${d.taskId ?? ''}|${d.postId ?? ''}`;
+    const key = `${d.userId}|${d.kind}|${d.groupId ?? ''}|${d.taskId ?? ''}|${d.postId ?? ''}|${d.commentId ?? ''}|${d.chatMessageId ?? ''}`;
     if (d.userId === d.actorId || seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -52,7 +55,7 @@ export async function notify(trx: Knex.Transaction, drafts: NotificationDraft[])
   const silenced = new Set(muted.map((m) => `${m.userId}|${m.groupId}`));
   const rows = wanted
     .filter((d) => active.has(d.userId) && (UNMUTABLE.has(d.kind) || !silenced.has(`${d.userId}|${d.groupId ?? ''}`)))
-    .map((d) => ({ userId: d.userId, kind: d.kind, actorId: d.actorId, groupId: d.groupId ?? null, taskId: d.taskId ?? null, postId: d.postId ?? null, detail: d.detail ?? '' }));
+    .map((d) => ({ userId: d.userId, kind: d.kind, actorId: d.actorId, groupId: d.groupId ?? null, taskId: d.taskId ?? null, postId: d.postId ?? null, commentId: d.commentId ?? null, chatMessageId: d.chatMessageId ?? null, detail: d.detail ?? '' }));
   if (rows.length === 0) return 0;
   const inserted = (await Notification.query(trx).insert(rows).returning(['id', 'userId', 'kind'])) as unknown as { id: number; userId: number; kind: NotificationKind }[];
   let kept = 0;
@@ -78,6 +81,15 @@ export async function notify(trx: Knex.Transaction, drafts: NotificationDraft[])
   // Issue 16: the header's unread count of their open pages, on commit.
   await publishUsers(trx, told);
   return kept;
+}
+
+/**
+ * Issue 17 item 7: a deleted comment or chat message takes back what it told people (the foreign keys
+ * would cascade anyway); the people whose unread count drops hear of it on commit (issue 16).
+ */
+export async function withdrawNotifications(trx: Knex.Transaction, cause: { commentId: number } | { chatMessageId: number }): Promise<void> {
+  const gone = (await Notification.query(trx).delete().where(cause).returning(['userId', 'readAt'])) as unknown as Pick<Notification, 'userId' | 'readAt'>[];
+  await publishUsers(trx, [...new Set(gone.filter((n) => n.readAt === null).map((n) => n.userId))]);
 }
 
 /** R-F5: marks one of the viewer's notifications read; anyone else's, or a missing one, is a 404 (R-X1). */

@@ -8,8 +8,9 @@ import { can } from '../policy/abilities.js';
 import type { VisiblePost } from '../policy/feed-scopes.js';
 import { lockVisiblePost } from '../policy/locks.js';
 import type { Viewer } from '../policy/viewer.js';
+import { recordModeration } from './audit.js';
 import { mentionReadersOf, newlyMentioned, resolveMentions } from './mentions.js';
-import { notify } from './notifications.js';
+import { notify, withdrawNotifications } from './notifications.js';
 import { POST_MAX, parseComment } from './post-form.js';
 import { commentField } from './post-replies.js';
 import { z } from 'zod';
@@ -64,8 +65,28 @@ export async function editComment(db: Knex, viewer: Viewer, postId: number, comm
     if (text === comment.body) return { ok: true, value: comment };
     const edited = await PostComment.query(trx).patchAndFetchById(comment.id, { body: text, mentions, editedAt: new Date() });
     const fresh = newlyMentioned(mentions, comment.mentions ?? []);
-    await notify(trx, fresh.map((userId) => ({ userId, kind: 'mention' as const, actorId: viewer.id, groupId: found.post.groupId, postId: found.post.id })));
+    await notify(trx, fresh.map((userId) => ({ userId, kind: 'mention' as const, actorId: viewer.id, groupId: found.post.groupId, postId: found.post.id, commentId: comment.id })));
     return { ok: true, value: edited };
+  });
+}
+
+/**
+ * Issue 17 item 7: the author (while it sees the post), the group's owner and moderators, or admin
+ * mode delete a comment; its likes and the notifications it caused go with it. Deleting someone
+ * else's is moderation and goes into the audit log.
+ */
+export async function deleteComment(db: Knex, viewer: Viewer, postId: number, commentId: number): Promise<VisiblePost> {
+  if (!viewer.signedIn) throw new NotFoundError();
+  return db.transaction(async (trx) => {
+    const { found, comment } = await visibleComment(trx, viewer, postId, commentId);
+    if (!can(viewer, 'comment:delete', { post: found.ctx, authorId: comment.authorId })) throw archivedOr(found);
+    await withdrawNotifications(trx, { commentId: comment.id });
+    await PostComment.query(trx).deleteById(comment.id);
+    if (comment.authorId !== viewer.id) {
+      const subject = found.group ? { type: 'group', id: found.group.id, label: found.group.name } : { type: 'post', id: found.post.id, label: '' };
+      await recordModeration(trx, viewer.id, 'comment.delete', subject, comment.authorId);
+    }
+    return found;
   });
 }
 

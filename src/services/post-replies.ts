@@ -43,8 +43,8 @@ export async function addPostComment(db: Knex, viewer: Viewer, postId: number, r
     const { text: body, mentions } = named.value;
     const comment = await PostComment.query(trx).insertAndFetch({ postId: post.id, authorId: viewer.id, body, mentions });
     await notify(trx, [
-      { userId: post.authorId, kind: 'comment', actorId: viewer.id, groupId: post.groupId, postId: post.id },
-      ...mentions.map((m) => ({ userId: m.id, kind: 'mention' as const, actorId: viewer.id, groupId: post.groupId, postId: post.id })),
+      { userId: post.authorId, kind: 'comment', actorId: viewer.id, groupId: post.groupId, postId: post.id, commentId: comment.id },
+      ...mentions.map((m) => ({ userId: m.id, kind: 'mention' as const, actorId: viewer.id, groupId: post.groupId, postId: post.id, commentId: comment.id })),
     ]);
     const created = { comment, post: { id: post.id, groupId: post.groupId } };
     await recordSubmission(trx, once, created);

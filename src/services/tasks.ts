@@ -5,7 +5,7 @@ import { ForbiddenError, NotFoundError } from '../lib/errors.js';
 import { formatDate } from '../lib/format.js';
 import { fieldError, fieldMessage, mergeErrors, normaliseDate, optionalText, parseForm, requiredText, validFields, type FieldError, type FormResult } from '../lib/forms.js';
 import { Group } from '../models/group.js';
-import { Activity, TASK_STATUSES, Task, TaskComment, TaskEvent, TaskMember, type TaskStatus } from '../models/task.js';
+import { Activity, TASK_STATUSES, Task, TaskEvent, TaskMember, type TaskStatus } from '../models/task.js';
 import { can, type Action } from '../policy/abilities.js';
 import { findVisibleGroup } from '../policy/scopes.js';
 import { lockVisibleTask } from '../policy/locks.js';
@@ -209,20 +209,6 @@ export async function changeTaskStatus(db: Knex, viewer: Viewer, taskId: number,
     const task = await Task.query(trx).patchAndFetchById(taskId, { status: next, completedAt: next === 'completed' ? (ctx.task.completedAt ?? new Date()) : null, updatedAt: new Date() });
     await statusChanged(trx, viewer.id, ctx.task.status, task);
     return { ok: true, value: task };
-  });
-}
-
-/** R-T8: observers comment too. A form sent again with the same submission token adds nothing (issue 15). */
-export async function addTaskComment(db: Knex, viewer: Viewer, taskId: number, body: unknown, once: Submission<TaskComment> | null = null): Promise<FormResult<TaskComment>> {
-  if (!viewer.signedIn) throw new ForbiddenError();
-  return db.transaction(async (trx) => {
-    await taskForAction(trx, viewer, taskId, 'task:comment');
-    const text = typeof body === 'string' ? body.trim() : '';
-    if (!text) return { ok: false, errors: [{ field: 'comment', message: t('tasks.comment.required') }] };
-    if (text.length > 5000 || text.includes('\u0000')) return { ok: false, errors: [{ field: 'comment', message: t('tasks.comment.tooLong') }] };
-    const comment = await TaskComment.query(trx).insertAndFetch({ taskId, authorId: viewer.id, body: text });
-    await recordSubmission(trx, once, comment);
-    return { ok: true, value: comment };
   });
 }
 

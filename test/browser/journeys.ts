@@ -1,6 +1,6 @@
 // End-to-end journeys in Debian's Chromium, run with JavaScript on and off (issue: browser quality).
 // Elements are found as assistive technology finds them: by role, label and accessible name.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import type { Tally } from './checks.js';
 
 export interface JourneyContext {
@@ -23,6 +23,29 @@ async function focusAfterSwap(c: JourneyContext, page: Page, id: RegExp, what: s
   c.tally.ok(id.test(focused), `${what}: focus is on #${focused || '(body)'}`);
   const announced = String(await page.evaluate('document.getElementById("live-region").textContent'));
   c.tally.ok(announced.trim().length > 0, `${what}: announced once in the live region ("${announced}")`);
+}
+
+/**
+ * Issue 17 item 7: follows a destructive link. With JavaScript htmx asks in the browser's dialog (accepted here)
+ * and posts at once; without it the link opens a page that asks (audited), whose `button` does it. Waits for
+ * the flash `done` and returns the question as asked (the dialog's text, or the page's heading and warning).
+ */
+async function confirmThrough(c: JourneyContext, page: Page, link: Locator, button: string, done: string): Promise<string> {
+  let asked = '';
+  if (c.js) {
+    page.once('dialog', (dialog) => {
+      asked = dialog.message();
+      void dialog.accept();
+    });
+    await link.click();
+  } else {
+    await link.click();
+    await c.tally.audit(page, mode(c));
+    asked = `${await page.getByRole('heading', { level: 1 }).innerText()}\n${await page.locator('.warning').innerText()}`;
+    await page.getByRole('button', { name: button }).click();
+  }
+  await page.getByText(done).first().waitFor();
+  return asked;
 }
 
 /** A fresh browser session (its own cookies) in the journey's JavaScript mode. */
@@ -117,9 +140,8 @@ export async function groupJourney(c: JourneyContext): Promise<void> {
   await oscar.getByRole('button', { name: 'Unarchive group' }).click();
   tally.ok(!(await oscar.getByText('This group is archived').isVisible()), 'unarchived');
   await oscar.goto(`${groupUrl}/members`);
-  await oscar.getByRole('link', { name: 'Make Emma Employee the owner' }).click();
-  await tally.audit(oscar, mode(c));
-  await oscar.getByRole('button', { name: 'Make Emma Employee the owner' }).click();
+  // Issue 17 item 7: handing over asks first: the browser's dialog with JavaScript, a page without.
+  await confirmThrough(c, oscar, oscar.getByRole('link', { name: 'Make Emma Employee the owner' }), 'Make Emma Employee the owner', 'Emma Employee is now the owner of the group');
   tally.ok((await emma.goto(`${groupUrl}/delete`))?.status() === 200, 'ownership handed over: the new owner may delete');
   await tally.audit(emma, mode(c));
   await emma.getByLabel(/Type the group's name/).fill(name);
@@ -150,6 +172,11 @@ async function toolsInGroup(c: JourneyContext, author: Page, reader: Page, group
   await post.getByRole('button', { name: 'Add comment' }).click();
   await reader.getByText('Sounds good').first().waitFor();
   await focusAfterSwap(c, reader, /^post-comment-\d+$/, 'after commenting');
+  // Issue 17 item 7: she deletes it again, asked first (a dialog with JavaScript, a page without).
+  const comment = reader.getByRole('listitem').filter({ hasText: 'Sounds good' }).last();
+  const asked = await confirmThrough(c, reader, comment.getByRole('link', { name: 'Delete', exact: true }), 'Delete comment', 'The comment has been deleted');
+  tally.ok(asked.startsWith('Delete this comment?') && asked.includes('“Sounds good” by Emma Employee will be deleted'), `the question says what will be lost ("${asked.replace(/\n/g, ' ')}")`);
+  tally.ok((await reader.getByText('Sounds good').count()) === 0, 'the comment is gone');
 
   // Issue 18: an @-mention, picked from the suggestions with the keyboard (JS) or typed in full (no JS).
   await author.goto(groupUrl);

@@ -81,6 +81,18 @@ const table: Partial<Record<Action, Case[]>> = {
     ['someone else\'s comment, moderator', (v) => ({ post: post('moderator')(v), authorId: OTHER }), '00000'],
     ['one\'s own comment in an archived group (R-G7)', (v) => ({ post: post('member', {}, { archived: true })(v), authorId: v.id ?? -1 }), '00000'],
   ],
+  // Issue 17 item 7: the author while it still sees the post; the group's owner and moderators and admin mode moderate (R-G4); never while archived (R-G7).
+  'comment:delete': [
+    ['one\'s own comment', (v) => ({ post: post('member')(v), authorId: v.id ?? -1 }), '01111'],
+    ['someone else\'s comment, plain member', (v) => ({ post: post('member')(v), authorId: OTHER }), '00001'],
+    ['someone else\'s comment, moderator (R-G4)', (v) => ({ post: post('moderator')(v), authorId: OTHER }), '01111'],
+    ['someone else\'s comment, owner (R-G4)', (v) => ({ post: post('owner')(v), authorId: OTHER }), '01111'],
+    ['one\'s own comment after leaving the group (R-X1)', (v) => ({ post: post(null)(v), authorId: v.id ?? -1 }), '00001'],
+    ['one\'s own comment in an archived group (R-G7)', (v) => ({ post: post('member', {}, { archived: true })(v), authorId: v.id ?? -1 }), '00000'],
+    ['one\'s own comment, feed tool off (R-G3)', (v) => ({ post: post('member', {}, { toolOn: false })(v), authorId: v.id ?? -1 }), '00000'],
+    ['one\'s own comment on a company-wide post (R-X5)', (v) => ({ post: post(null, { groupId: null })(v), authorId: v.id ?? -1 }), '01011'],
+    ['someone else\'s comment on a company-wide post', (v) => ({ post: post(null, { groupId: null })(v), authorId: OTHER }), '00001'],
+  ],
   'notification:switch': [
     ['a member', group('member'), '01111'],
     ['not a member', group(null), '00000'],
@@ -100,5 +112,5 @@ t.test('can(): every feed action for every kind of viewer', async (t) => {
     }
   }
   const actions = Object.keys(table);
-  for (const a of ['post:view', 'post:create', 'post:appreciate', 'post:comment', 'post:vote', 'post:delete', 'post:edit', 'post:like', 'comment:edit', 'notification:switch', 'notification:read']) t.ok(actions.includes(a), `${a} has cases`);
+  for (const a of ['post:view', 'post:create', 'post:appreciate', 'post:comment', 'post:vote', 'post:delete', 'post:edit', 'post:like', 'comment:edit', 'comment:delete', 'notification:switch', 'notification:read']) t.ok(actions.includes(a), `${a} has cases`);
 });

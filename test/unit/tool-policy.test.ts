@@ -99,6 +99,20 @@ const table: Partial<Record<Action, Case[]>> = {
     ['one\'s own direct message to a contact', (v: Viewer) => ({ ctx: direct()(v), authorId: v.id ?? -1 }), '01111'],
     ['one\'s own direct message to someone no longer a contact (R-X4)', (v: Viewer) => ({ ctx: direct({ otherVisible: false })(v), authorId: v.id ?? -1 }), '00000'],
   ],
+  // Issue 17 item 7: the author while it still sees the chat; in a group its owner and moderators and admin mode too (R-G4); a direct message only its author.
+  'chat:delete': [
+    ['one\'s own group message', (v: Viewer) => ({ ctx: groupChat('member')(v), authorId: v.id ?? -1 }), '01111'],
+    ['someone else\'s group message, member', (v: Viewer) => ({ ctx: groupChat('member')(v), authorId: OTHER }), '00001'],
+    ['someone else\'s group message, moderator (R-G4)', (v: Viewer) => ({ ctx: groupChat('moderator')(v), authorId: OTHER }), '01111'],
+    ['someone else\'s group message, owner (R-G4)', (v: Viewer) => ({ ctx: groupChat('owner')(v), authorId: OTHER }), '01111'],
+    ['one\'s own message after leaving the group (R-X1)', (v: Viewer) => ({ ctx: groupChat(null)(v), authorId: v.id ?? -1 }), '00001'],
+    ['one\'s own message in an archived group (R-G7)', (v: Viewer) => ({ ctx: groupChat('owner', archived)(v), authorId: v.id ?? -1 }), '00000'],
+    ['one\'s own message, chat tool off (R-G3)', (v: Viewer) => ({ ctx: groupChat('owner', { toolOn: false })(v), authorId: v.id ?? -1 }), '00000'],
+    ['one\'s own direct message', (v: Viewer) => ({ ctx: direct()(v), authorId: v.id ?? -1 }), '01111'],
+    ['one\'s own direct message to someone since deactivated (R-U6)', (v: Viewer) => ({ ctx: direct({ otherActive: false })(v), authorId: v.id ?? -1 }), '01111'],
+    ['the other person\'s direct message (admin mode does not read them)', (v: Viewer) => ({ ctx: direct()(v), authorId: OTHER }), '00000'],
+    ['one\'s own direct message to someone no longer a contact (R-X4)', (v: Viewer) => ({ ctx: direct({ otherVisible: false })(v), authorId: v.id ?? -1 }), '00000'],
+  ],
   'chat:post': [
     ['group chat, member', groupChat('member'), '01111'],
     ['group chat, admin mode without membership', groupChat(null), '00000'],

@@ -23,6 +23,8 @@ export const calendar: Record<keyof typeof en, string> = {
   'calendar.created': 'Termin angelegt',
   'calendar.saved': 'Termin gespeichert',
   'calendar.deleted': 'Termin gelöscht',
+  'calendar.deleteConfirm.title': 'Den Termin „{title}“ löschen?',
+  'calendar.deleteConfirm.warning': 'Der Termin am {when} wird aus dem Kalender gelöscht. Das kann nicht rückgängig gemacht werden.',
   'calendar.archived': 'Diese Gruppe ist archiviert: Termine können weder hinzugefügt noch geändert werden.',
   'calendar.archivedNote': 'Diese Gruppe ist archiviert: Ihr Kalender kann gelesen, aber nicht geändert werden.',
   'calendar.cannotWrite': 'Sie können in diesem Kalender keine Termine hinzufügen oder ändern.',

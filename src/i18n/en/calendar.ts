@@ -21,6 +21,8 @@ export const calendar = {
   'calendar.created': 'Event created',
   'calendar.saved': 'Event saved',
   'calendar.deleted': 'Event deleted',
+  'calendar.deleteConfirm.title': 'Delete the event “{title}”?',
+  'calendar.deleteConfirm.warning': 'The event on {when} will be deleted from the calendar. This cannot be undone.',
   'calendar.archived': 'This group is archived: no events can be added or changed.',
   'calendar.archivedNote': 'This group is archived: its calendar can be read but not changed.',
   'calendar.cannotWrite': 'You cannot add or change events in this calendar.',

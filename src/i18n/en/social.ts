@@ -25,4 +25,15 @@ export const social = {
   'social.likers.back': 'Back to the post',
   'social.liked': 'You like this',
   'social.unliked': 'You no longer like this',
+  // Issue 17 item 7: deleting comments and chat messages, after a question that says what is lost.
+  'social.delete': 'Delete',
+  'social.aFormerMember': 'a former member',
+  'social.deleteComment.title': 'Delete this comment?',
+  'social.deleteComment.warning': '{likes, plural, =0 {The comment “{excerpt}” by {author} will be deleted.} one {The comment “{excerpt}” by {author} and its like will be deleted.} other {The comment “{excerpt}” by {author} and its # likes will be deleted.}} This cannot be undone.',
+  'social.deleteComment.button': 'Delete comment',
+  'social.commentDeleted': 'The comment has been deleted',
+  'social.deleteMessage.title': 'Delete this message?',
+  'social.deleteMessage.warning': 'The message “{excerpt}” by {author} will be deleted. This cannot be undone.',
+  'social.deleteMessage.button': 'Delete message',
+  'social.messageDeleted': 'The message has been deleted',
 } as const;

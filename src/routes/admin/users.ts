@@ -8,6 +8,7 @@ import { adminUserActions } from '../../policy/abilities.js';
 import { applyAdminUserAction, createUserFromForm } from '../../services/users.js';
 import { countActiveUsers, getSettings } from '../../services/settings.js';
 import { transferUser } from '../../services/transfers.js';
+import { askFirst, transferQuestion } from '../questions.js';
 
 const actions = {
   deactivate: 'admin.users.deactivated.flash',
@@ -23,7 +24,13 @@ export default async function adminUserRoutes(app: FastifyInstance): Promise<voi
   app.get('/users', access, async (request: FastifyRequest<{ Querystring: { q?: string; after?: string } }>, reply) => {
     const q = typeof request.query.q === 'string' ? request.query.q.slice(0, 100) : '';
     const [page, settings, active] = await Promise.all([findUsers(request.viewer, { q, after: request.query.after }), getSettings(), countActiveUsers()]);
-    const rows = { ...page, items: page.items.map((u) => ({ ...u, may: adminUserActions(request.viewer, { id: u.id, isAdmin: u.isAdmin, isExtranet: u.isExtranet, deactivatedAt: u.deactivated ? new Date(0) : null }) })) };
+    const rows = {
+      ...page,
+      items: page.items.map((u) => {
+        const may = adminUserActions(request.viewer, { id: u.id, isAdmin: u.isAdmin, isExtranet: u.isExtranet, deactivatedAt: u.deactivated ? new Date(0) : null });
+        return { ...u, may, transferQuestion: may.transfer ? transferQuestion(u) : null };
+      }),
+    };
     return reply.pageOrPartial('pages/admin/users', 'partials/admin/users-list', { title: t('admin.users.title'), q, page: rows, seatLimit: settings.seatLimit, active });
   });
 
@@ -47,17 +54,7 @@ export default async function adminUserRoutes(app: FastifyInstance): Promise<voi
     const user = await usersVisibleTo(request.viewer).findById(parseId(request.query.user)).select('users.id', 'users.name', 'users.isAdmin', 'users.isExtranet', 'users.deactivatedAt');
     if (!user) throw new NotFoundError();
     if (!adminUserActions(request.viewer, user).transfer) throw new ForbiddenError();
-    const to = user.isExtranet ? 'intranet' : 'extranet';
-    const heading = t(to === 'extranet' ? 'admin.transfer.confirmExtranet' : 'admin.transfer.confirmIntranet', { name: user.name });
-    return reply.page('pages/confirm', {
-      title: heading,
-      heading,
-      warning: t(to === 'extranet' ? 'admin.transfer.warningExtranet' : 'admin.transfer.warningIntranet', { name: user.name }),
-      action: `/admin/users/${user.id}/transfer`,
-      hidden: [{ name: 'to', value: to }],
-      button: t(to === 'extranet' ? 'admin.transfer.toExtranet' : 'admin.transfer.toIntranet', { name: user.name }),
-      cancelHref: '/admin/users',
-    });
+    return askFirst(reply, transferQuestion(user));
   });
 
   // R-U5: transfers between intranet and extranet.
@@ -66,7 +63,7 @@ export default async function adminUserRoutes(app: FastifyInstance): Promise<voi
     if (to !== 'extranet' && to !== 'intranet') throw new HttpError(400, 'bad target');
     const result = await transferUser(app.db, request.viewer, parseId(request.params.id), to);
     request.session.set('flash', result.ok ? { kind: 'success', message: t(to === 'extranet' ? 'admin.transfer.doneExtranet' : 'admin.transfer.doneIntranet', { name: result.user.name }) } : { kind: 'error', message: result.message });
-    return reply.redirect('/admin/users', 303);
+    return reply.seeOther('/admin/users');
   });
 
   app.post('/users/:id/:action', access, async (request: FastifyRequest<{ Params: { id: string; action: string } }>, reply) => {

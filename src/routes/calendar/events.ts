@@ -2,10 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { t } from '../../i18n/index.js';
 import { NotFoundError, parseId } from '../../lib/errors.js';
 import { formValues, type FieldError } from '../../lib/forms.js';
+import { formatDateTime } from '../../lib/format.js';
 import { isIsoDate, toLocalParts } from '../../lib/zoned-time.js';
 import { can } from '../../policy/abilities.js';
 import { findVisibleEvent, type VisibleEvent } from '../../policy/calendar-scopes.js';
 import { findVisibleGroup } from '../../policy/scopes.js';
+import { askFirst, eventQuestion } from '../questions.js';
 import { submitOnce } from '../submit-once.js';
 import type { CalendarEvent } from '../../models/event.js';
 import { calendarFor, createEvent, deleteEvent, eventForChange, updateEvent, type CalendarTarget } from '../../services/events.js';
@@ -59,9 +61,13 @@ export default async function eventRoutes(app: FastifyInstance): Promise<void> {
     return found;
   }
 
+  /** Issue 17 item 7: what deleting an event asks: its title and when it starts, in the viewer's zone. */
+  const deleteQuestion = (request: Req, found: VisibleEvent) => eventQuestion(found.event, formatDateTime(found.event.startsAt, zoneOf(request), request.locale));
+
   app.get('/events/:id', signedIn, async (request: Req, reply) => {
     const found = await loadEvent(request);
-    return reply.page('pages/calendar/show', { title: found.event.title, event: found.event, group: found.group, mayWrite: can(request.viewer, 'event:write', found.ctx) });
+    const mayWrite = can(request.viewer, 'event:write', found.ctx);
+    return reply.page('pages/calendar/show', { title: found.event.title, event: found.event, group: found.group, mayWrite, deleteQuestion: mayWrite ? deleteQuestion(request, found) : null });
   });
 
   function editForm(reply: FastifyReply, found: VisibleEvent, values: Record<string, string>, errors: FieldError[] = [], status = 200) {
@@ -85,10 +91,10 @@ export default async function eventRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect(`/events/${found.event.id}`, 303);
   });
 
+  app.get('/events/:id/delete', signedIn, async (request: Req, reply) => askFirst(reply, deleteQuestion(request, await eventForChange(request.viewer, parseId(request.params.id)))));
+
   app.post('/events/:id/delete', signedIn, async (request: Req, reply) => {
-    const found = await loadEvent(request);
-    await deleteEvent(app.db, request.viewer, found.event.id);
-    request.session.set('flash', { kind: 'success', message: t('calendar.deleted') });
-    return reply.redirect(found.event.groupId !== null ? `/groups/${found.event.groupId}/calendar` : '/calendar', 303);
+    const found = await deleteEvent(app.db, request.viewer, parseId(request.params.id));
+    return reply.done(t('calendar.deleted'), found.event.groupId !== null ? `/groups/${found.event.groupId}/calendar` : '/calendar');
   });
 }

@@ -9,9 +9,10 @@ import { usersVisibleTo, type VisibleGroup } from '../../policy/scopes.js';
 import { wantsFragment } from '../../plugins/views.js';
 import type { ChatMessage } from '../../models/chat.js';
 import { pairKey } from '../../live/channel.js';
-import { editMessage, markRead, MESSAGE_MAX, postDirect, postToGroup } from '../../services/chat.js';
+import { deleteMessage, editMessage, markRead, MESSAGE_MAX, postDirect, postToGroup } from '../../services/chat.js';
 import type { Viewer } from '../../policy/viewer.js';
 import type { Submission } from '../../services/submissions.js';
+import { askFirst, messageQuestion } from '../questions.js';
 import { submitOnce } from '../submit-once.js';
 import { groupAbilities, loadGroupTool } from '../groups/load.js';
 
@@ -30,8 +31,13 @@ type Where =
   | { kind: 'group'; found: VisibleGroup; ctx: ConversationContext; base: string }
   | { kind: 'direct'; other: { id: number; name: string; isExtranet: boolean; deactivated: boolean }; ctx: ConversationContext; base: string };
 
-/** Each message with whether the viewer may edit it (issue 18). */
-const withEdit = (viewer: Viewer, where: Where, items: MessageRow[]) => items.map((m) => ({ ...m, mayEdit: can(viewer, 'chat:edit', { ctx: where.ctx, authorId: m.authorId }) }));
+/** Each message with whether the viewer may edit it (issue 18) and what deleting it asks, where it may (issue 17 item 7). */
+const withEdit = (viewer: Viewer, where: Where, items: MessageRow[]) =>
+  items.map((m) => ({
+    ...m,
+    mayEdit: can(viewer, 'chat:edit', { ctx: where.ctx, authorId: m.authorId }),
+    deleteQuestion: can(viewer, 'chat:delete', { ctx: where.ctx, authorId: m.authorId }) ? messageQuestion(where.base, m) : null,
+  }));
 
 /** Who reads a chat, for the "@" suggestions (issue 18). */
 const mentionsIn = (where: Where) => (where.kind === 'group' ? `group-${where.found.group.id}` : `with-${where.other.id}`);
@@ -130,11 +136,17 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
   app.get('/groups/:id/chat/events', signedIn, async (request: Req, reply) => events(request, reply, (await groupChat(request, null)) as Where));
   app.post('/groups/:id/chat', signedIn, async (request: Req, reply) => post(request, reply, (await groupChat(request, null)) as Where));
 
-  /** Issue 18: the author edits a message on its own page (the chat's polling shows only new messages). */
-  async function editPage(request: Req, reply: FastifyReply, where: Where, form: { errors?: FieldError[]; values?: Record<string, string> } = {}, status = 200) {
+  /** The message named in the address, through the chat's scope; 404 for one of another conversation or none. */
+  async function messageOn(request: Req, where: Where): Promise<MessageRow> {
     const id = await conversationId(request, where);
     const message = id === null ? undefined : (await findMessages(request.viewer, id, messageId(request.params.messageId) === undefined ? undefined : Number(request.params.messageId) + 1)).items.at(-1);
     if (!message || String(message.id) !== request.params.messageId) throw new NotFoundError();
+    return message;
+  }
+
+  /** Issue 18: the author edits a message on its own page (the chat's polling shows only new messages). */
+  async function editPage(request: Req, reply: FastifyReply, where: Where, form: { errors?: FieldError[]; values?: Record<string, string> } = {}, status = 200) {
+    const message = await messageOn(request, where);
     if (!can(request.viewer, 'chat:edit', { ctx: where.ctx, authorId: message.authorId })) throw new ForbiddenError();
     const edit = { id: `message-${message.id}-form`, action: `${where.base}/messages/${message.id}/edit`, field: 'message', name: 'message', label: t('chat.message.label'), maxlength: MESSAGE_MAX, text: message.body, mentionsIn: mentionsIn(where), cancelHref: `${where.base}#message-${message.id}` };
     return reply.page('pages/feed/edit', { title: t('social.editMessage.title'), edit, back: '', values: form.values ?? {}, errors: form.errors ?? [] }, status);
@@ -153,6 +165,25 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
   app.post('/groups/:id/chat/messages/:messageId/edit', signedIn, async (request: Req, reply) => saveEdit(request, reply, (await groupChat(request, null)) as Where));
   app.get('/chat/with/:id/messages/:messageId/edit', signedIn, async (request: Req, reply) => editPage(request, reply, await directChat(request)));
   app.post('/chat/with/:id/messages/:messageId/edit', signedIn, async (request: Req, reply) => saveEdit(request, reply, await directChat(request)));
+
+  /** Issue 17 item 7: deleting a message asks first (the page here; htmx's dialog on the chat page). */
+  async function deletePage(request: Req, reply: FastifyReply, where: Where) {
+    const [message] = withEdit(request.viewer, where, [await messageOn(request, where)]);
+    if (!message?.deleteQuestion) throw new ForbiddenError();
+    return askFirst(reply, message.deleteQuestion);
+  }
+
+  async function remove(request: Req, reply: FastifyReply, where: Where) {
+    const id = messageId(request.params.messageId);
+    if (id === undefined) throw new NotFoundError();
+    await deleteMessage(app.db, request.viewer, where.kind === 'group' ? { groupId: where.found.group.id } : { withUserId: where.other.id }, id);
+    return reply.done(t('social.messageDeleted'), `${where.base}#chat-form`);
+  }
+
+  app.get('/groups/:id/chat/messages/:messageId/delete', signedIn, async (request: Req, reply) => deletePage(request, reply, (await groupChat(request, null)) as Where));
+  app.post('/groups/:id/chat/messages/:messageId/delete', signedIn, async (request: Req, reply) => remove(request, reply, (await groupChat(request, null)) as Where));
+  app.get('/chat/with/:id/messages/:messageId/delete', signedIn, async (request: Req, reply) => deletePage(request, reply, await directChat(request)));
+  app.post('/chat/with/:id/messages/:messageId/delete', signedIn, async (request: Req, reply) => remove(request, reply, await directChat(request)));
 
   app.get('/chat/with/:id', signedIn, async (request: Req, reply) => render(request, reply, await directChat(request)));
   app.get('/chat/with/:id/messages', signedIn, async (request: Req, reply) => poll(request, reply, await directChat(request)));

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import deleteRoutes from './deletes.js';
 import mentionRoutes from './mentions.js';
 import notificationRoutes from './notifications.js';
 import pageRoutes from './pages.js';
@@ -14,4 +15,5 @@ export default async function feedRoutes(app: FastifyInstance): Promise<void> {
   await app.register(searchRoutes);
   await app.register(mentionRoutes);
   await app.register(socialRoutes);
+  await app.register(deleteRoutes);
 }

@@ -1,14 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { t } from '../../i18n/index.js';
 import { findLikers } from '../../finders/likes.js';
-import { findPostRow } from '../../finders/feed.js';
-import { ForbiddenError, NotFoundError, parseId } from '../../lib/errors.js';
+import { ForbiddenError, parseId } from '../../lib/errors.js';
 import { formValues, type FieldError } from '../../lib/forms.js';
 import { wantsFragment } from '../../plugins/views.js';
 import { editComment, editPost, likeComment, likePost } from '../../services/post-edits.js';
 import { commentField } from '../../services/post-replies.js';
 import { COMMENT_MAX, POST_MAX } from '../../services/post-form.js';
-import { feedItems, type FeedItemView } from './view-data.js';
+import { commentOf, loadPostItem, pageOfPost, type FeedItemView } from './view-data.js';
 
 type Req = FastifyRequest<{ Params: { id: string; commentId?: string }; Body: Record<string, unknown> | undefined }>;
 interface Form {
@@ -18,8 +17,7 @@ interface Form {
 
 /** Where to go back to after an edit or a like: the page the form was on, if it is one of the post's. */
 function backTo(raw: unknown, item: { id: number; group: { id: number } | null }, anchor: string): string {
-  const allowed = ['/feed', `/posts/${item.id}`, ...(item.group ? [`/groups/${item.group.id}`] : [])];
-  return `${typeof raw === 'string' && allowed.includes(raw) ? raw : `/posts/${item.id}`}#${anchor}`;
+  return `${pageOfPost(raw, { id: item.id, groupId: item.group?.id ?? null }) || `/posts/${item.id}`}#${anchor}`;
 }
 
 /** "like=on" likes, anything else unlikes: a toggle whose form says the state it leads to. */
@@ -28,19 +26,6 @@ const wantsLike = (body: Record<string, unknown> | undefined) => body?.like === 
 /** Issue 18 items 4 and 5: editing posts and comments by their author, likes and who liked. */
 export default async function socialRoutes(app: FastifyInstance): Promise<void> {
   const signedIn = { config: { access: 'signed-in' as const } };
-
-  async function postItem(request: FastifyRequest, postId: number): Promise<FeedItemView> {
-    const row = await findPostRow(request.viewer, postId);
-    const item = row ? feedItems(request, [row])[0] : undefined;
-    if (!item) throw new NotFoundError();
-    return item;
-  }
-
-  const commentOf = (item: FeedItemView, raw: string | undefined) => {
-    const comment = item.comments.find((c) => c.id === parseId(raw ?? ''));
-    if (!comment) throw new NotFoundError();
-    return comment;
-  };
 
   function postEdit(item: FeedItemView) {
     return { id: `post-${item.id}-body`, action: `/posts/${item.id}/edit`, field: 'body', name: 'body', label: t('feed.form.body'), maxlength: POST_MAX, text: item.body ?? '', mentionsIn: `post-${item.id}`, cancelHref: `/posts/${item.id}` };
@@ -59,7 +44,7 @@ export default async function socialRoutes(app: FastifyInstance): Promise<void> 
   }
 
   app.get('/posts/:id/edit', signedIn, async (request: Req, reply) => {
-    const item = await postItem(request, parseId(request.params.id));
+    const item = await loadPostItem(request, parseId(request.params.id));
     if (!item.may.edit) throw new ForbiddenError();
     return editForm(request, reply, item, postEdit(item), t('social.editPost.title'), {});
   });
@@ -67,7 +52,7 @@ export default async function socialRoutes(app: FastifyInstance): Promise<void> 
   app.post('/posts/:id/edit', signedIn, async (request: Req, reply) => {
     const postId = parseId(request.params.id);
     const result = await editPost(app.db, request.viewer, postId, request.body);
-    const item = await postItem(request, postId);
+    const item = await loadPostItem(request, postId);
     if (!result.ok) return editForm(request, reply, item, postEdit(item), t('social.editPost.title'), { values: formValues(request.body), errors: result.errors }, 422);
     if (wantsFragment(request)) return reply.header('Vary', 'HX-Request').page('partials/feed/post-body', { title: '', item, focus: true, announce: t('social.saved'), fragment: true });
     request.session.set('flash', { kind: 'success', message: t('social.saved') });
@@ -75,7 +60,7 @@ export default async function socialRoutes(app: FastifyInstance): Promise<void> 
   });
 
   app.get('/posts/:id/comments/:commentId/edit', signedIn, async (request: Req, reply) => {
-    const item = await postItem(request, parseId(request.params.id));
+    const item = await loadPostItem(request, parseId(request.params.id));
     const comment = commentOf(item, request.params.commentId);
     if (!comment.may.edit) throw new ForbiddenError();
     return editForm(request, reply, item, commentEdit(item, comment), t('social.editComment.title'), {});
@@ -85,7 +70,7 @@ export default async function socialRoutes(app: FastifyInstance): Promise<void> 
     const postId = parseId(request.params.id);
     const commentId = parseId(request.params.commentId ?? '');
     const result = await editComment(app.db, request.viewer, postId, commentId, request.body?.comment);
-    const item = await postItem(request, postId);
+    const item = await loadPostItem(request, postId);
     const comment = commentOf(item, String(commentId));
     if (!result.ok) return editForm(request, reply, item, commentEdit(item, comment), t('social.editComment.title'), { values: formValues(request.body), errors: result.errors }, 422);
     if (wantsFragment(request)) return reply.header('Vary', 'HX-Request').page('partials/feed/comment', { title: '', item, comment, back: formValues(request.body).back ?? '', focus: true, announce: t('social.saved'), fragment: true });
@@ -96,7 +81,7 @@ export default async function socialRoutes(app: FastifyInstance): Promise<void> 
   app.post('/posts/:id/like', signedIn, async (request: Req, reply) => {
     const postId = parseId(request.params.id);
     await likePost(app.db, request.viewer, postId, wantsLike(request.body));
-    const item = await postItem(request, postId);
+    const item = await loadPostItem(request, postId);
     if (wantsFragment(request)) {
       const like = { id: `post-${item.id}-like`, action: `/posts/${item.id}/like`, liked: item.liked, count: item.likeCount, may: item.may.like, likersUrl: `/posts/${item.id}/likes`, describedBy: '' };
       return reply.header('Vary', 'HX-Request').page('partials/feed/like', { title: '', like, back: formValues(request.body).back ?? '', fragment: true });
@@ -108,7 +93,7 @@ export default async function socialRoutes(app: FastifyInstance): Promise<void> 
     const postId = parseId(request.params.id);
     const commentId = parseId(request.params.commentId ?? '');
     await likeComment(app.db, request.viewer, postId, commentId, wantsLike(request.body));
-    const item = await postItem(request, postId);
+    const item = await loadPostItem(request, postId);
     const c = commentOf(item, String(commentId));
     if (wantsFragment(request)) {
       const like = { id: `post-comment-${c.id}-like`, action: `/posts/${item.id}/comments/${c.id}/like`, liked: c.liked, count: c.likes, may: c.may.like, likersUrl: `/posts/${item.id}/comments/${c.id}/likes`, describedBy: '' };
@@ -118,13 +103,13 @@ export default async function socialRoutes(app: FastifyInstance): Promise<void> 
   });
 
   app.get('/posts/:id/likes', signedIn, async (request: Req, reply) => {
-    const item = await postItem(request, parseId(request.params.id));
+    const item = await loadPostItem(request, parseId(request.params.id));
     const people = await findLikers(request.viewer, { postId: item.id });
     return reply.page('pages/feed/likers', { title: t('social.likers.title'), people, postId: item.id });
   });
 
   app.get('/posts/:id/comments/:commentId/likes', signedIn, async (request: Req, reply) => {
-    const item = await postItem(request, parseId(request.params.id));
+    const item = await loadPostItem(request, parseId(request.params.id));
     const comment = commentOf(item, request.params.commentId);
     const people = await findLikers(request.viewer, { commentId: comment.id });
     return reply.page('pages/feed/likers', { title: t('social.likers.title'), people, postId: item.id });

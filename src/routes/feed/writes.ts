@@ -1,19 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { t } from '../../i18n/index.js';
 import { findPostRow } from '../../finders/feed.js';
-import { ForbiddenError, NotFoundError, parseId } from '../../lib/errors.js';
-import { can } from '../../policy/abilities.js';
-import { findVisiblePost } from '../../policy/feed-scopes.js';
+import { NotFoundError, parseId } from '../../lib/errors.js';
 import { formValues, type FieldError } from '../../lib/forms.js';
 import { wantsFragment } from '../../plugins/views.js';
 import { submitOnce } from '../submit-once.js';
 import { setGroupNotifications } from '../../services/notifications.js';
-import { addPostComment, deletePost, votePoll, type NewComment } from '../../services/post-replies.js';
+import { addPostComment, votePoll, type NewComment } from '../../services/post-replies.js';
 import { createAppreciation, createPost, type PostDestination } from '../../services/posts.js';
 import { loadGroup } from '../groups/load.js';
 import { renderGroupHome } from './group-feed.js';
 import { renderMainFeed, renderPost } from './pages.js';
-import { feedItems } from './view-data.js';
+import { feedItems, pageOfPost } from './view-data.js';
 
 type WriteRequest = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown> | undefined }>;
 
@@ -25,11 +23,7 @@ function destination(raw: unknown): PostDestination | null {
 }
 
 /** Where to go back to after a comment or a vote: the page the form was on, if it is one of the post's. */
-function backTo(raw: unknown, post: { id: number; groupId: number | null }): string {
-  const allowed = ['/feed', `/posts/${post.id}`, ...(post.groupId !== null ? [`/groups/${post.groupId}`] : [])];
-  const path = typeof raw === 'string' && allowed.includes(raw) ? raw : `/posts/${post.id}`;
-  return `${path}#post-${post.id}`;
-}
+const backTo = (raw: unknown, post: { id: number; groupId: number | null }) => `${pageOfPost(raw, post) || `/posts/${post.id}`}#post-${post.id}`;
 
 export default async function feedWriteRoutes(app: FastifyInstance): Promise<void> {
   const signedIn = { config: { access: 'signed-in' as const } };
@@ -107,27 +101,6 @@ export default async function feedWriteRoutes(app: FastifyInstance): Promise<voi
     request.session.set('flash', { kind: 'success', message: t('feed.voted') });
     const row = await findPostRow(request.viewer, postId);
     return reply.redirect(backTo(request.body?.back, { id: postId, groupId: row?.groupId ?? null }), 303);
-  });
-
-  app.get('/posts/:id/delete', signedIn, async (request: WriteRequest, reply) => {
-    const found = await findVisiblePost(request.viewer, parseId(request.params.id));
-    if (!found) throw new NotFoundError();
-    if (!can(request.viewer, 'post:delete', found.ctx)) throw new ForbiddenError();
-    const comments = await findPostRow(request.viewer, found.post.id);
-    return reply.page('pages/confirm', {
-      title: t('feed.deleteConfirm.title'),
-      heading: t('feed.deleteConfirm.title'),
-      warning: t('feed.deleteConfirm.warning', { comments: Number(comments?.commentCount ?? 0) }),
-      action: `/posts/${found.post.id}/delete`,
-      button: t('feed.delete'),
-      cancelHref: `/posts/${found.post.id}`,
-    });
-  });
-
-  app.post('/posts/:id/delete', signedIn, async (request: WriteRequest, reply) => {
-    const post = await deletePost(app.db, request.viewer, parseId(request.params.id));
-    request.session.set('flash', { kind: 'success', message: t('feed.deleted') });
-    return reply.redirect(post.groupId !== null ? `/groups/${post.groupId}` : '/feed', 303);
   });
 
   app.post('/groups/:id/notifications', signedIn, async (request: WriteRequest, reply) => {

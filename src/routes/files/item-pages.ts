@@ -3,10 +3,11 @@ import { t } from '../../i18n/index.js';
 import { NotFoundError, parseId } from '../../lib/errors.js';
 import { formatBytes } from '../../lib/format-bytes.js';
 import type { FieldError } from '../../lib/forms.js';
-import { findActiveLink, findFolderChoices, findFolderTrail, findShareCandidates, findShares, type Drive } from '../../finders/files.js';
+import { countFolderContents, findActiveLink, findFolderChoices, findFolderTrail, findShareCandidates, findShares, type Drive } from '../../finders/files.js';
 import { can } from '../../policy/abilities.js';
 import { findVisibleFile, findVisibleFolder, type DriveContext, type DriveGroupInfo, type VisibleFile, type VisibleFolder } from '../../policy/file-scopes.js';
 import { usersVisibleTo } from '../../policy/scopes.js';
+import { fileQuestion, folderQuestion } from '../questions.js';
 
 declare module 'fastify' {
   interface Session {
@@ -82,6 +83,7 @@ export async function renderFile(request: Req, reply: FastifyReply, found: Visib
       choices,
       candidates,
       uploader: uploader ? { id: uploader.id, name: uploader.name, isExtranet: uploader.isExtranet, deactivated: uploader.deactivatedAt !== null } : null,
+      deleteQuestion: may.write ? fileQuestion(file) : null,
     },
     status,
   );
@@ -98,11 +100,12 @@ export async function renderFolderEdit(request: Req, reply: FastifyReply, found:
   const { folder, ctx } = found;
   const may = abilities(request, ctx);
   if (!may.write && !may.share) throw new NotFoundError();
-  const [trail, shares, choices, candidates] = await Promise.all([
+  const [trail, shares, choices, candidates, inside] = await Promise.all([
     findFolderTrail(viewer, folder.id),
     may.share ? findShares(viewer, { folderId: folder.id }) : Promise.resolve([]),
     may.write ? findFolderChoices(viewer, driveOfItem(folder)) : Promise.resolve([]),
     may.share ? findShareCandidates(viewer) : Promise.resolve([]),
+    may.write ? countFolderContents(viewer, folder.id) : Promise.resolve(null),
   ]);
   return reply.page(
     'pages/files/folder',
@@ -118,6 +121,7 @@ export async function renderFolderEdit(request: Req, reply: FastifyReply, found:
       // A folder cannot move into itself or below itself (the service checks too).
       choices: withoutSubtree(choices, folder.id),
       candidates,
+      deleteQuestion: inside ? folderQuestion(folder, inside) : null,
     },
     status,
   );

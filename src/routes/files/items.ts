@@ -1,11 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { t } from '../../i18n/index.js';
-import { NotFoundError } from '../../lib/errors.js';
+import { ForbiddenError, NotFoundError } from '../../lib/errors.js';
+import { countFolderContents } from '../../finders/files.js';
+import { can } from '../../policy/abilities.js';
 import { formValues } from '../../lib/forms.js';
 import { fileForPublicToken } from '../../policy/file-scopes.js';
 import { deleteItem, moveItem, renameItem, type ItemKind } from '../../services/file-changes.js';
 import { loadFile, loadFolder, renderFile, renderFolderEdit } from './item-pages.js';
 import { sendStoredFile } from './send-stored-file.js';
+import { askFirst, fileQuestion, folderQuestion } from '../questions.js';
 
 type Req = FastifyRequest<{ Params: { id: string; token?: string }; Body: Record<string, unknown> }>;
 const signedIn = { config: { access: 'signed-in' as const } };
@@ -38,6 +41,19 @@ export default async function fileItemRoutes(app: FastifyInstance): Promise<void
 
   const pageOf = (kind: ItemKind, id: number) => (kind === 'file' ? `/files/${id}` : `/folders/${id}/edit`);
 
+  // Issue 17 item 7: deleting asks first: a file by its name, a folder with how much is inside it.
+  app.get('/files/:id/delete', signedIn, async (request: Req, reply) => {
+    const { file, ctx } = await loadFile(request);
+    if (!can(request.viewer, 'file:write', ctx)) throw new ForbiddenError();
+    return askFirst(reply, fileQuestion(file));
+  });
+
+  app.get('/folders/:id/delete', signedIn, async (request: Req, reply) => {
+    const { folder, ctx } = await loadFolder(request);
+    if (!can(request.viewer, 'file:write', ctx)) throw new ForbiddenError();
+    return askFirst(reply, folderQuestion(folder, await countFolderContents(request.viewer, folder.id)));
+  });
+
   for (const kind of ['file', 'folder'] as const) {
     const base = kind === 'file' ? '/files/:id' : '/folders/:id';
     const load = (request: Req) => (kind === 'file' ? loadFile(request).then((f) => f.file.id) : loadFolder(request).then((f) => f.folder.id));
@@ -61,9 +77,8 @@ export default async function fileItemRoutes(app: FastifyInstance): Promise<void
     app.post(`${base}/delete`, signedIn, async (request: Req, reply) => {
       const id = await load(request);
       const { parentId, ctx } = await deleteItem(app.db, request.viewer, kind, id, storageDir);
-      request.session.set('flash', { kind: 'success', message: t(kind === 'file' ? 'files.deleted' : 'files.folder.deleted') });
       const back = parentId !== null ? `/folders/${parentId}` : ctx.groupId !== null ? `/groups/${ctx.groupId}/files` : '/files';
-      return reply.redirect(back, 303);
+      return reply.done(t(kind === 'file' ? 'files.deleted' : 'files.folder.deleted'), back);
     });
   }
 }

@@ -9,6 +9,7 @@ import type { VisibleGroup } from '../../policy/scopes.js';
 import type { Viewer } from '../../policy/viewer.js';
 import { changeOwner } from '../../services/groups.js';
 import { decideJoinRequest, demoteMember, joinGroup, leaveGroup, promoteMember, removeMember, requestToJoin } from '../../services/memberships.js';
+import { askFirst, ownerQuestion } from '../questions.js';
 import { groupAbilities, loadGroup } from './load.js';
 
 type ListRequest = FastifyRequest<{ Params: { id: string }; Querystring: { q?: string; after?: string } }>;
@@ -26,6 +27,12 @@ function rowActions(viewer: Viewer, ctx: VisibleGroup, m: MemberRow) {
     owner: mayBecomeOwner(m, ctx.group) && can(viewer, 'group:change-owner', ctx),
     expiry: can(viewer, 'member:set-expiry', target),
   };
+}
+
+/** A member's row: what the viewer may do, and what handing the group over to it asks (issue 17 item 7). */
+function memberRow(viewer: Viewer, ctx: VisibleGroup, m: MemberRow) {
+  const actions = rowActions(viewer, ctx, m);
+  return { ...m, actions, ownerQuestion: actions.owner ? ownerQuestion(ctx.group, m) : null };
 }
 
 const membersUrl = (groupId: number) => `/groups/${groupId}/members`;
@@ -56,7 +63,7 @@ export default async function memberRoutes(app: FastifyInstance): Promise<void> 
       can: abilities,
       q,
       isLater: typeof request.query.after === 'string' && request.query.after !== '',
-      page: { nextCursor: page.nextCursor, items: page.items.map((m) => ({ ...m, actions: rowActions(viewer, ctx, m) })) },
+      page: { nextCursor: page.nextCursor, items: page.items.map((m) => memberRow(viewer, ctx, m)) },
       requests,
       invitations,
     });
@@ -82,14 +89,7 @@ export default async function memberRoutes(app: FastifyInstance): Promise<void> 
     const member = await findMember(request.viewer, ctx.group.id, parseId(request.params.userId));
     if (!member) throw new NotFoundError();
     if (!mayBecomeOwner({ ...member, deactivated: member.deactivatedAt !== null }, ctx.group) || !can(request.viewer, 'group:change-owner', ctx)) throw new ForbiddenError();
-    return reply.page('pages/confirm', {
-      title: t('members.owner.confirmTitle', { name: member.name, group: ctx.group.name }),
-      heading: t('members.owner.confirmTitle', { name: member.name, group: ctx.group.name }),
-      warning: t('members.owner.confirmWarning', { name: member.name }),
-      action: `/groups/${ctx.group.id}/members/${member.id}/owner`,
-      button: t('members.makeOwner', { name: member.name }),
-      cancelHref: membersUrl(ctx.group.id),
-    });
+    return askFirst(reply, ownerQuestion(ctx.group, member));
   });
 
   // R-G4: the owner (or admin mode) hands over the group; the old owner becomes a moderator.
@@ -99,7 +99,7 @@ export default async function memberRoutes(app: FastifyInstance): Promise<void> 
     const result = await changeOwner(app.db, request.viewer, groupId, userId);
     const member = result.ok ? await findMember(request.viewer, groupId, userId) : undefined;
     request.session.set('flash', result.ok ? { kind: 'success', message: t('members.ownerChanged', { name: member?.name ?? '' }) } : { kind: 'error', message: result.message });
-    return reply.redirect(membersUrl(groupId), 303);
+    return reply.seeOther(membersUrl(groupId));
   });
 
   app.post('/groups/:id/leave', signedIn, async (request: IdRequest, reply) => {
