@@ -1,4 +1,5 @@
 import { linkify } from '../lib/linkify.js';
+import { memoizeTemplatePaths } from '../lib/eta-paths.js';
 import path from 'node:path';
 import fastifyView from '@fastify/view';
 import { Eta } from 'eta';
@@ -65,6 +66,7 @@ export function onlyAnchorDiffers(target: string, current: unknown): boolean {
 export default fp(
   async function viewsPlugin(app: FastifyInstance, opts: { production: boolean }) {
     const eta = new Eta({ views: path.join(projectRoot, 'views'), cache: opts.production, autoTrim: false });
+    if (opts.production) memoizeTemplatePaths(eta);
     await app.register(fastifyView, { engine: { eta }, root: path.join(projectRoot, 'views'), production: opts.production });
 
     /**
