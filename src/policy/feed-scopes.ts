@@ -6,7 +6,7 @@ import { Post, type PostKind } from '../models/post.js';
 import { Activity } from '../models/task.js';
 import { activeMembership, groupsVisibleTo, usersVisibleTo } from './scopes.js';
 import { tasksVisibleTo } from './task-scopes.js';
-import { groupsWithToolFor } from './tool-groups.js';
+import { groupsWithToolFor, toolOnSql } from './tool-groups.js';
 import type { Viewer } from './viewer.js';
 
 /**
@@ -27,7 +27,7 @@ const TASK_EVENTS = ['task.created', 'task.completed'];
 
 /** Groups with a tool on, as an id subquery (for the activity kinds that belong to a tool). */
 function groupsWithTool(tool: Tool, alias: string): QueryBuilder<Group> {
-  return Group.query().alias(alias).select(`${alias}.id`).whereRaw(`? = any(${alias}.tools)`, [tool]);
+  return Group.query().alias(alias).select(`${alias}.id`).whereRaw(toolOnSql(tool, alias));
 }
 
 /**
@@ -40,7 +40,7 @@ export function activityVisibleTo(viewer: Viewer): QueryBuilder<Activity> {
   if (!viewer.signedIn) return q.whereRaw('false');
   return q
     .whereIn('activity.groupId', groupsWithToolFor(viewer, 'feed'))
-    .where((b) => b.whereNotIn('activity.kind', TASK_EVENTS).orWhereIn('activity.groupId', groupsWithTool('tasks', 'act_t').where('act_t.hideTasks', false)))
+    .where((b) => b.whereNotIn('activity.kind', TASK_EVENTS).orWhereIn('activity.groupId', groupsWithTool('tasks', 'act_t').whereRaw('not act_t.hide_tasks')))
     .where((b) => b.whereNot('activity.kind', 'file.uploaded').orWhereIn('activity.groupId', groupsWithTool('files', 'act_f')));
 }
 

@@ -37,7 +37,8 @@ export function groupsVisibleTo(viewer: Viewer): QueryBuilder<Group> {
   if (isSuperuser(viewer)) return q;
   const member = myGroupIds(viewer.id);
   if (viewer.isExtranet) return q.whereIn('groups.id', member);
-  return q.where((b) => b.where('groups.visibleToAll', true).orWhereIn('groups.id', member));
+  // Constants are written, not bound, here and below: a prepared statement's generic plan then knows them.
+  return q.where((b) => b.whereRaw('groups.visible_to_all').orWhereIn('groups.id', member));
 }
 
 /**
@@ -85,7 +86,7 @@ export function usersVisibleTo(viewer: Viewer): QueryBuilder<User> {
   // An employee's would be everyone in all its groups, built as a hash each time the scope is used (1.2 ms
   // at scale 1, three times on a group home), though it matters only for external people: ask it per
   // external person instead, as a correlated EXISTS that employees never reach.
-  return q.where((b) => b.where('users.isExtranet', false).orWhere('users.id', viewer.id).orWhereExists(contacts.clone().clearSelect().select(raw('1')).whereColumn('theirs.userId', 'users.id')));
+  return q.where((b) => b.whereRaw('not users.is_extranet').orWhere('users.id', viewer.id).orWhereExists(contacts.clone().clearSelect().select(raw('1')).whereColumn('theirs.userId', 'users.id')));
 }
 
 /**
