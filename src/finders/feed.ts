@@ -2,9 +2,9 @@ import { raw, type Model, type QueryBuilder } from 'objection';
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import type { Role } from '../models/group.js';
 import type { Mention, PostKind } from '../models/post.js';
-import { activityVisibleTo, postsVisibleTo, type PostContext } from '../policy/feed-scopes.js';
+import { activityVisibleTo, newestActivityIdsFor, postsVisibleTo, type PostContext } from '../policy/feed-scopes.js';
 import { activeMembership, usersVisibleTo } from '../policy/scopes.js';
-import type { Viewer } from '../policy/viewer.js';
+import type { SignedInViewer, Viewer } from '../policy/viewer.js';
 
 export const FEED_PAGE_SIZE = 20;
 
@@ -190,9 +190,9 @@ function postRows(viewer: Viewer, commentLimit: number) {
     );
 }
 
-function activityBranch(viewer: Viewer, groupId: number | undefined, cursor: (string | number)[] | null, limit: number) {
+function activityBranch(viewer: SignedInViewer, groupId: number | undefined, cursor: (string | number)[] | null, limit: number) {
+  // The scope joins the activity's group as `ag`.
   const q = activityVisibleTo(viewer)
-    .join('groups as fg', 'fg.id', 'activity.groupId')
     .leftJoin('users as fa', 'fa.id', 'activity.actorId')
     .leftJoin('tasks as ft', 'ft.id', 'activity.taskId')
     .select(
@@ -202,9 +202,9 @@ function activityBranch(viewer: Viewer, groupId: number | undefined, cursor: (st
       sortKey('activity'),
       'activity.kind',
       'activity.groupId',
-      'fg.name',
-      'fg.isExtranet',
-      raw('fg.archived_at is not null'),
+      'ag.name',
+      'ag.isExtranet',
+      raw('ag.archived_at is not null'),
       raw('null::text'),
       'activity.actorId',
       'fa.name',
@@ -228,7 +228,9 @@ function activityBranch(viewer: Viewer, groupId: number | undefined, cursor: (st
     )
     .orderByRaw('activity.created_at desc, activity.id desc')
     .limit(limit);
+  // One group's feed reads that group's stream through the same index directly.
   if (groupId !== undefined) q.where('activity.groupId', groupId);
+  else q.whereIn('activity.id', newestActivityIdsFor(viewer, limit, (perGroup) => after(perGroup, 'la', 'activity', cursor)));
   return after(q, 'activity', 'activity', cursor);
 }
 
