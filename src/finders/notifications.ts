@@ -3,7 +3,8 @@ import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { Notification, type NotificationKind } from '../models/notification.js';
 import { notificationsVisibleTo } from '../policy/feed-scopes.js';
 import { ownMemberships } from '../policy/scopes.js';
-import type { Viewer } from '../policy/viewer.js';
+import { scopeShapeKey, scopeStandIn, type SignedInViewer, type Viewer } from '../policy/viewer.js';
+import { QueryTemplate } from '../db/query-template.js';
 
 export const NOTIFICATIONS_PAGE_SIZE = 30;
 /** The header counts unread notifications up to this many ("99+"): a count never scans a whole history. */
@@ -71,10 +72,15 @@ export function notificationRows(viewer: Viewer) {
  */
 export async function countUnreadNotifications(viewer: Viewer): Promise<number> {
   if (!viewer.signedIn) return 0;
-  const unread = notificationsVisibleTo(viewer).whereNull('notifications.readAt').select(raw('1')).orderBy('notifications.id', 'desc').limit(UNREAD_CAP + 1);
-  const row = (await Notification.knex().count({ n: '*' }).from(unread.toKnexQuery().as('unread')).first()) as { n: number | string } | undefined;
-  return Number(row?.n ?? 0);
+  const result = (await unreadCount.run(Notification.knex(), scopeShapeKey(viewer), viewer, viewer.id)) as { rows: { n: number | string }[] };
+  return Number(result.rows[0]?.n ?? 0);
 }
+
+/** The count's text is built once per kind of viewer (db/query-template.ts): only the viewer's id changes. */
+const unreadCount = new QueryTemplate((viewer: SignedInViewer, id: number) => {
+  const unread = notificationsVisibleTo(scopeStandIn(viewer, id)).whereNull('notifications.readAt').select(raw('1')).orderBy('notifications.id', 'desc').limit(UNREAD_CAP + 1);
+  return Notification.knex().count({ n: '*' }).from(unread.toKnexQuery().as('unread'));
+});
 
 /** R-F1: whether the viewer hears from one group it belongs to (null: not an active member); one query. */
 export async function findGroupNotifySetting(viewer: Viewer, groupId: number): Promise<boolean | null> {

@@ -47,3 +47,16 @@ export function isSuperuser(viewer: Viewer): boolean {
 export function isEmployee(viewer: Viewer): boolean {
   return viewer.signedIn && !viewer.isExtranet;
 }
+
+/** What the scopes read of a viewer besides its id: viewers with the same key get queries of the same text. */
+export function scopeShapeKey(viewer: SignedInViewer): string {
+  return `${viewer.isExtranet}:${viewer.isAdmin}:${viewer.adminMode}`;
+}
+
+/**
+ * A viewer with `viewer`'s scope shape and another id, and nothing else of the person (no name, address
+ * or zone): what a query template is built from (db/query-template.ts), so no text can carry them.
+ */
+export function scopeStandIn(viewer: SignedInViewer, id: number): SignedInViewer {
+  return { signedIn: true, id, name: '', email: '', timeZone: 'UTC', locale: null, isExtranet: viewer.isExtranet, isAdmin: viewer.isAdmin, adminMode: viewer.adminMode };
+}

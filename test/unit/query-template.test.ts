@@ -1,0 +1,31 @@
+// Issue 16: a query's text built once per shape must never freeze a per-call value into it.
+import knexFactory from 'knex';
+import t from 'tap';
+import { QueryTemplate } from '../../src/db/query-template.js';
+
+const db = knexFactory({ client: 'pg' });
+t.teardown(() => db.destroy());
+
+t.test('the value goes where the builder put it, every time', async (t) => {
+  let builds = 0;
+  const byOwner = new QueryTemplate((table: string, id: number) => {
+    builds++;
+    return db(table).where('owner_id', id).orWhere((b) => b.where('shared_with', id).where('kind', 'file')).limit(5);
+  });
+  const first = byOwner.run(db, 'files', 'files', 42).toSQL();
+  const second = byOwner.run(db, 'files', 'files', 7).toSQL();
+  t.same(first.bindings, [42, 42, 'file', 5], 'the first value in both places');
+  t.same(second.bindings, [7, 7, 'file', 5], 'the next value, with the constants kept');
+  t.equal(second.sql, first.sql, 'one text');
+  t.equal(builds, 2, 'built twice on first use (the check), never again');
+  t.same(byOwner.run(db, 'folders', 'folders', 3).toSQL().bindings, [3, 3, 'file', 5], 'another shape is its own text');
+});
+
+t.test('a per-call value or a text that depends on the value is refused', async (t) => {
+  const withDate = new QueryTemplate((_s: null, id: number) => db('sessions').where('user_id', id).where('expires_at', '>', new Date()));
+  t.throws(() => withDate.run(db, 'x', null, 1), /not a constant/, 'a Date in the bindings');
+  const textDepends = new QueryTemplate((_s: null, id: number) => (id > 0 ? db('a').where('id', id) : db('a').where('id', id).orWhere('b', 1)));
+  t.throws(() => textDepends.run(db, 'x', null, 1), /depends on the value/, 'a text that changes with the value');
+  const otherValue = new QueryTemplate((_s: null, id: number) => db('a').where('id', id).orWhere('b', Math.random()));
+  t.throws(() => otherValue.run(db, 'x', null, 1), /not a constant/, 'a value that changes between builds');
+});
