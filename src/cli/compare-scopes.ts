@@ -1,7 +1,10 @@
 import { Model, raw, type QueryBuilder } from 'objection';
 import { createKnex, LONG_TIMEOUTS } from '../db/knex.js';
 import { Membership } from '../models/group.js';
+import { DriveFile, DriveShare } from '../models/file.js';
 import { User } from '../models/user.js';
+import { filesVisibleTo } from '../policy/file-scopes.js';
+import { groupsWithToolFor } from '../policy/tool-groups.js';
 import { activeMembership, groupsVisibleTo, memberCountOf, myGroupIds, usersVisibleTo } from '../policy/scopes.js';
 import { isSuperuser, viewerFromUser, type Viewer } from '../policy/viewer.js';
 import { parseArgs } from './args.js';
@@ -38,6 +41,24 @@ function memberCountOfBefore(viewer: Viewer, groupIdColumn: string): QueryBuilde
   return q.whereExists(usersVisibleTo(viewer).select(raw('1')).whereColumn('users.id', 'mc.userId'));
 }
 
+/** filesVisibleTo() before issue 16: `in (…)` arms, and the owner checked against everyone the viewer may see. */
+function filesVisibleToBefore(viewer: Viewer): QueryBuilder<DriveFile> {
+  const q = DriveFile.query();
+  if (!viewer.signedIn) return q.whereRaw('false');
+  const sharedTree = `with recursive shared_tree(id) as (
+    select ds.folder_id from drive_shares ds where ds.user_id = ? and ds.folder_id is not null
+    union
+    select child.id from folders child join shared_tree on child.parent_id = shared_tree.id
+  ) select id from shared_tree`;
+  const sharedFiles = DriveShare.query().alias('sf').select('sf.fileId').where('sf.userId', viewer.id).whereNotNull('sf.fileId');
+  return q.where((b) =>
+    b
+      .whereIn('files.groupId', groupsWithToolFor(viewer, 'files'))
+      .orWhere('files.ownerId', viewer.id)
+      .orWhere((s) => s.whereIn('files.ownerId', usersVisibleToBefore(viewer).select('users.id')).where((x) => x.whereIn('files.id', sharedFiles).orWhereRaw(`files.folder_id in (${sharedTree})`, [viewer.id]))),
+  );
+}
+
 const asModels = <M extends Model>(q: QueryBuilder<M, M[]>) => q as unknown as QueryBuilder<Model, Model[]>;
 
 const REWRITES: Rewrite[] = [
@@ -48,6 +69,7 @@ const REWRITES: Rewrite[] = [
     after: (v) => asModels(groupsVisibleTo(v).select('groups.id', memberCountOf(v, 'groups.id').as('memberCount'))),
     key: ['id', 'memberCount'],
   },
+  { name: 'filesVisibleTo', before: (v) => asModels(filesVisibleToBefore(v).select('files.id')), after: (v) => asModels(filesVisibleTo(v).select('files.id')), key: ['id'] },
 ];
 
 const { options } = parseArgs(process.argv.slice(2));

@@ -48,15 +48,17 @@ function sharedFileIds(viewerId: number): QueryBuilder<DriveShare> {
 export function filesVisibleTo(viewer: Viewer): QueryBuilder<DriveFile> {
   const q = DriveFile.query();
   if (!viewer.signedIn) return q.whereRaw('false');
+  // Each arm is an index condition (`= any(array(…))` is computed once, then looked up), so PostgreSQL can
+  // read the viewer's few drives and shares first instead of walking every file newest first: an external
+  // user's file search read 100,000 files at scale 1. Shared first, then the owner as a contact, per file:
+  // everyone the viewer may see is never built as a set for it.
   return q.where((b) =>
     b
-      .whereIn('files.groupId', groupsWithToolFor(viewer, 'files'))
+      .whereRaw('files.group_id = any(array(?))', [groupsWithToolFor(viewer, 'files')])
       .orWhere('files.ownerId', viewer.id)
-      // Shared first, then the owner as a contact, per file: the few shares decide, and everyone the viewer
-      // may see is not built as a set for it (5.5 ms of a search at scale 1).
       .orWhere((s) =>
         s
-          .where((x) => x.whereIn('files.id', sharedFileIds(viewer.id)).orWhereRaw(`files.folder_id in (${SHARED_TREE})`, [viewer.id]))
+          .where((x) => x.whereRaw('files.id = any(array(?))', [sharedFileIds(viewer.id)]).orWhereRaw(`files.folder_id = any(array(${SHARED_TREE}))`, [viewer.id]))
           .whereExists(ownerIsContact(viewer, 'files.ownerId')),
       ),
   );
