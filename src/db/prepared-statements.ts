@@ -61,4 +61,19 @@ export class PreparingPgClient extends KnexPgClient {
     }
     return baseQuery.call(this, connection, obj);
   }
+
+  /**
+   * A LIMIT is written into the text, not bound: a page size is a constant of the code, and a generic
+   * plan that does not know it guessed (walking /groups' name index in 7 ms where the custom plan took 0.2).
+   */
+  override queryCompiler(builder: unknown, formatter?: unknown): unknown {
+    const compiler = (super.queryCompiler as (b: unknown, f: unknown) => CompilerLike).call(this, builder, formatter);
+    const limit = compiler.single.limit;
+    if (typeof limit === 'number' && Number.isSafeInteger(limit) && limit >= 0) compiler.single.skipBinding = { ...compiler.single.skipBinding, limit: true };
+    return compiler;
+  }
+}
+
+interface CompilerLike {
+  single: { limit?: unknown; skipBinding?: Record<string, boolean> };
 }

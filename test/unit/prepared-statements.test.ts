@@ -44,3 +44,18 @@ t.test('bulk pools send plain text', async (t) => {
   const n = ((await bulk.raw('select count(*)::int as n from pg_prepared_statements')).rows[0] as { n: number }).n;
   t.equal(n, 0, 'nothing prepared on a bulk connection');
 });
+
+t.test('request pools write a LIMIT into the text, so a generic plan knows the page size', async (t) => {
+  const db = await testDatabase(t);
+  const url = (db.client.config as { connection: { connectionString: string } }).connection.connectionString;
+  const one = createKnex(url, 1);
+  t.teardown(() => one.destroy());
+  const sub = one('memberships').select('group_id').where('user_id', 5).limit(21);
+  const native = one('groups').select('id').whereIn('id', sub).orderBy('id').limit(31).toSQL().toNative();
+  t.match(native.sql, /limit 21\) order by "id" asc limit 31$/, 'both limits, the subquery one too, are in the text');
+  t.same(native.bindings, [5], 'and only the real values are bound');
+  t.same(await one('users').select('id').limit(0), [], 'limit 0 still runs');
+  const bulk = createKnex(url, 1, LONG_TIMEOUTS);
+  t.teardown(() => bulk.destroy());
+  t.same(bulk('groups').select('id').limit(31).toSQL().toNative().bindings, [31], 'bulk pools keep knex\'s own binding');
+});
