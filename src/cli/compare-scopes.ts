@@ -4,6 +4,8 @@ import { Membership } from '../models/group.js';
 import { DriveFile, DriveShare } from '../models/file.js';
 import { User } from '../models/user.js';
 import { filesVisibleTo } from '../policy/file-scopes.js';
+import { postsVisibleTo } from '../policy/feed-scopes.js';
+import { Post } from '../models/post.js';
 import { groupsWithToolFor } from '../policy/tool-groups.js';
 import { activeMembership, groupsVisibleTo, memberCountOf, myGroupIds, usersVisibleTo } from '../policy/scopes.js';
 import { isSuperuser, viewerFromUser, type Viewer } from '../policy/viewer.js';
@@ -59,6 +61,16 @@ function filesVisibleToBefore(viewer: Viewer): QueryBuilder<DriveFile> {
   );
 }
 
+/** postsVisibleTo() before issue 16: the feed groups as `in (…)` for every viewer. */
+function postsVisibleToBefore(viewer: Viewer): QueryBuilder<Post> {
+  const q = Post.query();
+  if (!viewer.signedIn) return q.whereRaw('false');
+  return q.where((b) => {
+    b.whereIn('posts.groupId', groupsWithToolFor(viewer, 'feed'));
+    if (!viewer.isExtranet) b.orWhereNull('posts.groupId');
+  });
+}
+
 const asModels = <M extends Model>(q: QueryBuilder<M, M[]>) => q as unknown as QueryBuilder<Model, Model[]>;
 
 const REWRITES: Rewrite[] = [
@@ -69,6 +81,7 @@ const REWRITES: Rewrite[] = [
     after: (v) => asModels(groupsVisibleTo(v).select('groups.id', memberCountOf(v, 'groups.id').as('memberCount'))),
     key: ['id', 'memberCount'],
   },
+  { name: 'postsVisibleTo', before: (v) => asModels(postsVisibleToBefore(v).select('posts.id')), after: (v) => asModels(postsVisibleTo(v).select('posts.id')), key: ['id'] },
   { name: 'filesVisibleTo', before: (v) => asModels(filesVisibleToBefore(v).select('files.id')), after: (v) => asModels(filesVisibleTo(v).select('files.id')), key: ['id'] },
 ];
 
