@@ -6,6 +6,7 @@ import { PollOption, PollVote, Post, PostComment } from '../models/post.js';
 import { can, type Action } from '../policy/abilities.js';
 import { findVisiblePost, type VisiblePost } from '../policy/feed-scopes.js';
 import type { Viewer } from '../policy/viewer.js';
+import { recordModeration } from './audit.js';
 import { wroteRow } from './feed-events.js';
 import { notify } from './notifications.js';
 import { mentionReadersOf, resolveMentions } from './mentions.js';
@@ -71,9 +72,18 @@ export async function votePoll(db: Knex, viewer: Viewer, postId: number, rawOpti
   });
 }
 
-/** R-F1: the author, the group's owner and moderators, or admin mode remove a post (comments, answers and votes go with it). */
+/**
+ * R-F1: the author, the group's owner and moderators, or admin mode remove a post (comments, answers and
+ * votes go with it). Someone else's is moderation and goes into the audit log, as a comment's does.
+ */
 export async function deletePost(db: Knex, viewer: Viewer, postId: number): Promise<Post> {
-  const { post } = await postForAction(viewer, postId, 'post:delete');
-  await Post.query(db).deleteById(post.id);
-  return post;
+  return db.transaction(async (trx) => {
+    const { post, group } = await postForAction(viewer, postId, 'post:delete', trx);
+    await Post.query(trx).deleteById(post.id);
+    if (viewer.signedIn && post.authorId !== viewer.id) {
+      const subject = group ? { type: 'group', id: group.id, label: group.name } : { type: 'post', id: post.id, label: '' };
+      await recordModeration(trx, viewer.id, 'post.delete', subject, post.authorId);
+    }
+    return post;
+  });
 }

@@ -14,6 +14,7 @@ import type { SignedInViewer, Viewer } from '../policy/viewer.js';
 import { notifyAssigned, notifyStatusChanged, participantIds } from './task-notifications.js';
 import { recordSubmission, type Submission } from './submissions.js';
 import { resolveTaskPeople, type TaskPeople } from './task-people.js';
+import { recordModeration } from './audit.js';
 
 /** A real 'YYYY-MM-DD' date (no 2026-02-30). */
 export function isCalendarDate(s: string): boolean {
@@ -212,10 +213,12 @@ export async function changeTaskStatus(db: Knex, viewer: Viewer, taskId: number,
   });
 }
 
+/** R-T8: deleting a task someone else created is moderation and goes into the audit log, as a comment's does. */
 export async function deleteTask(db: Knex, viewer: Viewer, taskId: number): Promise<Task> {
   return db.transaction(async (trx) => {
     const ctx = await taskForAction(trx, viewer, taskId, 'task:delete');
     await Task.query(trx).deleteById(taskId);
+    if (viewer.signedIn && ctx.task.creatorId !== viewer.id) await recordModeration(trx, viewer.id, 'task.delete', { type: 'task', id: ctx.task.id, label: ctx.task.title }, ctx.task.creatorId);
     return ctx.task;
   });
 }

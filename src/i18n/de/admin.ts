@@ -90,6 +90,8 @@ export const admin: Record<keyof typeof en, string> = {
   'audit.group.archive': 'Gruppe archiviert',
   'audit.group.unarchive': 'Gruppe aus dem Archiv geholt',
   'audit.group.delete': 'Gruppe gelöscht',
+  'audit.post.delete': 'Beitrag einer anderen Person gelöscht',
+  'audit.task.delete': 'Aufgabe einer anderen Person gelöscht',
   'audit.comment.delete': 'Kommentar einer anderen Person gelöscht',
   'audit.task-comment.delete': 'Aufgabenkommentar einer anderen Person gelöscht',
   'audit.chat.delete': 'Chatnachricht einer anderen Person gelöscht',

@@ -88,6 +88,8 @@ export const admin = {
   'audit.group.archive': 'archived group',
   'audit.group.unarchive': 'unarchived group',
   'audit.group.delete': 'deleted group',
+  'audit.post.delete': 'deleted someone\'s post',
+  'audit.task.delete': 'deleted a task someone else created',
   'audit.comment.delete': 'deleted someone\'s comment',
   'audit.task-comment.delete': 'deleted someone\'s task comment',
   'audit.chat.delete': 'deleted someone\'s chat message',
