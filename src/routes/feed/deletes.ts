@@ -4,7 +4,7 @@ import { ForbiddenError, parseId } from '../../lib/errors.js';
 import { deleteComment } from '../../services/post-edits.js';
 import { deletePost } from '../../services/post-replies.js';
 import { askFirst, commentQuestion } from '../questions.js';
-import { commentOf, loadPostItem, pageOfPost } from './view-data.js';
+import { backToPost, commentOf, loadPostItem, pageOfPost } from './view-data.js';
 
 type Req = FastifyRequest<{ Params: { id: string; commentId?: string }; Body: Record<string, unknown> | undefined; Querystring: { back?: string } }>;
 
@@ -37,7 +37,6 @@ export default async function feedDeleteRoutes(app: FastifyInstance): Promise<vo
 
   app.post('/posts/:id/comments/:commentId/delete', signedIn, async (request: Req, reply) => {
     const found = await deleteComment(app.db, request.viewer, parseId(request.params.id), parseId(request.params.commentId ?? ''));
-    const page = pageOfPost(request.body?.back, { id: found.post.id, groupId: found.post.groupId });
-    return reply.done(t('social.commentDeleted'), `${page || `/posts/${found.post.id}`}#post-${found.post.id}`);
+    return reply.done(t('social.commentDeleted'), backToPost(request.body?.back, { id: found.post.id, groupId: found.post.groupId }));
   });
 }

@@ -7,7 +7,7 @@ import { wantsFragment } from '../../plugins/views.js';
 import { editComment, editPost, likeComment, likePost } from '../../services/post-edits.js';
 import { commentField } from '../../services/post-replies.js';
 import { COMMENT_MAX, POST_MAX } from '../../services/post-form.js';
-import { commentOf, loadPostItem, pageOfPost, type FeedItemView } from './view-data.js';
+import { backToPost, commentOf, loadPostItem, type FeedItemView } from './view-data.js';
 
 type Req = FastifyRequest<{ Params: { id: string; commentId?: string }; Body: Record<string, unknown> | undefined }>;
 interface Form {
@@ -16,9 +16,8 @@ interface Form {
 }
 
 /** Where to go back to after an edit or a like: the page the form was on, if it is one of the post's. */
-function backTo(raw: unknown, item: { id: number; group: { id: number } | null }, anchor: string): string {
-  return `${pageOfPost(raw, { id: item.id, groupId: item.group?.id ?? null }) || `/posts/${item.id}`}#${anchor}`;
-}
+/** A feed item as the post backToPost() returns to. */
+const postOf = (item: { id: number; group: { id: number } | null }) => ({ id: item.id, groupId: item.group?.id ?? null });
 
 /** "like=on" likes, anything else unlikes: a toggle whose form says the state it leads to. */
 const wantsLike = (body: Record<string, unknown> | undefined) => body?.like === 'on';
@@ -56,7 +55,7 @@ export default async function socialRoutes(app: FastifyInstance): Promise<void> 
     if (!result.ok) return editForm(request, reply, item, postEdit(item), t('social.editPost.title'), { values: formValues(request.body), errors: result.errors }, 422);
     if (wantsFragment(request)) return reply.header('Vary', 'HX-Request').page('partials/feed/post-body', { title: '', item, focus: true, announce: t('social.saved'), fragment: true });
     request.session.set('flash', { kind: 'success', message: t('social.saved') });
-    return reply.redirect(backTo(request.body?.back, item, `post-${item.id}`), 303);
+    return reply.redirect(backToPost(request.body?.back, postOf(item), `post-${item.id}`), 303);
   });
 
   app.get('/posts/:id/comments/:commentId/edit', signedIn, async (request: Req, reply) => {
@@ -75,7 +74,7 @@ export default async function socialRoutes(app: FastifyInstance): Promise<void> 
     if (!result.ok) return editForm(request, reply, item, commentEdit(item, comment), t('social.editComment.title'), { values: formValues(request.body), errors: result.errors }, 422);
     if (wantsFragment(request)) return reply.header('Vary', 'HX-Request').page('partials/feed/comment', { title: '', item, comment, back: formValues(request.body).back ?? '', focus: true, announce: t('social.saved'), fragment: true });
     request.session.set('flash', { kind: 'success', message: t('social.saved') });
-    return reply.redirect(backTo(request.body?.back, item, `post-comment-${comment.id}`), 303);
+    return reply.redirect(backToPost(request.body?.back, postOf(item), `post-comment-${comment.id}`), 303);
   });
 
   app.post('/posts/:id/like', signedIn, async (request: Req, reply) => {
@@ -86,7 +85,7 @@ export default async function socialRoutes(app: FastifyInstance): Promise<void> 
       const like = { id: `post-${item.id}-like`, action: `/posts/${item.id}/like`, liked: item.liked, count: item.likeCount, may: item.may.like, likersUrl: `/posts/${item.id}/likes`, describedBy: '' };
       return reply.header('Vary', 'HX-Request').page('partials/feed/like', { title: '', like, back: formValues(request.body).back ?? '', fragment: true });
     }
-    return reply.redirect(backTo(request.body?.back, item, `post-${item.id}`), 303);
+    return reply.redirect(backToPost(request.body?.back, postOf(item), `post-${item.id}`), 303);
   });
 
   app.post('/posts/:id/comments/:commentId/like', signedIn, async (request: Req, reply) => {
@@ -99,7 +98,7 @@ export default async function socialRoutes(app: FastifyInstance): Promise<void> 
       const like = { id: `post-comment-${c.id}-like`, action: `/posts/${item.id}/comments/${c.id}/like`, liked: c.liked, count: c.likes, may: c.may.like, likersUrl: `/posts/${item.id}/comments/${c.id}/likes`, describedBy: '' };
       return reply.header('Vary', 'HX-Request').page('partials/feed/like', { title: '', like, back: formValues(request.body).back ?? '', fragment: true });
     }
-    return reply.redirect(backTo(request.body?.back, item, `post-comment-${c.id}`), 303);
+    return reply.redirect(backToPost(request.body?.back, postOf(item), `post-comment-${c.id}`), 303);
   });
 
   app.get('/posts/:id/likes', signedIn, async (request: Req, reply) => {

@@ -151,3 +151,8 @@ export function pageOfPost(raw: unknown, post: { id: number; groupId: number | n
   const allowed = ['/feed', `/posts/${post.id}`, ...(post.groupId !== null ? [`/groups/${post.groupId}`] : [])];
   return typeof raw === 'string' && allowed.includes(raw) ? raw : '';
 }
+
+/** Where an answer about a post returns: the page it was on (one of the post's, else its own), at `anchor`. */
+export function backToPost(raw: unknown, post: { id: number; groupId: number | null }, anchor = `post-${post.id}`): string {
+  return `${pageOfPost(raw, post) || `/posts/${post.id}`}#${anchor}`;
+}

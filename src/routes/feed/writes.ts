@@ -11,7 +11,7 @@ import { createAppreciation, createPost, type PostDestination } from '../../serv
 import { loadGroup } from '../groups/load.js';
 import { renderGroupHome } from './group-feed.js';
 import { renderMainFeed, renderPost } from './pages.js';
-import { feedItems, pageOfPost } from './view-data.js';
+import { backToPost, feedItems } from './view-data.js';
 
 type WriteRequest = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown> | undefined }>;
 
@@ -23,7 +23,6 @@ function destination(raw: unknown): PostDestination | null {
 }
 
 /** Where to go back to after a comment or a vote: the page the form was on, if it is one of the post's. */
-const backTo = (raw: unknown, post: { id: number; groupId: number | null }) => `${pageOfPost(raw, post) || `/posts/${post.id}`}#post-${post.id}`;
 
 export default async function feedWriteRoutes(app: FastifyInstance): Promise<void> {
   const signedIn = { config: { access: 'signed-in' as const } };
@@ -74,7 +73,7 @@ export default async function feedWriteRoutes(app: FastifyInstance): Promise<voi
 
   app.post('/posts/:id/comments', signedIn, async (request: WriteRequest, reply) => {
     const postId = parseId(request.params.id);
-    const back = (created: NewComment) => backTo(request.body?.back, created.post);
+    const back = (created: NewComment) => backToPost(request.body?.back, created.post);
     return submitOnce(request, reply, back, async (once) => {
       const result = await addPostComment(app.db, request.viewer, postId, request.body?.comment, once);
       const fragment = wantsFragment(request);
@@ -100,7 +99,7 @@ export default async function feedWriteRoutes(app: FastifyInstance): Promise<voi
     if (fragment) return postFragment(request, reply, postId, 'poll', { announce: t('feed.voted') });
     request.session.set('flash', { kind: 'success', message: t('feed.voted') });
     const row = await findPostRow(request.viewer, postId);
-    return reply.redirect(backTo(request.body?.back, { id: postId, groupId: row?.groupId ?? null }), 303);
+    return reply.redirect(backToPost(request.body?.back, { id: postId, groupId: row?.groupId ?? null }), 303);
   });
 
   app.post('/groups/:id/notifications', signedIn, async (request: WriteRequest, reply) => {
