@@ -23,9 +23,15 @@ t.test('request pools prepare each data statement once per connection', async (t
   });
   t.equal(await prepared(), 2, 'a statement in a transaction is prepared; BEGIN and COMMIT are not');
 
+  // A union begins with a parenthesis: the feed's, planned anew on every page (5.8 ms of a group home) when it stayed plain.
+  const union = () => one('users').select('id').where('email', 'atrium_probe_u1').unionAll(one('users').select('id').where('email', 'atrium_probe_u2'), true).orderBy('id').limit(5);
+  t.match(union().toSQL().sql, /^\(select/, 'knex writes a wrapped union with a leading parenthesis');
+  t.same(await union(), [], 'the union runs');
+  t.equal(await prepared(), 3, 'and is prepared like any other data statement');
+
   const multi = await one.raw("select 'atrium_probe_a' as a; select 'atrium_probe_b' as b");
   t.ok(Array.isArray(multi), 'a text of several statements still runs, as a simple query');
-  t.equal(await prepared(), 2, 'and is not prepared');
+  t.equal(await prepared(), 3, 'and is not prepared');
 
   await t.rejects(one.raw('select atrium_probe_no_such_column from users'), /does not exist/, 'a failing statement reports its error');
   t.same((await one('users').count('* as n').where('email', 'atrium_probe_after'))[0], { n: 0 }, 'and the connection keeps working');
