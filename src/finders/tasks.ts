@@ -1,3 +1,4 @@
+import { codeConstant } from '../db/code-constant.js';
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { TASK_STATUSES, type TaskStatus } from '../models/task.js';
 import { membershipsVisibleTo, shownGroupColumns, usersVisibleTo } from '../policy/scopes.js';
@@ -64,7 +65,7 @@ export function taskListQuery(viewer: Viewer & { signedIn: true }, params: TaskL
     // table; `= any(array(…))` makes the ids one index scan of tasks, then a top-N sort.
     else q.whereRaw('tasks.id = any(array(?))', [taskIdsInvolving(me, role === 'participant' || role === 'observer' ? role : undefined).toKnexQuery()]);
   }
-  if (params.status && params.status !== 'any') q.where('tasks.status', params.status);
+  if (params.status && params.status !== 'any') q.where('tasks.status', codeConstant(params.status, TASK_STATUSES));
   return q;
 }
 
