@@ -95,6 +95,7 @@ export default fp(
       const locale = request.locale;
       const t = translator(locale);
       const errors = data.errors ?? [];
+      let csrfToken: string | undefined;
       return {
         errors,
         values: {},
@@ -110,7 +111,8 @@ export default fp(
         signOutAction: request.session?.get('signInMethod') === 'oidc' ? '/logout/oidc' : '/logout',
         t,
         lang: locale,
-        csrf: () => reply.generateCsrf(),
+        // One token serves every form of the page (each is a salted hash of the session's secret: a board made 80).
+        csrf: () => (csrfToken ??= reply.generateCsrf()),
         /** Issue 15 item 7: a fresh one-time token for each create form rendered (components/submission). */
         submissionToken: newSubmissionToken,
         fmt: {

@@ -127,6 +127,19 @@ t.test('the task board (R-T9) with R-T8, R-X1 and archived groups', async (t) =>
     t.notMatch((await a.get(board)).body, /card--overdue[^>]*id="task-${task.id}"/, 'a completed task is not overdue');
   });
 
+  t.test('one CSRF token serves every form of the page (issue 16: a board made one per card), and it is accepted', async (t) => {
+    await Task.query(db).insert([1, 2, 3].map((i) => ({ title: `Extra ${i}`, groupId: group.id, creatorId: owner.id, responsibleId: owner.id })));
+    const res = await o.get(board);
+    const tokens = new Set([...res.body.matchAll(/name="_csrf" value="([^"]+)"/g)].map((m) => m[1]));
+    const forms = [...res.body.matchAll(/action="\/tasks\/\d+\/move"/g)].length;
+    t.ok(forms >= 4, `the page has a move form per card (${forms})`);
+    t.equal(tokens.size, 1, 'all of them carry the same token');
+    const header = /"x-csrf-token": "([^"]+)"/.exec(res.body)?.[1];
+    t.equal(header, [...tokens][0], 'and so does the page\'s htmx header');
+    const moved = await o.post(`/tasks/${task.id}/move`, { status: 'pending', back: board }, { csrf: [...tokens][0] });
+    t.equal(moved.statusCode, 303, 'the shared token is accepted');
+  });
+
   t.test('lists show checklist progress without a query per row', async (t) => {
     const res = await p.get(`/groups/${group.id}/tasks`);
     t.match(res.body, /1\/3/);
