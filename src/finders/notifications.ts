@@ -72,13 +72,13 @@ export function notificationRows(viewer: Viewer) {
  */
 export async function countUnreadNotifications(viewer: Viewer): Promise<number> {
   if (!viewer.signedIn) return 0;
-  const result = (await unreadCount.run(Notification.knex(), scopeShapeKey(viewer), viewer, viewer.id)) as { rows: { n: number | string }[] };
+  const result = (await unreadCount.run(Notification.knex(), scopeShapeKey(viewer), viewer, [viewer.id])) as { rows: { n: number | string }[] };
   return Number(result.rows[0]?.n ?? 0);
 }
 
 /** The count's text is built once per kind of viewer (db/query-template.ts): only the viewer's id changes. */
-const unreadCount = new QueryTemplate((viewer: SignedInViewer, id: number) => {
-  const unread = notificationsVisibleTo(scopeStandIn(viewer, id)).whereNull('notifications.readAt').select(raw('1')).orderBy('notifications.id', 'desc').limit(UNREAD_CAP + 1);
+const unreadCount = new QueryTemplate((viewer: SignedInViewer, [id]: readonly number[]) => {
+  const unread = notificationsVisibleTo(scopeStandIn(viewer, id ?? 0)).whereNull('notifications.readAt').select(raw('1')).orderBy('notifications.id', 'desc').limit(UNREAD_CAP + 1);
   return Notification.knex().count({ n: '*' }).from(unread.toKnexQuery().as('unread'));
 });
 

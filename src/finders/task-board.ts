@@ -1,11 +1,12 @@
 import { raw } from 'objection';
+import { QueryTemplate } from '../db/query-template.js';
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
-import { TASK_STATUSES, type TaskMemberRole, type TaskStatus } from '../models/task.js';
+import { TASK_STATUSES, Task, type TaskMemberRole, type TaskStatus } from '../models/task.js';
 import type { Role } from '../models/group.js';
 import { can } from '../policy/abilities.js';
 import { viewerGroupRoleIn, viewerTaskRoleIn } from '../policy/task-scopes.js';
 import type { Viewer } from '../policy/viewer.js';
-import { taskListQuery, toTaskRow, type TaskListParams, type TaskRow } from './tasks.js';
+import { taskPageKey, taskPageQuery, taskPageValues, toTaskRow, type TaskListParams, type TaskPageShape, type TaskRow } from './tasks.js';
 
 export const BOARD_COLUMN_SIZE = 20;
 
@@ -33,11 +34,9 @@ export async function findBoard(viewer: Viewer, params: TaskListParams, after: P
   const statuses = params.status && params.status !== 'any' ? [params.status] : [...TASK_STATUSES];
   return Promise.all(
     statuses.map(async (status) => {
-      const q = taskListQuery(viewer, { ...params, status })
-        .select('tasks.creatorId', 'groups.archivedAt as groupArchivedAt', raw("'tasks' = any(groups.tools) as ??", ['groupTasksOn']), viewerTaskRoleIn(viewer.id, 'tasks.id').as('taskRole'), viewerGroupRoleIn(viewer.id, 'tasks.groupId').as('groupRole'));
       const cursor = decodeCursor(after[status], ['number']);
-      if (cursor) q.where('tasks.id', '<', cursor[0] as number);
-      const rows = (await q.orderBy('tasks.id', 'desc').limit(size + 1)) as unknown as (Row & { groupArchivedAt: Date | null })[];
+      const shape: TaskPageShape = { viewer, role: params.role ?? 'any', status, inGroup: params.groupId !== undefined, afterCursor: cursor !== null, size };
+      const rows = await boardColumn.rows<Row & { groupArchivedAt: Date | null }>(Task.knex(), taskPageKey(shape), shape, taskPageValues(viewer, params.groupId, cursor));
       const cards = rows.map((r) => ({
         ...toTaskRow(r),
         movable: can(viewer, 'task:change-status', {
@@ -52,3 +51,10 @@ export async function findBoard(viewer: Viewer, params: TaskListParams, after: P
     }),
   );
 }
+
+/** A column's text, built once per shape (db/query-template.ts), with what `task:change-status` needs to judge each card. */
+const boardColumn = new QueryTemplate((s: TaskPageShape, values) =>
+  taskPageQuery(s, values, (q, viewer) => {
+    q.select('tasks.creatorId', 'groups.archivedAt as groupArchivedAt', raw("'tasks' = any(groups.tools) as ??", ['groupTasksOn']), viewerTaskRoleIn(viewer.id, 'tasks.id').as('taskRole'), viewerGroupRoleIn(viewer.id, 'tasks.groupId').as('groupRole'));
+  }),
+);

@@ -1,9 +1,10 @@
 import { codeConstant } from '../db/code-constant.js';
+import { QueryTemplate } from '../db/query-template.js';
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
-import { TASK_STATUSES, type TaskStatus } from '../models/task.js';
+import { TASK_STATUSES, Task, type TaskStatus } from '../models/task.js';
 import { membershipsVisibleTo, shownGroupColumns, usersVisibleTo } from '../policy/scopes.js';
 import { taskCommentsVisibleTo, taskIdsInvolving, taskMembersVisibleTo, tasksVisibleTo } from '../policy/task-scopes.js';
-import type { Viewer } from '../policy/viewer.js';
+import { scopeShapeKey, scopeStandIn, type SignedInViewer, type Viewer } from '../policy/viewer.js';
 
 export const TASK_ROLES = ['any', 'responsible', 'participant', 'observer', 'creator'] as const;
 export type TaskRoleFilter = (typeof TASK_ROLES)[number];
@@ -73,16 +74,45 @@ export function toTaskRow<R extends TaskRow>(r: R): R {
   return { ...r, groupIsExtranet: r.groupIsExtranet === true, checklistTotal: r.checklistTotal ?? 0, checklistDone: r.checklistDone ?? 0 };
 }
 
+/** A page of a task list (or a board column): everything its text depends on besides the values. */
+export interface TaskPageShape {
+  viewer: SignedInViewer;
+  role: TaskRoleFilter;
+  status: TaskStatus | 'any';
+  inGroup: boolean;
+  afterCursor: boolean;
+  size: number;
+}
+
+export const taskPageKey = (s: TaskPageShape): string => `${scopeShapeKey(s.viewer)}|${s.role}|${s.status}|${s.inGroup}|${s.afterCursor}|${s.size}`;
+
+/** The values a task page's text is run with (TaskPageShape says which of them it uses). */
+export const taskPageValues = (viewer: SignedInViewer, groupId: number | undefined, cursor: (string | number)[] | null): number[] => [viewer.id, groupId ?? 0, cursor ? (cursor[0] as number) : 0];
+
+/**
+ * A task page built with stand-in values (db/query-template.ts): the viewer's id, the group's, the cursor's.
+ * `extend` adds columns, from the stand-in viewer.
+ */
+export function taskPageQuery(s: TaskPageShape, [me, groupId, before]: readonly number[], extend?: (q: ReturnType<typeof taskListQuery>, viewer: SignedInViewer) => void) {
+  const viewer = scopeStandIn(s.viewer, me ?? 0);
+  const q = taskListQuery(viewer, { role: s.role, status: s.status, groupId: s.inGroup ? groupId : undefined });
+  extend?.(q, viewer);
+  if (s.afterCursor) q.where('tasks.id', '<', before ?? 0);
+  return q.orderBy('tasks.id', 'desc').limit(s.size + 1).toKnexQuery();
+}
+
+/** Built once per shape: knex and objection took longer to build and map a page than PostgreSQL to answer it. */
+const taskPage = new QueryTemplate((s: TaskPageShape, values) => taskPageQuery(s, values));
+
 /**
  * R-T7: tasks the viewer is responsible for, participates in, observes or created, across
  * groups, filtered by role and status, newest first, keyset-paged on the id; one query a page.
  */
 export async function findTasks(viewer: Viewer, params: TaskListParams & { after?: unknown }, pageSize = TASKS_PAGE_SIZE): Promise<Page<TaskRow>> {
   if (!viewer.signedIn) return { items: [], nextCursor: null };
-  const q = taskListQuery(viewer, params);
   const cursor = decodeCursor(params.after, ['number']);
-  if (cursor) q.where('tasks.id', '<', cursor[0] as number);
-  const rows = (await q.orderBy('tasks.id', 'desc').limit(pageSize + 1)) as unknown as TaskRow[];
+  const shape: TaskPageShape = { viewer, role: params.role ?? 'any', status: params.status ?? 'any', inGroup: params.groupId !== undefined, afterCursor: cursor !== null, size: pageSize };
+  const rows = await taskPage.rows<TaskRow>(Task.knex(), taskPageKey(shape), shape, taskPageValues(viewer, params.groupId, cursor));
   return toPage(rows.map(toTaskRow), pageSize, (r) => [r.id]);
 }
 
