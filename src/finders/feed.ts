@@ -1,10 +1,11 @@
 import { raw, type Model, type QueryBuilder } from 'objection';
+import { QueryTemplate } from '../db/query-template.js';
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import type { Role } from '../models/group.js';
-import type { Mention, PostKind } from '../models/post.js';
+import { Post, type Mention, type PostKind } from '../models/post.js';
 import { activityVisibleTo, newestActivityIdsFor, postsVisibleTo, type PostContext } from '../policy/feed-scopes.js';
 import { activeMembership, usersVisibleTo } from '../policy/scopes.js';
-import type { SignedInViewer, Viewer } from '../policy/viewer.js';
+import { scopeShapeKey, scopeStandIn, type SignedInViewer, type Viewer } from '../policy/viewer.js';
 
 export const FEED_PAGE_SIZE = 20;
 
@@ -243,13 +244,34 @@ export async function findFeed(viewer: Viewer, params: { groupId?: number; after
   if (!viewer.signedIn) return { items: [], nextCursor: null };
   const cursor = decodeCursor(params.after, ['string', 'string', 'number']);
   if (cursor && !(isSortKey(cursor[0]) && (cursor[1] === 'post' || cursor[1] === 'activity'))) return findFeed(viewer, { ...params, after: undefined }, pageSize);
-  const rows = (await postBranch(viewer, params.groupId, cursor, pageSize + 1)
-    .unionAll(activityBranch(viewer, params.groupId, cursor, pageSize + 1), true)
-    .orderByRaw('created_at desc, src desc, id desc')
-    .limit(pageSize + 1)) as unknown as FeedRow[];
+  const rows = cursor
+    ? ((await feedQuery(viewer, params.groupId, cursor, pageSize)) as unknown as FeedRow[])
+    : await firstFeedPage.rows<FeedRow>(Post.knex(), firstPageKey(viewer, params.groupId, pageSize), { viewer, inGroup: params.groupId !== undefined, pageSize }, [viewer.id, params.groupId ?? 0]);
   const items = rows.map(normalise);
   return toPage(items, pageSize, (r) => [r.sortKey, r.src, r.id]);
 }
+
+function feedQuery(viewer: SignedInViewer, groupId: number | undefined, cursor: (string | number)[] | null, pageSize: number) {
+  return postBranch(viewer, groupId, cursor, pageSize + 1)
+    .unionAll(activityBranch(viewer, groupId, cursor, pageSize + 1), true)
+    .orderByRaw('created_at desc, src desc, id desc')
+    .limit(pageSize + 1);
+}
+
+interface FirstPageShape {
+  viewer: SignedInViewer;
+  inGroup: boolean;
+  pageSize: number;
+}
+
+const firstPageKey = (viewer: SignedInViewer, groupId: number | undefined, pageSize: number) => `${scopeShapeKey(viewer)}|${groupId !== undefined}|${pageSize}`;
+
+/**
+ * A feed's first page (what a group home and /feed show) built once per kind of viewer (db/query-template.ts),
+ * with the viewer's and the group's id as values, and read as rows: knex and objection took longer to build
+ * the union and map its rows than PostgreSQL to answer it. Later pages are built each time.
+ */
+const firstFeedPage = new QueryTemplate((s: FirstPageShape, [me, groupId]) => feedQuery(scopeStandIn(s.viewer, me ?? 0), s.inGroup ? groupId : undefined, null, s.pageSize).toKnexQuery());
 
 function normalise(r: FeedRow): FeedRow {
   return {
