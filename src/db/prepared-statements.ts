@@ -47,6 +47,14 @@ function mayPrepare(connection: PgClientLike, sql: string, name: string): boolea
   return parsed[name] !== undefined || Object.keys(parsed).length < PER_CONNECTION;
 }
 
+/**
+ * A query option (`.options(PLAN_EACH_TIME)`) for a statement whose best plan depends on what a person typed
+ * (a search's words: "budget" matches a fifth of all posts, a name a few): it is not prepared, so PostgreSQL
+ * plans it with the values each time. Prepared, its generic plan read a full-text index's 230,000 matches
+ * for an external user who sees 1,000 posts (92 ms instead of 24).
+ */
+export const PLAN_EACH_TIME = Object.freeze({ planEachTime: true });
+
 type QueryMethod = (connection: PgClientLike, obj: KnexQueryObject) => Promise<unknown>;
 
 const require = createRequire(import.meta.url);
@@ -57,7 +65,7 @@ const baseQuery = (KnexPgClient.prototype as unknown as { _query: QueryMethod })
 export class PreparingPgClient extends KnexPgClient {
   _query(connection: PgClientLike, obj: KnexQueryObject): Promise<unknown> {
     const sql = obj.sql;
-    if (sql && !obj.options?.name) {
+    if (sql && !obj.options?.name && !obj.options?.planEachTime) {
       const name = statementName(sql);
       if (mayPrepare(connection, sql, name)) obj.options = { ...obj.options, name };
     }

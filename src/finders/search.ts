@@ -1,4 +1,5 @@
 import { raw, type Model, type QueryBuilder } from 'objection';
+import { PLAN_EACH_TIME } from '../db/prepared-statements.js';
 import { decodeCursor, encodeCursor, type Page } from '../lib/keyset.js';
 import { postsVisibleTo } from '../policy/feed-scopes.js';
 import { filesVisibleTo } from '../policy/file-scopes.js';
@@ -131,7 +132,7 @@ function toKindPage(rows: SearchHit[], pageSize: number): Page<SearchHit> {
 export async function searchKind(viewer: Viewer, kind: SearchKind, tsquery: string, after: unknown, pageSize = SEARCH_CAP): Promise<Page<SearchHit>> {
   if (!viewer.signedIn) return { items: [], nextCursor: null };
   const cursor = decodeCursor(after, byName(kind) ? ['string', 'number'] : ['number']);
-  const rows = (await page(viewer, kind, tsquery, cursor, pageSize + 1)) as unknown as SearchHit[];
+  const rows = (await page(viewer, kind, tsquery, cursor, pageSize + 1).toKnexQuery().options(PLAN_EACH_TIME)) as unknown as SearchHit[];
   return toKindPage(rows, pageSize);
 }
 
@@ -146,7 +147,7 @@ export async function searchAll(viewer: Viewer, tsquery: string, cap = SEARCH_CA
   const firstIds = page(viewer, first, tsquery, null, cap + 1).clearSelect().select(`${TABLE[first]}.id`);
   const union = matches(viewer, first, tsquery).whereIn(`${TABLE[first]}.id`, firstIds);
   for (const kind of rest) union.unionAll(page(viewer, kind, tsquery, null, cap + 1), true);
-  const rows = (await union.orderByRaw('kind, sort_name, sort_num')) as unknown as SearchHit[];
+  const rows = (await union.orderByRaw('kind, sort_name, sort_num').toKnexQuery().options(PLAN_EACH_TIME)) as unknown as SearchHit[];
   const result = empty;
   for (const kind of SEARCH_KINDS) result[kind] = toKindPage(rows.filter((r) => r.kind === kind), cap);
   return result;

@@ -1,7 +1,11 @@
 // Issue 16: request pools run data statements as named prepared statements, once per connection;
 // transaction control, multi-statement text and bulk pools stay plain.
 import t from 'tap';
+import { Model } from 'objection';
 import { createKnex, LONG_TIMEOUTS } from '../../src/db/knex.js';
+import { PLAN_EACH_TIME } from '../../src/db/prepared-statements.js';
+import { searchAll, searchKind } from '../../src/finders/search.js';
+import type { SignedInViewer } from '../../src/policy/viewer.js';
 import { testDatabase } from '../helper.js';
 
 t.test('request pools prepare each data statement once per connection', async (t) => {
@@ -64,4 +68,21 @@ t.test('request pools write a LIMIT into the text, so a generic plan knows the p
   const bulk = createKnex(url, 1, LONG_TIMEOUTS);
   t.teardown(() => bulk.destroy());
   t.same(bulk('groups').select('id').limit(31).toSQL().toNative().bindings, [31], 'bulk pools keep knex\'s own binding');
+});
+
+t.test('a statement whose plan depends on what a person typed (search) is planned each time, never prepared', async (t) => {
+  const db = await testDatabase(t);
+  const url = (db.client.config as { connection: { connectionString: string } }).connection.connectionString;
+  const one = createKnex(url, 1);
+  t.teardown(() => one.destroy());
+  const preparedLike = async (text: string) => ((await one.raw('select count(*)::int as n from pg_prepared_statements where statement like ?', [`%${text}%`])).rows[0] as { n: number }).n;
+  t.same(await one('users').select('id').where('email', 'atrium_probe_each').options(PLAN_EACH_TIME), [], 'the statement runs');
+  t.equal(await preparedLike('email'), 0, 'and is not prepared');
+
+  Model.knex(one);
+  t.teardown(() => Model.knex(db));
+  const viewer: SignedInViewer = { signedIn: true, id: 1, name: '', email: '', timeZone: 'UTC', locale: null, isExtranet: true, isAdmin: false, adminMode: false };
+  await searchAll(viewer, 'budget');
+  await searchKind(viewer, 'posts', 'budget', undefined);
+  t.equal(await preparedLike('to_tsquery'), 0, 'R-F6: neither search of all kinds nor one kind\'s page is prepared (a generic plan read 230,000 index matches for an external user)');
 });
