@@ -1,10 +1,12 @@
 import { raw } from 'objection';
+import { QueryTemplate } from '../db/query-template.js';
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { linkify } from '../lib/linkify.js';
+import { ChatMessage } from '../models/chat.js';
 import type { Mention } from '../models/post.js';
 import { chatMessagesVisibleTo, conversationsVisibleTo, UNREAD_CAP, unreadCountOf } from '../policy/chat-scopes.js';
 import { myGroupIds, usersVisibleTo } from '../policy/scopes.js';
-import type { Viewer } from '../policy/viewer.js';
+import { scopeShapeKey, scopeStandIn, type SignedInViewer, type Viewer } from '../policy/viewer.js';
 
 export const MESSAGES_SHOWN = 50;
 export const NEW_MESSAGES_MAX = 200;
@@ -38,19 +40,36 @@ function messagesOf(viewer: Viewer, conversationId: number) {
 const shape = (viewer: Viewer, rows: Raw[]): MessageRow[] =>
   rows.map((r) => ({ id: Number(r.id), createdAt: r.createdAt, authorId: r.authorId, authorName: r.authorName ?? null, authorIsExtranet: r.authorIsExtranet === true, mine: viewer.signedIn && r.authorId === viewer.id, html: linkify(r.body, r.mentions ?? []), body: r.body, editedAt: r.editedAt ?? null }));
 
+type MessageWindow = 'latest' | 'before' | 'after';
+
+/**
+ * Messages of one conversation, built once per kind of viewer and window (db/query-template.ts) with the
+ * viewer's id, the conversation's and the message id the window starts from as values: read on every chat
+ * page and for every live delivery, where building the query and mapping its rows cost more than PostgreSQL.
+ */
+const messageWindow = new QueryTemplate((s: { viewer: SignedInViewer; window: MessageWindow }, [me, conversationId, from]) => {
+  const q = messagesOf(scopeStandIn(s.viewer, me ?? 0), conversationId ?? 0);
+  if (s.window === 'after') return q.where('chatMessages.id', '>', from ?? 0).orderBy('chatMessages.id').limit(NEW_MESSAGES_MAX).toKnexQuery();
+  if (s.window === 'before') q.where('chatMessages.id', '<', from ?? 0);
+  return q.orderBy('chatMessages.id', 'desc').limit(MESSAGES_SHOWN + 1).toKnexQuery();
+});
+
+function readWindow(viewer: SignedInViewer, window: MessageWindow, conversationId: number, from: number): Promise<Raw[]> {
+  return messageWindow.rows<Raw>(ChatMessage.knex(), `${scopeShapeKey(viewer)}|${window}`, { viewer, window }, [viewer.id, conversationId, from]);
+}
+
 /** The latest messages (or those before `before`), oldest first; one query. */
 export async function findMessages(viewer: Viewer, conversationId: number, before?: number): Promise<{ items: MessageRow[]; earlier: number | null }> {
-  const q = messagesOf(viewer, conversationId).orderBy('chatMessages.id', 'desc').limit(MESSAGES_SHOWN + 1);
-  if (before !== undefined) q.where('chatMessages.id', '<', before);
-  const rows = (await q) as unknown as Raw[];
+  if (!viewer.signedIn) return { items: [], earlier: null };
+  const rows = await readWindow(viewer, before === undefined ? 'latest' : 'before', conversationId, before ?? 0);
   const items = shape(viewer, rows.slice(0, MESSAGES_SHOWN)).reverse();
   return { items, earlier: rows.length > MESSAGES_SHOWN && items[0] ? items[0].id : null };
 }
 
 /** Messages after `after` (the newest the page shows), oldest first: what a poll brings. */
 export async function findNewMessages(viewer: Viewer, conversationId: number, after: number): Promise<MessageRow[]> {
-  const rows = (await messagesOf(viewer, conversationId).where('chatMessages.id', '>', after).orderBy('chatMessages.id').limit(NEW_MESSAGES_MAX)) as unknown as Raw[];
-  return shape(viewer, rows);
+  if (!viewer.signedIn) return [];
+  return shape(viewer, await readWindow(viewer, 'after', conversationId, after));
 }
 
 export interface ConversationRow {
