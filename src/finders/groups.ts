@@ -1,8 +1,9 @@
-import type { Group, Role } from '../models/group.js';
+import { QueryTemplate } from '../db/query-template.js';
+import { Group, type Role } from '../models/group.js';
 import { likePattern } from '../lib/search.js';
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { groupsVisibleTo, memberCountOf, membershipsVisibleTo, myGroupIds, viewerRoleIn } from '../policy/scopes.js';
-import type { Viewer } from '../policy/viewer.js';
+import { scopeShapeKey, scopeStandIn, type SignedInViewer, type Viewer } from '../policy/viewer.js';
 
 export const GROUP_TABS = ['my', 'all', 'projects', 'extranet', 'archived'] as const;
 export type GroupTab = (typeof GROUP_TABS)[number];
@@ -26,32 +27,12 @@ export interface GroupRow {
  * searchable by name, keyset-paged on (lower(name), id), one query per page.
  */
 export async function findGroups(viewer: Viewer, params: { tab: GroupTab; q?: string; after?: unknown }, pageSize = GROUPS_PAGE_SIZE): Promise<Page<GroupRow>> {
-  const q = groupsVisibleTo(viewer).select(
-    'groups.id',
-    'groups.name',
-    'groups.kind',
-    'groups.isExtranet',
-    'groups.visibleToAll',
-    'groups.archivedAt',
-    'groups.startsOn',
-    'groups.endsOn',
-    memberCountOf(viewer, 'groups.id').as('memberCount'),
-  );
-  if (viewer.signedIn) q.select(viewerRoleIn(viewer.id, 'groups.id').as('viewerRole'));
-  if (params.tab === 'archived') q.whereNotNull('groups.archivedAt');
-  else q.whereNull('groups.archivedAt');
-  if (params.tab === 'my') {
-    if (viewer.signedIn) q.whereIn('groups.id', myGroupIds(viewer.id));
-    else q.whereRaw('false');
-  }
-  if (params.tab === 'projects') q.where('groups.kind', 'project');
-  if (params.tab === 'extranet') q.where('groups.isExtranet', true);
-  // PostgreSQL text cannot hold NUL: a NUL in the query would be a 500, so it is dropped.
   const like = likePattern(params.q);
-  if (like) q.whereRaw('lower(groups.name) like ?', [like]);
   const cursor = decodeCursor(params.after, ['string', 'number']);
-  if (cursor) q.whereRaw('(lower(groups.name), groups.id) > (?, ?)', cursor);
-  const rows = (await q.orderByRaw('lower(groups.name), groups.id').limit(pageSize + 1)) as unknown as (Group & { memberCount: number; viewerRole?: Role | null })[];
+  const rows =
+    viewer.signedIn && !like && !cursor
+      ? await firstGroupsPage.rows<ListedGroup>(Group.knex(), `${scopeShapeKey(viewer)}|${params.tab}|${pageSize}`, { viewer, tab: params.tab, pageSize }, [viewer.id])
+      : ((await groupListQuery(viewer, params.tab, like, cursor, pageSize)) as unknown as ListedGroup[]);
   const page = toPage(rows, pageSize, (g) => [g.name.toLowerCase(), g.id]);
   return {
     nextCursor: page.nextCursor,
@@ -69,6 +50,40 @@ export async function findGroups(viewer: Viewer, params: { tab: GroupTab; q?: st
     })),
   };
 }
+
+type ListedGroup = Group & { memberCount: number; viewerRole?: Role | null };
+
+function groupListQuery(viewer: Viewer, tab: GroupTab, like: string | null, cursor: (string | number)[] | null, pageSize: number) {
+  const q = groupsVisibleTo(viewer).select(
+    'groups.id',
+    'groups.name',
+    'groups.kind',
+    'groups.isExtranet',
+    'groups.visibleToAll',
+    'groups.archivedAt',
+    'groups.startsOn',
+    'groups.endsOn',
+    memberCountOf(viewer, 'groups.id').as('memberCount'),
+  );
+  if (viewer.signedIn) q.select(viewerRoleIn(viewer.id, 'groups.id').as('viewerRole'));
+  if (tab === 'archived') q.whereNotNull('groups.archivedAt');
+  else q.whereNull('groups.archivedAt');
+  if (tab === 'my') {
+    if (viewer.signedIn) q.whereIn('groups.id', myGroupIds(viewer.id));
+    else q.whereRaw('false');
+  }
+  if (tab === 'projects') q.where('groups.kind', 'project');
+  if (tab === 'extranet') q.where('groups.isExtranet', true);
+  // PostgreSQL text cannot hold NUL: a NUL in the query would be a 500, so it is dropped.
+  if (like) q.whereRaw('lower(groups.name) like ?', [like]);
+  if (cursor) q.whereRaw('(lower(groups.name), groups.id) > (?, ?)', cursor);
+  return q.orderByRaw('lower(groups.name), groups.id').limit(pageSize + 1);
+}
+
+/** A tab's first page, built once per kind of viewer and tab (db/query-template.ts), read as rows. */
+const firstGroupsPage = new QueryTemplate((s: { viewer: SignedInViewer; tab: GroupTab; pageSize: number }, [me]) =>
+  groupListQuery(scopeStandIn(s.viewer, me ?? 0), s.tab, null, null, s.pageSize).toKnexQuery(),
+);
 
 export interface GroupOwner {
   id: number;
