@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { enforceRouteAccess } from '../policy/access.js';
 import { anonymous, viewerFromUser, type Viewer } from '../policy/viewer.js';
-import { activeUserById } from '../services/login.js';
+import { viewerUserById } from '../services/login.js';
 import { chooseRequestLocale } from './locale.js';
 
 declare module 'fastify' {
@@ -19,7 +19,7 @@ export default fp(
       request.viewer = anonymous;
       const userId = request.session?.get('userId');
       if (typeof userId === 'number') {
-        const user = await activeUserById(userId);
+        const user = await viewerUserById(userId);
         if (user) {
           request.viewer = viewerFromUser(user, request.session.get('adminMode') === true);
           if (user.locale) chooseRequestLocale(request, user.locale);

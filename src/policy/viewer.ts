@@ -24,8 +24,11 @@ export type Viewer = AnonymousViewer | SignedInViewer;
 
 export const anonymous: AnonymousViewer = Object.freeze({ signedIn: false, id: null });
 
+/** What a viewer is built from: the user row's columns the scopes and pages read. */
+export type ViewerUser = Pick<User, 'id' | 'name' | 'email' | 'timeZone' | 'locale' | 'isExtranet' | 'isAdmin'>;
+
 /** Built fresh from the user row on every request, so transfers and deactivation apply at once (R-X7, R-U6). */
-export function viewerFromUser(user: User, adminModeRequested: boolean): SignedInViewer {
+export function viewerFromUser(user: ViewerUser, adminModeRequested: boolean): SignedInViewer {
   return {
     signedIn: true,
     id: user.id,
