@@ -6,6 +6,8 @@ import { User } from '../models/user.js';
 import { filesVisibleTo } from '../policy/file-scopes.js';
 import { postsVisibleTo } from '../policy/feed-scopes.js';
 import { Post } from '../models/post.js';
+import { Task } from '../models/task.js';
+import { taskIdsOfExternal, tasksVisibleTo } from '../policy/task-scopes.js';
 import { groupsWithToolFor } from '../policy/tool-groups.js';
 import { activeMembership, groupsVisibleTo, memberCountOf, myGroupIds, usersVisibleTo } from '../policy/scopes.js';
 import { isSuperuser, viewerFromUser, type Viewer } from '../policy/viewer.js';
@@ -83,6 +85,13 @@ const REWRITES: Rewrite[] = [
   },
   { name: 'postsVisibleTo', before: (v) => asModels(postsVisibleToBefore(v).select('posts.id')), after: (v) => asModels(postsVisibleTo(v).select('posts.id')), key: ['id'] },
   { name: 'filesVisibleTo', before: (v) => asModels(filesVisibleToBefore(v).select('files.id')), after: (v) => asModels(filesVisibleTo(v).select('files.id')), key: ['id'] },
+  {
+    // Search reads an external user's tasks from these candidates: alone, they must be exactly its visible tasks.
+    name: 'taskIdsOfExternal',
+    before: (v) => asModels(tasksVisibleTo(v).select('tasks.id')),
+    after: (v) => asModels(v.signedIn && v.isExtranet ? Task.query().select('tasks.id').whereRaw('tasks.id = any(array(?))', [taskIdsOfExternal(v)]) : tasksVisibleTo(v).select('tasks.id')),
+    key: ['id'],
+  },
 ];
 
 const { options } = parseArgs(process.argv.slice(2));
