@@ -25,11 +25,11 @@ export class PgSessionStore {
   }
 
   get(sid: string, cb: Callback<Session | null>): void {
-    // One constant statement on every request: the query builder cost more than PostgreSQL's answer.
-    this.db
-      .raw('select data, expires_at as "expiresAt" from sessions where sid = ? and expires_at > ? limit 1', [sid, new Date()])
-      .then((result: { rows: { data: Session; expiresAt: Date }[] }) => {
-        const row = result.rows[0];
+    this.db('sessions')
+      .where({ sid })
+      .where('expiresAt', '>', new Date())
+      .first('data', 'expiresAt')
+      .then((row: { data: Session; expiresAt: Date } | undefined) => {
         if (row) this.remember(sid, fingerprint(row.data), row.expiresAt.getTime());
         return row ? row.data : null;
       })
