@@ -22,6 +22,7 @@ const DATA_STATEMENT = /^[\s(]*(?:select|insert|update|delete|with)\b/i;
 
 interface PgClientLike {
   connection?: { parsedStatements?: Record<string, string> };
+  query(text: string): Promise<unknown>;
 }
 interface KnexQueryObject {
   sql?: string;
@@ -55,6 +56,10 @@ function mayPrepare(connection: PgClientLike, sql: string, name: string): boolea
  */
 export const PLAN_EACH_TIME = Object.freeze({ planEachTime: true });
 
+/** A request pool's connections keep generic plans (knex.ts); one PLAN_EACH_TIME statement switches around itself. */
+const CUSTOM_PLANS = 'set plan_cache_mode = force_custom_plan';
+const GENERIC_PLANS_AGAIN = 'set plan_cache_mode = force_generic_plan';
+
 type QueryMethod = (connection: PgClientLike, obj: KnexQueryObject) => Promise<unknown>;
 
 const require = createRequire(import.meta.url);
@@ -65,11 +70,23 @@ const baseQuery = (KnexPgClient.prototype as unknown as { _query: QueryMethod })
 export class PreparingPgClient extends KnexPgClient {
   _query(connection: PgClientLike, obj: KnexQueryObject): Promise<unknown> {
     const sql = obj.sql;
-    if (sql && !obj.options?.name && !obj.options?.planEachTime) {
+    if (obj.options?.planEachTime) return this.withCustomPlans(connection, obj);
+    if (sql && !obj.options?.name) {
       const name = statementName(sql);
       if (mayPrepare(connection, sql, name)) obj.options = { ...obj.options, name };
     }
     return baseQuery.call(this, connection, obj);
+  }
+
+  /** Runs `obj` unprepared with plans made for its values, then puts the connection back to generic plans. */
+  private async withCustomPlans(connection: PgClientLike, obj: KnexQueryObject): Promise<unknown> {
+    await connection.query(CUSTOM_PLANS);
+    try {
+      return await baseQuery.call(this, connection, obj);
+    } finally {
+      // A connection that cannot take this has failed (the pool drops it); the statement's own answer stands.
+      await connection.query(GENERIC_PLANS_AGAIN).catch(() => undefined);
+    }
   }
 
   /**

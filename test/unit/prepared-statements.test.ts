@@ -86,3 +86,19 @@ t.test('a statement whose plan depends on what a person typed (search) is planne
   await searchKind(viewer, 'posts', 'budget', undefined);
   t.equal(await preparedLike('to_tsquery'), 0, 'R-F6: neither search of all kinds nor one kind\'s page is prepared (a generic plan read 230,000 index matches for an external user)');
 });
+
+t.test('request pools keep generic plans; a PLAN_EACH_TIME statement alone is planned with its values', async (t) => {
+  const db = await testDatabase(t);
+  const url = (db.client.config as { connection: { connectionString: string } }).connection.connectionString;
+  const one = createKnex(url, 1);
+  t.teardown(() => one.destroy());
+  const mode = async (q = one.select(one.raw("current_setting('plan_cache_mode') as mode"))) => ((await q) as { mode: string }[])[0]?.mode;
+  t.equal(await mode(), 'force_generic_plan', 'a request pool plans each statement once (PostgreSQL kept planning the feed anew: 20 ms a page)');
+  t.equal(await mode(one.select(one.raw("current_setting('plan_cache_mode') as mode")).options(PLAN_EACH_TIME)), 'force_custom_plan', 'a statement marked PLAN_EACH_TIME runs with plans made for its values');
+  t.equal(await mode(), 'force_generic_plan', 'and the connection is back to generic plans after it');
+  await t.rejects(one.select(one.raw('atrium_probe_no_such_column')).options(PLAN_EACH_TIME), /does not exist/, 'a failing PLAN_EACH_TIME statement reports its own error');
+  t.equal(await mode(), 'force_generic_plan', 'and leaves the connection in generic plans too');
+  const bulk = createKnex(url, 1, LONG_TIMEOUTS);
+  t.teardown(() => bulk.destroy());
+  t.equal(((await bulk.raw("select current_setting('plan_cache_mode') as mode")).rows[0] as { mode: string }).mode, 'auto', 'bulk pools keep PostgreSQL\'s own choice');
+});
