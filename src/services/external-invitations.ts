@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { t } from '../i18n/index.js';
-import { ForbiddenError, NotFoundError } from '../lib/errors.js';
+import { ForbiddenError } from '../lib/errors.js';
 import { formatDate } from '../lib/format.js';
 import { fieldError, type FieldError, type FormResult, optionalText, parseForm, password, requiredText } from '../lib/forms.js';
 import { ExternalInvitation } from '../models/external-invitation.js';

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { build, buildOnDatabase, Client, enableAdminMode, makeUser, signIn } from '../helper.js';
+import { build, buildOnDatabase, enableAdminMode, makeUser, signIn } from '../helper.js';
 import { BASE_DN, SERVICE_DN, SERVICE_PASSWORD, slapdMissing, startLdapServer } from '../ldap-server.js';
 import { CLIENT_ID, CLIENT_SECRET, startOidcProvider } from '../oidc-provider.js';
 

@@ -4,8 +4,8 @@ import t from 'tap';
 import type { Role } from '../../src/models/group.js';
 import { can, type Action, type GroupContext, type UserRecord } from '../../src/policy/abilities.js';
 import type { FeedTarget, PostContext } from '../../src/policy/feed-scopes.js';
-import { anonymous, type Viewer } from '../../src/policy/viewer.js';
-import { forged, OTHER, personas, signedIn } from '../personas.js';
+import { type Viewer } from '../../src/policy/viewer.js';
+import { forged, OTHER, personas } from '../personas.js';
 
 
 /** A post as the viewer meets it; an anonymous viewer never has a role. */

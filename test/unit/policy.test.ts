@@ -12,7 +12,7 @@ import { usersVisibleTo } from '../../src/policy/scopes.js';
 import { anonymous, viewerFromUser, type Viewer } from '../../src/policy/viewer.js';
 import { makeUser, testDatabase } from '../helper.js';
 import { makeGroup } from '../fixtures.js';
-import { forged, OTHER, personas, signedIn } from '../personas.js';
+import { forged, OTHER, personas } from '../personas.js';
 
 
 const user = (attrs: Partial<UserRecord> = {}): UserRecord => ({ id: OTHER, isAdmin: false, isExtranet: false, deactivatedAt: null, ...attrs });

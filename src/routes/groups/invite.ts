@@ -3,7 +3,6 @@ import { t } from '../../i18n/index.js';
 import { ForbiddenError, parseId } from '../../lib/errors.js';
 import type { FieldError } from '../../lib/forms.js';
 import { findInviteCandidates } from '../../finders/members.js';
-import { can } from '../../policy/abilities.js';
 import { inviteMembers } from '../../services/memberships.js';
 import { groupAbilities, loadGroup } from './load.js';
 

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { t, type MessageKey } from '../../i18n/index.js';
+import { t } from '../../i18n/index.js';
 import { ForbiddenError } from '../../lib/errors.js';
 import { checkbox, fieldError, fieldMessage, type FieldLabel, type FormResult, optionalText, parseForm } from '../../lib/forms.js';
 import { SignInSettings } from '../../models/sign-in-settings.js';
