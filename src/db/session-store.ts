@@ -1,12 +1,16 @@
 import type { Session } from 'fastify';
 import type { Knex } from 'knex';
-
+import { readSessionWithUser } from '../policy/session-read.js';
+import type { ViewerUser } from '../policy/viewer.js';
 
 type Callback<T = void> = (err?: Error | null, value?: T) => void;
 
 const DEFAULT_TTL_MS = 8 * 60 * 60 * 1000;
 /** A rolling session whose data has not changed is re-written at most this often. */
 const TOUCH_INTERVAL_MS = 60 * 1000;
+/** The person read with a session is handed to the same request's viewer hook, a moment later, or not at all. */
+const USER_HANDOFF_MS = 2000;
+const USER_HANDOFF_MAX = 1000;
 
 /**
  * @fastify/session store in PostgreSQL: sessions survive restarts and are shared by
@@ -14,6 +18,7 @@ const TOUCH_INTERVAL_MS = 60 * 1000;
  */
 export class PgSessionStore {
   private lastWritten = new Map<string, { json: string; expiresAt: number }>();
+  private readUsers = new Map<string, { userId: number | null; user: ViewerUser | null; at: number }>();
   private pruneTimer: NodeJS.Timeout;
 
   constructor(
@@ -25,15 +30,27 @@ export class PgSessionStore {
   }
 
   get(sid: string, cb: Callback<Session | null>): void {
-    this.db('sessions')
-      .where({ sid })
-      .where('expiresAt', '>', new Date())
-      .first('data', 'expiresAt')
-      .then((row: { data: Session; expiresAt: Date } | undefined) => {
-        if (row) this.remember(sid, fingerprint(row.data), row.expiresAt.getTime());
-        return row ? row.data : null;
+    readSessionWithUser(this.db, sid, new Date())
+      .then((row) => {
+        if (!row) return null;
+        this.remember(sid, fingerprint(row.data), row.expiresAt.getTime());
+        if (this.readUsers.size >= USER_HANDOFF_MAX) this.readUsers.clear();
+        this.readUsers.set(sid, { userId: row.userId, user: row.user, at: Date.now() });
+        return row.data;
       })
       .then(...settle(cb, this.onCallbackError));
+  }
+
+  /**
+   * The person read with session `sid` just now (null: deactivated or gone), if it is `userId`; undefined
+   * when there is none to hand over (another request of the session took it, or it is stale): ask the database.
+   */
+  takeUser(sid: string, userId: number): ViewerUser | null | undefined {
+    const read = this.readUsers.get(sid);
+    if (!read) return undefined;
+    this.readUsers.delete(sid);
+    if (read.userId !== userId || Date.now() - read.at > USER_HANDOFF_MS) return undefined;
+    return read.user;
   }
 
   set(sid: string, session: Session, cb: Callback): void {
@@ -55,6 +72,7 @@ export class PgSessionStore {
 
   destroy(sid: string, cb: Callback): void {
     this.lastWritten.delete(sid);
+    this.readUsers.delete(sid);
     this.db('sessions')
       .where({ sid })
       .delete()

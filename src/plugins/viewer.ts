@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { PgSessionStore } from '../db/session-store.js';
 import { enforceRouteAccess } from '../policy/access.js';
 import { anonymous, viewerFromUser, type Viewer } from '../policy/viewer.js';
 import { viewerUserById } from '../services/login.js';
@@ -19,7 +20,10 @@ export default fp(
       request.viewer = anonymous;
       const userId = request.session?.get('userId');
       if (typeof userId === 'number') {
-        const user = await viewerUserById(userId);
+        // The session store read the person with the session (one round trip); else it is read here.
+        const store = request.sessionStore;
+        const handedOver = store instanceof PgSessionStore ? store.takeUser(request.session.sessionId, userId) : undefined;
+        const user = handedOver === undefined ? await viewerUserById(userId) : handedOver;
         if (user) {
           request.viewer = viewerFromUser(user, request.session.get('adminMode') === true);
           if (user.locale) chooseRequestLocale(request, user.locale);

@@ -69,3 +69,33 @@ t.test('the session cookie is HttpOnly and SameSite=Lax, and carries no user dat
   const sid = /^atrium\.sid=([^.;]+)/.exec(header ?? '')?.[1];
   t.ok(sid && (await db('sessions').where({ sid: decodeURIComponent(sid) }).first()), 'its id names a row in the sessions table');
 });
+
+t.test('a signed-in request reads its session and its person in one round trip (issue 16)', async (t) => {
+  const { app, db } = await build(t);
+  const user = await makeUser(db, { name: 'Rita Roundtrip', email: 'rita@example.com' });
+  const c = await signIn(app, user);
+  await c.get('/healthz');
+  const seen: string[] = [];
+  const listener = (q: { sql?: string }) => {
+    if (q.sql && !q.sql.startsWith('insert into "sessions"')) seen.push(q.sql);
+  };
+  db.on('query', listener);
+  try {
+    t.equal((await c.get('/healthz')).statusCode, 200);
+  } finally {
+    db.off('query', listener);
+  }
+  t.equal(seen.length, 2, `the session with its person, then the health check: ${seen.join(' | ')}`);
+  t.match(seen[0], /from sessions s left join users u/);
+
+  t.test('the person read with the session is the one the page gets, and a deactivated one is nobody (R-U6)', async (t) => {
+    t.match((await c.get('/')).body, /Welcome, Rita Roundtrip/);
+    await db('users').where({ id: user.id }).update({ name: 'Rita Renamed' });
+    t.match((await c.get('/')).body, /Welcome, Rita Renamed/, 'read on every request');
+    // Deactivation normally deletes the sessions too; with the row left, the join still finds no person.
+    await db('users').where({ id: user.id }).update({ deactivatedAt: new Date() });
+    const res = await c.get('/');
+    t.equal(res.statusCode, 303, 'signed out');
+    t.notOk(await db('sessions').where({ userId: user.id }).first(), 'and the session is ended');
+  });
+});
