@@ -13,6 +13,7 @@ import * as social from './0012_social.js';
 import * as calendarFeeds from './0013_calendar_feeds.js';
 import * as userLocale from './0014_user_locale.js';
 import * as replyDeletions from './0015_reply_deletions.js';
+import * as fileNameSearch from './0016_file_name_search.js';
 
 /** Every migration, in order. Add new ones at the end. */
-export const migrations = [platform, groups, extranet, tasks, feed, tools, perf, submissions, signIn, board, mailNotifications, social, calendarFeeds, userLocale, replyDeletions];
+export const migrations = [platform, groups, extranet, tasks, feed, tools, perf, submissions, signIn, board, mailNotifications, social, calendarFeeds, userLocale, replyDeletions, fileNameSearch];

@@ -95,7 +95,7 @@ function matches(viewer: Viewer, kind: SearchKind, tsquery: string): SearchQuery
           ),
       );
     case 'files':
-      // File names have no stored vector (the files table comes with 0006_tools): matched on the fly.
+      // File names have no stored vector (the files table comes with 0006_tools): the expression is indexed (0016).
       return asSearch(
         filesVisibleTo(viewer)
           .whereRaw(MATCH("to_tsvector('simple', files.name)"), [tsquery])
