@@ -2,7 +2,6 @@ import { raw } from 'objection';
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { Notification, type NotificationKind } from '../models/notification.js';
 import { notificationsVisibleTo } from '../policy/feed-scopes.js';
-import { ownMemberships } from '../policy/scopes.js';
 import { scopeShapeKey, scopeStandIn, type SignedInViewer, type Viewer } from '../policy/viewer.js';
 import { QueryTemplate } from '../db/query-template.js';
 
@@ -82,9 +81,3 @@ const unreadCount = new QueryTemplate((viewer: SignedInViewer, [id]: readonly nu
   return Notification.knex().count({ n: '*' }).from(unread.toKnexQuery().as('unread'));
 });
 
-/** R-F1: whether the viewer hears from one group it belongs to (null: not an active member); one query. */
-export async function findGroupNotifySetting(viewer: Viewer, groupId: number): Promise<boolean | null> {
-  if (!viewer.signedIn) return null;
-  const row = await ownMemberships(viewer).where('memberships.groupId', groupId).select('memberships.notify').first();
-  return row ? row.notify : null;
-}

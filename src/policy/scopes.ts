@@ -4,8 +4,8 @@ import { AuditEntry } from '../models/audit-entry.js';
 import { OutboxMessage } from '../models/outbox-message.js';
 import { Group, GroupInvitation, JoinRequest, Membership, type Role } from '../models/group.js';
 import { User } from '../models/user.js';
-import type { Viewer } from './viewer.js';
-import { isSuperuser } from './viewer.js';
+import { QueryTemplate } from '../db/query-template.js';
+import { isSuperuser, scopeShapeKey, scopeStandIn, type SignedInViewer, type Viewer } from './viewer.js';
 
 /**
  * Scopes: every read starts here. Each returns a query already narrowed to what the
@@ -125,6 +125,11 @@ export function memberCountOf(viewer: Viewer, groupIdColumn: string): RawBuilder
   return raw('case when exists (?) then (?) else (?) end', [inGroup, all, visible]);
 }
 
+/** Correlated subquery: the viewer's notification switch in the group in `groupIdColumn`, or null. */
+function viewerNotifyIn(viewerId: number, groupIdColumn: string): QueryBuilder<Membership> {
+  return Membership.query().alias('mn').select('mn.notify').where('mn.userId', viewerId).whereColumn('mn.groupId', groupIdColumn).whereRaw(activeMembership('mn'));
+}
+
 /** Correlated subquery: the viewer's role in the group in `groupIdColumn`, or null. */
 export function viewerRoleIn(viewerId: number, groupIdColumn: string): QueryBuilder<Membership> {
   return Membership.query().alias('me').select('me.role').where('me.userId', viewerId).whereColumn('me.groupId', groupIdColumn).whereRaw(activeMembership('me'));
@@ -177,20 +182,37 @@ export interface VisibleGroup {
   group: Group;
   /** The viewer's role in the group, or null when the viewer is not an active member. */
   role: Role | null;
+  /** The member's notification switch for the group (R-F1), or null when the viewer is not an active member. */
+  notify: boolean | null;
 }
 
-/** One group through the scope, with the viewer's role, in one query; undefined when not visible. */
+type VisibleGroupRow = Group & { viewerRole?: Role | null; viewerNotify?: boolean | null };
+
+/**
+ * The text is built once per kind of viewer (db/query-template.ts): every group page starts here, and
+ * building it with knex and objection cost more than PostgreSQL took to answer it.
+ */
+const visibleGroupById = new QueryTemplate((viewer: SignedInViewer, [viewerId, groupId]: readonly number[]) => {
+  const me = viewerId ?? 0;
+  return groupsVisibleTo(scopeStandIn(viewer, me))
+    .findById(groupId ?? 0)
+    .select('groups.*', viewerRoleIn(me, 'groups.id').as('viewerRole'), viewerNotifyIn(me, 'groups.id').as('viewerNotify'))
+    .toKnexQuery();
+});
+
+/** One group through the scope, with the viewer's role and switch, in one query; undefined when not visible. */
 export async function findVisibleGroup(viewer: Viewer, id: number, trx?: Knex.Transaction): Promise<VisibleGroup | undefined> {
-  const q = groupsVisibleTo(viewer).findById(id);
-  if (trx) q.transacting(trx);
+  let row: VisibleGroupRow | undefined;
   if (viewer.signedIn) {
-    q.select('groups.*', viewerRoleIn(viewer.id, 'groups.id').as('viewerRole'));
+    [row] = await visibleGroupById.rows<VisibleGroupRow>(trx ?? Group.knex(), scopeShapeKey(viewer), viewer, [viewer.id, id]);
+  } else {
+    const q = groupsVisibleTo(viewer).findById(id);
+    if (trx) q.transacting(trx);
+    row = (await q) as VisibleGroupRow | undefined;
   }
-  const row = (await q) as (Group & { viewerRole?: Role | null }) | undefined;
   if (!row) return undefined;
-  const role = row.viewerRole ?? null;
-  delete row.viewerRole;
-  return { group: row, role };
+  const { viewerRole = null, viewerNotify = null, ...group } = row;
+  return { group: group as Group, role: viewerRole, notify: viewerRole === null ? null : viewerNotify };
 }
 
 /** SPEC §6: the mail outbox holds invitation links; administrators in admin mode only. */

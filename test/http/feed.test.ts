@@ -168,6 +168,7 @@ t.test('feed, notifications and search', async (t) => {
     t.match((await c.bea.get(`/groups/${groupA.id}`)).body, /Notifications from this group are on<\/p>[\s\S]*name="notify" value="off"[\s\S]*>Turn off<\/button>/);
     t.equal((await c.bea.post(`/groups/${groupA.id}/notifications`, { notify: 'off' })).statusCode, 303);
     t.equal((await Membership.query(db).findOne({ groupId: groupA.id, userId: bea.id }))!.notify, false);
+    t.match((await c.bea.get(`/groups/${groupA.id}`)).body, /Notifications from this group are off<\/p>[\s\S]*name="notify" value="on"/, 'the page shows the switch as saved');
     const before = await notificationsOf(bea.id);
     await c.alice.post(`/groups/${groupA.id}/posts`, { body: 'Quiet please @bea@both.example' });
     t.equal(await notificationsOf(bea.id), before, 'no notification from a silenced group');
@@ -393,6 +394,8 @@ t.test('feed, notifications and search', async (t) => {
       t.equal(large, small[url], `${url}: ${large} queries with few or many posts`);
       t.ok(large <= 8, `${url}: at most 8 queries (${large})`);
     }
+    // Issue 16: the session with its person, the group with the viewer's role and switch, the feed's page, the unread count.
+    t.equal(small[`/groups/${internal.id}`], 4, 'a group home is four round trips');
     const paged = await c.anna.get('/feed');
     const next = /href="(\/feed\?after=[^"]+)" rel="next"/.exec(paged.body)?.[1];
     t.ok(next, 'the feed pages');
