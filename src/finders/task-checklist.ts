@@ -1,7 +1,8 @@
-import { CHECKLIST_MAX_ITEMS, type TaskEventKind } from '../models/task.js';
+import { CHECKLIST_MAX_ITEMS, Task, type TaskEventKind } from '../models/task.js';
 import { usersVisibleTo } from '../policy/scopes.js';
 import { checklistItemsVisibleTo, taskEventsVisibleTo } from '../policy/task-scopes.js';
 import type { Viewer } from '../policy/viewer.js';
+import { viewerQuery } from '../policy/viewer-query.js';
 
 export interface ChecklistRow {
   id: number;
@@ -9,13 +10,18 @@ export interface ChecklistRow {
   done: boolean;
 }
 
-/** R-T9: a visible task's checklist in its order (bounded by the service's maximum). */
-export async function findChecklist(viewer: Viewer, taskId: number): Promise<ChecklistRow[]> {
-  return (await checklistItemsVisibleTo(viewer)
-    .where('taskChecklistItems.taskId', taskId)
+const checklist = viewerQuery<ChecklistRow>((viewer, [taskId]) =>
+  checklistItemsVisibleTo(viewer)
+    .where('taskChecklistItems.taskId', taskId ?? 0)
     .select('taskChecklistItems.id', 'taskChecklistItems.text', 'taskChecklistItems.done')
     .orderBy(['taskChecklistItems.position', 'taskChecklistItems.id'])
-    .limit(CHECKLIST_MAX_ITEMS)) as unknown as ChecklistRow[];
+    .limit(CHECKLIST_MAX_ITEMS)
+    .toKnexQuery(),
+);
+
+/** R-T9: a visible task's checklist in its order (bounded by the service's maximum). */
+export async function findChecklist(viewer: Viewer, taskId: number): Promise<ChecklistRow[]> {
+  return viewer.signedIn ? checklist(Task.knex(), viewer, [taskId]) : [];
 }
 
 export interface TaskEventRow {
@@ -28,13 +34,18 @@ export interface TaskEventRow {
   actorIsExtranet: boolean | null;
 }
 
-/** R-T9: the task's own history, newest first, the latest 50. */
-export async function findTaskEvents(viewer: Viewer, taskId: number): Promise<TaskEventRow[]> {
+const taskEvents = viewerQuery<TaskEventRow>((viewer, [taskId]) => {
   const actors = usersVisibleTo(viewer).select('users.id', 'users.name', 'users.isExtranet').as('ac');
-  return (await taskEventsVisibleTo(viewer)
+  return taskEventsVisibleTo(viewer)
     .leftJoin(actors, 'ac.id', 'taskEvents.actorId')
-    .where('taskEvents.taskId', taskId)
+    .where('taskEvents.taskId', taskId ?? 0)
     .select('taskEvents.id', 'taskEvents.kind', 'taskEvents.label', 'taskEvents.createdAt', 'ac.name as actorName', 'ac.isExtranet as actorIsExtranet')
     .orderBy('taskEvents.id', 'desc')
-    .limit(50)) as unknown as TaskEventRow[];
+    .limit(50)
+    .toKnexQuery();
+});
+
+/** R-T9: the task's own history, newest first, the latest 50. */
+export async function findTaskEvents(viewer: Viewer, taskId: number): Promise<TaskEventRow[]> {
+  return viewer.signedIn ? taskEvents(Task.knex(), viewer, [taskId]) : [];
 }

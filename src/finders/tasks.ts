@@ -5,6 +5,7 @@ import { TASK_STATUSES, Task, type TaskStatus } from '../models/task.js';
 import { membershipsVisibleTo, shownGroupColumns, usersVisibleTo } from '../policy/scopes.js';
 import { taskCommentsVisibleTo, taskIdsInvolving, taskMembersVisibleTo, tasksVisibleTo } from '../policy/task-scopes.js';
 import { scopeShapeKey, scopeStandIn, type SignedInViewer, type Viewer } from '../policy/viewer.js';
+import { viewerQuery } from '../policy/viewer-query.js';
 
 export const TASK_ROLES = ['any', 'responsible', 'participant', 'observer', 'creator'] as const;
 export type TaskRoleFilter = (typeof TASK_ROLES)[number];
@@ -125,13 +126,19 @@ export interface TaskPerson {
 }
 
 /** Participants and observers the viewer may see: an external viewer does not see non-contacts (R-T6). */
-export async function findTaskPeople(viewer: Viewer, taskId: number): Promise<TaskPerson[]> {
-  const rows = (await taskMembersVisibleTo(viewer)
+const taskPeople = viewerQuery<TaskPerson & { deactivatedAt: Date | null }>((viewer, [taskId]) =>
+  taskMembersVisibleTo(viewer)
     .join('users', 'users.id', 'taskMembers.userId')
-    .where('taskMembers.taskId', taskId)
+    .where('taskMembers.taskId', taskId ?? 0)
     .whereIn('users.id', usersVisibleTo(viewer).select('users.id'))
     .select('users.id', 'users.name', 'users.isExtranet', 'users.deactivatedAt', 'taskMembers.role')
-    .orderBy(['taskMembers.role', 'users.name'])) as unknown as (TaskPerson & { deactivatedAt: Date | null })[];
+    .orderBy(['taskMembers.role', 'users.name'])
+    .toKnexQuery(),
+);
+
+export async function findTaskPeople(viewer: Viewer, taskId: number): Promise<TaskPerson[]> {
+  if (!viewer.signedIn) return [];
+  const rows = await taskPeople(Task.knex(), viewer, [taskId]);
   return rows.map((r) => ({ id: r.id, name: r.name, isExtranet: r.isExtranet, deactivated: r.deactivatedAt !== null, role: r.role }));
 }
 
@@ -153,8 +160,10 @@ function taskCommentRows(viewer: Viewer, taskId: number) {
     .select('taskComments.id', 'taskComments.body', 'taskComments.createdAt', 'taskComments.authorId', 'au.name as authorName', 'au.isExtranet as authorIsExtranet');
 }
 
+const taskComments = viewerQuery<CommentRow>((viewer, [taskId]) => taskCommentRows(viewer, taskId ?? 0).orderBy('taskComments.id').limit(500).toKnexQuery());
+
 export async function findTaskComments(viewer: Viewer, taskId: number): Promise<CommentRow[]> {
-  return (await taskCommentRows(viewer, taskId).orderBy('taskComments.id').limit(500)) as unknown as CommentRow[];
+  return viewer.signedIn ? taskComments(Task.knex(), viewer, [taskId]) : [];
 }
 
 /** One comment of a visible task (undefined for a comment of another task, or none). */
@@ -162,9 +171,19 @@ export async function findTaskComment(viewer: Viewer, taskId: number, commentId:
   return (await taskCommentRows(viewer, taskId).where('taskComments.id', commentId).first()) as unknown as CommentRow | undefined;
 }
 
+export interface TaskName {
+  id: number;
+  name: string;
+  email: string;
+  isExtranet: boolean;
+  deactivatedAt: Date | null;
+}
+
+const taskNames = viewerQuery<TaskName>((viewer, ids) => usersVisibleTo(viewer).whereIn('users.id', ids).select('users.id', 'users.name', 'users.email', 'users.isExtranet', 'users.deactivatedAt').toKnexQuery());
+
 /** Names (and addresses) of people on one visible task, through the users scope. */
-export async function findTaskNames(viewer: Viewer, ids: number[]) {
-  return usersVisibleTo(viewer).whereIn('users.id', ids).select('users.id', 'users.name', 'users.email', 'users.isExtranet', 'users.deactivatedAt');
+export async function findTaskNames(viewer: Viewer, ids: number[]): Promise<TaskName[]> {
+  return viewer.signedIn && ids.length > 0 ? taskNames(Task.knex(), viewer, ids) : [];
 }
 
 export interface AssignablePerson {

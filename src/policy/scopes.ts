@@ -4,8 +4,8 @@ import { AuditEntry } from '../models/audit-entry.js';
 import { OutboxMessage } from '../models/outbox-message.js';
 import { Group, GroupInvitation, JoinRequest, Membership, type Role } from '../models/group.js';
 import { User } from '../models/user.js';
-import { QueryTemplate } from '../db/query-template.js';
-import { isSuperuser, scopeShapeKey, scopeStandIn, type SignedInViewer, type Viewer } from './viewer.js';
+import { isSuperuser, type Viewer } from './viewer.js';
+import { viewerQuery } from './viewer-query.js';
 
 /**
  * Scopes: every read starts here. Each returns a query already narrowed to what the
@@ -188,23 +188,19 @@ export interface VisibleGroup {
 
 type VisibleGroupRow = Group & { viewerRole?: Role | null; viewerNotify?: boolean | null };
 
-/**
- * The text is built once per kind of viewer (db/query-template.ts): every group page starts here, and
- * building it with knex and objection cost more than PostgreSQL took to answer it.
- */
-const visibleGroupById = new QueryTemplate((viewer: SignedInViewer, [viewerId, groupId]: readonly number[]) => {
-  const me = viewerId ?? 0;
-  return groupsVisibleTo(scopeStandIn(viewer, me))
+/** Every group page starts here: built once per kind of viewer (viewer-query.ts). */
+const visibleGroupById = viewerQuery<VisibleGroupRow>((viewer, [groupId]) =>
+  groupsVisibleTo(viewer)
     .findById(groupId ?? 0)
-    .select('groups.*', viewerRoleIn(me, 'groups.id').as('viewerRole'), viewerNotifyIn(me, 'groups.id').as('viewerNotify'))
-    .toKnexQuery();
-});
+    .select('groups.*', viewerRoleIn(viewer.id, 'groups.id').as('viewerRole'), viewerNotifyIn(viewer.id, 'groups.id').as('viewerNotify'))
+    .toKnexQuery(),
+);
 
 /** One group through the scope, with the viewer's role and switch, in one query; undefined when not visible. */
 export async function findVisibleGroup(viewer: Viewer, id: number, trx?: Knex.Transaction): Promise<VisibleGroup | undefined> {
   let row: VisibleGroupRow | undefined;
   if (viewer.signedIn) {
-    [row] = await visibleGroupById.rows<VisibleGroupRow>(trx ?? Group.knex(), scopeShapeKey(viewer), viewer, [viewer.id, id]);
+    [row] = await visibleGroupById(trx ?? Group.knex(), viewer, [id]);
   } else {
     const q = groupsVisibleTo(viewer).findById(id);
     if (trx) q.transacting(trx);

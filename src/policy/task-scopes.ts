@@ -5,6 +5,7 @@ import { ChecklistItem, Task, TaskComment, TaskEvent, TaskMember, type TaskMembe
 import { activeMembership, shownGroupColumns } from './scopes.js';
 import type { SignedInViewer, Viewer } from './viewer.js';
 import { isSuperuser } from './viewer.js';
+import { viewerQuery } from './viewer-query.js';
 
 /** Groups where the viewer is an active member and the tasks tool is on, as an id subquery. */
 function myTaskGroupIds(viewerId: number): QueryBuilder<Membership> {
@@ -90,19 +91,33 @@ export interface VisibleTask {
   groupEndsOn: string | null;
 }
 
-/** One task through the scope, with everything the abilities need, in one query (inside `trx` when given). */
-export async function findVisibleTask(viewer: Viewer, id: number, trx?: Knex.Transaction): Promise<VisibleTask | undefined> {
+type VisibleTaskRow = Task & { groupName: string | null; groupIsExtranet: boolean | null; groupHidden: boolean; groupArchivedAt: Date | null; groupKind: 'workgroup' | 'project' | null; groupStartsOn: string | null; groupEndsOn: string | null; groupTools: string[] | null; taskRole?: TaskMemberRole | null; groupRole?: Role | null };
+
+function visibleTaskQuery(viewer: Viewer, id: number) {
   const q = tasksVisibleTo(viewer)
     .findById(id)
     .leftJoin('groups', 'groups.id', 'tasks.groupId')
     .select('tasks.*', ...shownGroupColumns(viewer, 'groups'), 'groups.archivedAt as groupArchivedAt', 'groups.kind as groupKind', 'groups.startsOn as groupStartsOn', 'groups.endsOn as groupEndsOn', 'groups.tools as groupTools');
-  if (trx) q.transacting(trx);
   if (viewer.signedIn) {
     q.select(viewerTaskRoleIn(viewer.id, 'tasks.id').as('taskRole'));
     q.select(viewerGroupRoleIn(viewer.id, 'tasks.groupId').as('groupRole'));
   }
-  type Row = Task & { groupName: string | null; groupIsExtranet: boolean | null; groupHidden: boolean; groupArchivedAt: Date | null; groupKind: 'workgroup' | 'project' | null; groupStartsOn: string | null; groupEndsOn: string | null; groupTools: string[] | null; taskRole?: TaskMemberRole | null; groupRole?: Role | null };
-  const row = (await q) as Row | undefined;
+  return q;
+}
+
+/** Every task page and task write starts here: built once per kind of viewer (viewer-query.ts). */
+const visibleTaskById = viewerQuery<VisibleTaskRow>((viewer, [id]) => visibleTaskQuery(viewer, id ?? 0).toKnexQuery());
+
+/** One task through the scope, with everything the abilities need, in one query (inside `trx` when given). */
+export async function findVisibleTask(viewer: Viewer, id: number, trx?: Knex.Transaction): Promise<VisibleTask | undefined> {
+  let row: VisibleTaskRow | undefined;
+  if (viewer.signedIn) {
+    [row] = await visibleTaskById(trx ?? Task.knex(), viewer, [id]);
+  } else {
+    const q = visibleTaskQuery(viewer, id);
+    if (trx) q.transacting(trx);
+    row = (await q) as VisibleTaskRow | undefined;
+  }
   if (!row) return undefined;
   return {
     task: row,
