@@ -5,6 +5,7 @@ import { Membership, type Role, type Tool } from '../models/group.js';
 import { activeMembership, usersVisibleTo, type VisibleGroup } from './scopes.js';
 import { groupsWithToolFor } from './tool-groups.js';
 import type { Viewer } from './viewer.js';
+import { viewerQuery } from './viewer-query.js';
 
 /** A conversation as one viewer meets it (what the chat abilities judge). */
 export interface ConversationContext {
@@ -64,19 +65,10 @@ export interface VisibleConversation {
 
 type Row = Conversation & { gName: string | null; gIsExtranet: boolean | null; gArchivedAt: Date | null; gTools: Tool[] | null; viewerRole?: Role | null; otherActive?: boolean | null };
 
-/** One conversation through the scope, with its context, in one query; undefined when not visible. */
-export async function findVisibleConversation(viewer: Viewer, where: { id: number } | { groupId: number } | { withUserId: number }, trx?: Knex.Transaction): Promise<VisibleConversation | undefined> {
+function conversationQuery(viewer: Viewer) {
   const q = conversationsVisibleTo(viewer)
     .leftJoin('groups as cg', 'cg.id', 'conversations.groupId')
-    .select('conversations.*', 'cg.name as gName', 'cg.isExtranet as gIsExtranet', 'cg.archivedAt as gArchivedAt', 'cg.tools as gTools')
-    .first();
-  if ('id' in where) q.where('conversations.id', where.id);
-  else if ('groupId' in where) q.where('conversations.groupId', where.groupId);
-  else {
-    const me = viewer.signedIn ? viewer.id : 0;
-    q.where({ 'conversations.kind': 'direct', 'conversations.userLowId': Math.min(me, where.withUserId), 'conversations.userHighId': Math.max(me, where.withUserId) });
-  }
-  if (trx) q.transacting(trx);
+    .select('conversations.*', 'cg.name as gName', 'cg.isExtranet as gIsExtranet', 'cg.archivedAt as gArchivedAt', 'cg.tools as gTools');
   if (viewer.signedIn) {
     q.select(Membership.query().alias('cm').select('cm.role').where('cm.userId', viewer.id).whereColumn('cm.groupId', 'conversations.groupId').whereRaw(activeMembership('cm')).as('viewerRole'));
     q.select(
@@ -86,7 +78,33 @@ export async function findVisibleConversation(viewer: Viewer, where: { id: numbe
         .as('otherActive'),
     );
   }
-  const row = (await q) as Row | undefined;
+  return q;
+}
+
+/** A group's chat and a conversation by id, as every chat page, poll and delivery reads them: built once per kind of viewer. */
+const conversationOfGroup = viewerQuery<Row>((viewer, [groupId]) => conversationQuery(viewer).where('conversations.groupId', groupId ?? 0).toKnexQuery());
+const conversationById = viewerQuery<Row>((viewer, [id]) => conversationQuery(viewer).where('conversations.id', id ?? 0).toKnexQuery());
+
+async function conversationRow(viewer: Viewer, where: { id: number } | { groupId: number } | { withUserId: number }, trx?: Knex.Transaction): Promise<Row | undefined> {
+  if (viewer.signedIn && !('withUserId' in where)) {
+    const rows = 'id' in where ? await conversationById(trx ?? Conversation.knex(), viewer, [where.id]) : await conversationOfGroup(trx ?? Conversation.knex(), viewer, [where.groupId]);
+    return rows[0];
+  }
+  const q = conversationQuery(viewer).first();
+  if ('id' in where) q.where('conversations.id', where.id);
+  else if ('groupId' in where) q.where('conversations.groupId', where.groupId);
+  else {
+    // The pair's order depends on the two ids, so this one is built each time.
+    const me = viewer.signedIn ? viewer.id : 0;
+    q.where({ 'conversations.kind': 'direct', 'conversations.userLowId': Math.min(me, where.withUserId), 'conversations.userHighId': Math.max(me, where.withUserId) });
+  }
+  if (trx) q.transacting(trx);
+  return (await q) as Row | undefined;
+}
+
+/** One conversation through the scope, with its context, in one query; undefined when not visible. */
+export async function findVisibleConversation(viewer: Viewer, where: { id: number } | { groupId: number } | { withUserId: number }, trx?: Knex.Transaction): Promise<VisibleConversation | undefined> {
+  const row = await conversationRow(viewer, where, trx);
   if (!row) return undefined;
   const { gName, gIsExtranet, gArchivedAt, gTools, viewerRole, otherActive, ...rest } = row;
   const conversation = Object.assign(new Conversation(), rest);
