@@ -1,8 +1,8 @@
 import { linkify } from '../lib/linkify.js';
 import { memoizeTemplatePaths } from '../lib/eta-paths.js';
+import { ComponentEta } from '../lib/eta-components.js';
 import path from 'node:path';
 import fastifyView from '@fastify/view';
-import { Eta } from 'eta';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { can } from '../policy/abilities.js';
@@ -65,7 +65,7 @@ export function onlyAnchorDiffers(target: string, current: unknown): boolean {
 
 export default fp(
   async function viewsPlugin(app: FastifyInstance, opts: { production: boolean }) {
-    const eta = new Eta({ views: path.join(projectRoot, 'views'), cache: opts.production, autoTrim: false });
+    const eta = new ComponentEta({ views: path.join(projectRoot, 'views'), cache: opts.production, autoTrim: false });
     if (opts.production) memoizeTemplatePaths(eta);
     await app.register(fastifyView, { engine: { eta }, root: path.join(projectRoot, 'views'), production: opts.production });
 
