@@ -35,13 +35,19 @@ export class QueryTemplate<Shape> {
 
   constructor(private readonly build: (shape: Shape, values: readonly number[]) => Buildable) {}
 
-  /** The query for `shape` (told apart by `key`) with `values` where the builder put them. */
-  run(db: Knex, key: string, shape: Shape, values: readonly number[]): Knex.Raw {
+  private template(key: string, shape: Shape, count: number): Compiled {
     let template = this.compiled.get(key);
     if (!template) {
-      template = compile(this.build(shape, values.map((_, i) => probeA(i))).toSQL(), this.build(shape, values.map((_, i) => probeB(i))).toSQL(), values.length);
+      const probes = (probe: (i: number) => number) => Array.from({ length: count }, (_, i) => probe(i));
+      template = compile(this.build(shape, probes(probeA)).toSQL(), this.build(shape, probes(probeB)).toSQL(), count);
       this.compiled.set(key, template);
     }
+    return template;
+  }
+
+  /** The query for `shape` (told apart by `key`) with `values` where the builder put them. */
+  run(db: Knex, key: string, shape: Shape, values: readonly number[]): Knex.Raw {
+    const template = this.template(key, shape, values.length);
     const bindings = [...template.bindings];
     for (const [position, value] of template.slots) bindings[position] = values[value];
     return db.raw(template.sql, bindings as Knex.RawBinding[]);
@@ -51,6 +57,28 @@ export class QueryTemplate<Shape> {
   async rows<Row>(db: Knex, key: string, shape: Shape, values: readonly number[]): Promise<Row[]> {
     const result = (await this.run(db, key, shape, values)) as { rows: Record<string, unknown>[] };
     return result.rows.map((r) => camelCaseKeys(r) as Row);
+  }
+
+  /**
+   * The text for `shape` with SQL expressions in place of the values (`expressions[i]` where value i goes: a
+   * column of an outer query), and the constant bindings left: to read this query as a correlated subquery.
+   */
+  inline(key: string, shape: Shape, expressions: readonly string[]): { sql: string; bindings: unknown[] } {
+    const template = this.template(key, shape, expressions.length);
+    const slotValue = new Map(template.slots);
+    const bindings: unknown[] = [];
+    let position = 0;
+    // knex's placeholders: a ? not escaped by an odd number of backslashes (as its positionBindings reads them).
+    const sql = template.sql.replace(/(\\*)(\?)/g, (match: string, escapes: string) => {
+      if (escapes.length % 2) return match;
+      const index = position++;
+      const value = slotValue.get(index);
+      if (value !== undefined) return `${escapes}${expressions[value]}`;
+      bindings.push(template.bindings[index]);
+      return match;
+    });
+    if (position !== template.bindings.length) throw new Error('QueryTemplate: placeholders and bindings differ in number');
+    return { sql, bindings };
   }
 }
 

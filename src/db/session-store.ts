@@ -1,7 +1,7 @@
 import type { Session } from 'fastify';
 import type { Knex } from 'knex';
-import { readSessionWithUser } from '../policy/session-read.js';
-import type { ViewerUser } from '../policy/viewer.js';
+import { sessionReader, viewerKindOf, type SessionRead, type UnreadCountColumn } from '../policy/session-read.js';
+import type { ViewerKind, ViewerUser } from '../policy/viewer.js';
 
 type Callback<T = void> = (err?: Error | null, value?: T) => void;
 
@@ -18,39 +18,49 @@ const USER_HANDOFF_MAX = 1000;
  */
 export class PgSessionStore {
   private lastWritten = new Map<string, { json: string; expiresAt: number }>();
-  private readUsers = new Map<string, { userId: number | null; user: ViewerUser | null; at: number }>();
+  private readonly read: ReturnType<typeof sessionReader>;
+  private readPeople = new Map<string, { read: SessionRead; at: number }>();
+  /** The kind of viewer each session's person was at its last read here: the next read asks for that kind's count. */
+  private kinds = new Map<string, ViewerKind>();
   private pruneTimer: NodeJS.Timeout;
 
   constructor(
     private readonly db: Knex,
     private readonly onCallbackError: (err: unknown) => void,
+    unreadCountFor: ((kind: ViewerKind) => UnreadCountColumn) | null = null,
   ) {
+    this.read = sessionReader(unreadCountFor);
     this.pruneTimer = setInterval(() => void this.prune().catch(() => {}), 15 * 60 * 1000);
     this.pruneTimer.unref();
   }
 
   get(sid: string, cb: Callback<Session | null>): void {
-    readSessionWithUser(this.db, sid, new Date())
+    this.read(this.db, sid, new Date(), this.kinds.get(sid) ?? null)
       .then((row) => {
         if (!row) return null;
         this.remember(sid, fingerprint(row.data), row.expiresAt.getTime());
-        if (this.readUsers.size >= USER_HANDOFF_MAX) this.readUsers.clear();
-        this.readUsers.set(sid, { userId: row.userId, user: row.user, at: Date.now() });
+        if (row.user) {
+          if (this.kinds.size >= 10_000) this.kinds.clear();
+          this.kinds.set(sid, viewerKindOf(row.user, row.data));
+        }
+        if (this.readPeople.size >= USER_HANDOFF_MAX) this.readPeople.clear();
+        this.readPeople.set(sid, { read: row, at: Date.now() });
         return row.data;
       })
       .then(...settle(cb, this.onCallbackError));
   }
 
   /**
-   * The person read with session `sid` just now (null: deactivated or gone), if it is `userId`; undefined
-   * when there is none to hand over (another request of the session took it, or it is stale): ask the database.
+   * The person read with session `sid` just now (null: deactivated or gone) and their unread count, if the session
+   * is `userId`'s; undefined when there is none to hand over (another request of the session took it, or it is
+   * stale): then ask the database.
    */
-  takeUser(sid: string, userId: number): ViewerUser | null | undefined {
-    const read = this.readUsers.get(sid);
-    if (!read) return undefined;
-    this.readUsers.delete(sid);
-    if (read.userId !== userId || Date.now() - read.at > USER_HANDOFF_MS) return undefined;
-    return read.user;
+  takePerson(sid: string, userId: number): { user: ViewerUser | null; unread: number | null } | undefined {
+    const found = this.readPeople.get(sid);
+    if (!found) return undefined;
+    this.readPeople.delete(sid);
+    if (found.read.userId !== userId || Date.now() - found.at > USER_HANDOFF_MS) return undefined;
+    return { user: found.read.user, unread: found.read.unread };
   }
 
   set(sid: string, session: Session, cb: Callback): void {
@@ -72,7 +82,8 @@ export class PgSessionStore {
 
   destroy(sid: string, cb: Callback): void {
     this.lastWritten.delete(sid);
-    this.readUsers.delete(sid);
+    this.readPeople.delete(sid);
+    this.kinds.delete(sid);
     this.db('sessions')
       .where({ sid })
       .delete()

@@ -2,7 +2,7 @@ import { raw } from 'objection';
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { Notification, type NotificationKind } from '../models/notification.js';
 import { notificationsVisibleTo } from '../policy/feed-scopes.js';
-import { scopeShapeKey, scopeStandIn, type SignedInViewer, type Viewer } from '../policy/viewer.js';
+import { scopeShapeKey, scopeStandIn, type SignedInViewer, type Viewer, type ViewerKind } from '../policy/viewer.js';
 import { QueryTemplate } from '../db/query-template.js';
 
 export const NOTIFICATIONS_PAGE_SIZE = 30;
@@ -81,3 +81,17 @@ const unreadCount = new QueryTemplate((viewer: SignedInViewer, [id]: readonly nu
   return Notification.knex().count({ n: '*' }).from(unread.toKnexQuery().as('unread'));
 });
 
+
+/**
+ * The unread count of a viewer of `kind` as a column of a query over `users` (alias `user`), with the session's
+ * admin mode as the SQL boolean `adminModeRequested`: the count's own text for that kind, or null when the row is
+ * not of that kind (a transfer, a new administrator: then the count is read on its own). Read with the session,
+ * the header's count costs no round trip of its own (issue 16). One kind per statement: PostgreSQL prepares
+ * every branch of a CASE when a statement starts, and six kinds' branches cost more than the round trip.
+ */
+export function unreadCountColumn(user: string, adminModeRequested: string, kind: ViewerKind): { sql: string; bindings: unknown[] } {
+  const viewer: SignedInViewer = { signedIn: true, id: 0, name: '', email: '', timeZone: 'UTC', locale: null, ...kind };
+  const count = unreadCount.inline(scopeShapeKey(viewer), viewer, [`${user}.id`]);
+  const mode = kind.isAdmin ? ` and (${adminModeRequested}) = ${kind.adminMode}` : '';
+  return { sql: `case when ${user}.is_extranet = ${kind.isExtranet} and ${user}.is_admin = ${kind.isAdmin}${mode} then (${count.sql}) end`, bindings: count.bindings };
+}

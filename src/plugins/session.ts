@@ -5,6 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Knex } from 'knex';
 import { PgSessionStore } from '../db/session-store.js';
+import { unreadCountColumn } from '../finders/notifications.js';
+import { ADMIN_MODE_REQUESTED } from '../policy/session-read.js';
 
 export interface Flash {
   kind: 'success' | 'error';
@@ -25,7 +27,8 @@ export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;
 export default fp(
   async function sessionPlugin(app: FastifyInstance, opts: { db: Knex; secret: string }) {
     await app.register(fastifyCookie);
-    const store = new PgSessionStore(opts.db, (err) => app.log.error({ err }, 'session store callback threw'));
+    // The header's unread count is read with the session (one round trip for both; plugins/views.ts uses it on GETs).
+    const store = new PgSessionStore(opts.db, (err) => app.log.error({ err }, 'session store callback threw'), (kind) => unreadCountColumn('u', ADMIN_MODE_REQUESTED, kind));
     app.addHook('onClose', async () => store.close());
     await app.register(fastifySession, {
       secret: opts.secret,

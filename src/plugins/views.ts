@@ -75,6 +75,8 @@ export default fp(
      */
     async function unreadCount(request: FastifyRequest, template: string, status: number): Promise<number> {
       if (!template.startsWith('pages/') || !request.viewer?.signedIn || status >= 500) return 0;
+      // A GET changes no notification and no access, so the count read with the session still holds.
+      if (request.method === 'GET' && request.unreadAtStart !== null) return request.unreadAtStart;
       try {
         return await countUnreadNotifications(request.viewer);
       } catch (err) {

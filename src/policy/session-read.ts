@@ -1,6 +1,6 @@
 import type { Session } from 'fastify';
 import type { Knex } from 'knex';
-import type { ViewerUser } from './viewer.js';
+import { scopeShapeKey, type ViewerKind, type ViewerUser } from './viewer.js';
 
 /** A session that has not expired, with the person it belongs to (null: none, or deactivated: R-U6). */
 export interface SessionRead {
@@ -8,26 +8,68 @@ export interface SessionRead {
   expiresAt: Date;
   userId: number | null;
   user: ViewerUser | null;
+  /** The person's unread notifications as the header counts them (null: not read with the session). */
+  unread: number | null;
 }
 
-// One constant statement (prepared once per connection): the session and its person in one round trip
-// instead of two on every signed-in request. The person's columns are the ones viewerUserById reads.
-const SESSION_WITH_USER = `select s.data, s.expires_at as "expiresAt", s.user_id as "userId",
-  u.id, u.name, u.email, u.time_zone as "timeZone", u.locale, u.is_extranet as "isExtranet", u.is_admin as "isAdmin"
-  from sessions s left join users u on u.id = s.user_id and u.deactivated_at is null
-  where s.sid = ? and s.expires_at > ?`;
+/** SQL computing a person's unread count from their row (alias `u`) and the session's admin mode (ADMIN_MODE_REQUESTED). */
+export interface UnreadCountColumn {
+  sql: string;
+  bindings: readonly unknown[];
+}
+
+/** The session's admin-mode switch as an SQL boolean (viewerFromUser honours it for administrators only). */
+export const ADMIN_MODE_REQUESTED = `coalesce((s.data->>'adminMode') = 'true', false)`;
+
+/** The kind of viewer a session's person makes (viewerFromUser's rule for admin mode). */
+export function viewerKindOf(user: ViewerUser, data: Session): ViewerKind {
+  return { isExtranet: user.isExtranet, isAdmin: user.isAdmin, adminMode: user.isAdmin && (data as { adminMode?: unknown }).adminMode === true };
+}
 
 interface Row extends Omit<ViewerUser, 'id'> {
   data: Session;
   expiresAt: Date;
   userId: number | null;
   id: number | null;
+  unread: string | number | null;
 }
 
-export async function readSessionWithUser(db: Knex, sid: string, now: Date): Promise<SessionRead | undefined> {
-  const result = (await db.raw(SESSION_WITH_USER, [sid, now])) as { rows: Row[] };
-  const row = result.rows[0];
-  if (!row) return undefined;
-  const { data, expiresAt, userId, id, name, email, timeZone, locale, isExtranet, isAdmin } = row;
-  return { data, expiresAt, userId, user: id === null ? null : { id, name, email, timeZone, locale, isExtranet, isAdmin } };
+interface Statement {
+  sql: string;
+  bindings: readonly unknown[];
+}
+
+/**
+ * Reads a session with its person in one round trip, and with the person's unread count when the kind of viewer
+ * they were is known (`unreadFor` gives the count's column for a kind): one statement per kind, each constant
+ * (prepared once per connection). The person's columns are the ones viewerUserById reads.
+ */
+export function sessionReader(unreadFor: ((kind: ViewerKind) => UnreadCountColumn) | null) {
+  const statements = new Map<string, Statement>();
+  const statementFor = (kind: ViewerKind | null): Statement => {
+    const key = kind && unreadFor ? scopeShapeKey(kind) : '';
+    let statement = statements.get(key);
+    if (!statement) {
+      const unread = kind && unreadFor ? unreadFor(kind) : null;
+      statement = {
+        sql: `select s.data, s.expires_at as "expiresAt", s.user_id as "userId",
+  u.id, u.name, u.email, u.time_zone as "timeZone", u.locale, u.is_extranet as "isExtranet", u.is_admin as "isAdmin",
+  ${unread ? unread.sql : 'null'} as unread
+  from sessions s left join users u on u.id = s.user_id and u.deactivated_at is null
+  where s.sid = ? and s.expires_at > ?`,
+        bindings: unread?.bindings ?? [],
+      };
+      statements.set(key, statement);
+    }
+    return statement;
+  };
+  return async (db: Knex, sid: string, now: Date, kind: ViewerKind | null): Promise<SessionRead | undefined> => {
+    const { sql, bindings } = statementFor(kind);
+    const result = (await db.raw(sql, [...bindings, sid, now] as Knex.RawBinding[])) as { rows: Row[] };
+    const row = result.rows[0];
+    if (!row) return undefined;
+    const { data, expiresAt, userId, id, name, email, timeZone, locale, isExtranet, isAdmin } = row;
+    const user = id === null ? null : { id, name, email, timeZone, locale, isExtranet, isAdmin };
+    return { data, expiresAt, userId, user, unread: user && row.unread !== null ? Number(row.unread) : null };
+  };
 }

@@ -51,8 +51,11 @@ export function isEmployee(viewer: Viewer): boolean {
   return viewer.signedIn && !viewer.isExtranet;
 }
 
+/** What the scopes read of a viewer besides its id. */
+export type ViewerKind = Pick<SignedInViewer, 'isExtranet' | 'isAdmin' | 'adminMode'>;
+
 /** What the scopes read of a viewer besides its id: viewers with the same key get queries of the same text. */
-export function scopeShapeKey(viewer: SignedInViewer): string {
+export function scopeShapeKey(viewer: ViewerKind): string {
   return `${viewer.isExtranet}:${viewer.isAdmin}:${viewer.adminMode}`;
 }
 

@@ -37,3 +37,12 @@ t.test('several values, each where the builder put it; a text that branches on a
   const branches = new QueryTemplate((_s: null, [viewer, group]: readonly number[]) => ((group ?? 0) > 0 ? db('a').where('v', viewer).where('g', group) : db('a').where('v', viewer)));
   t.throws(() => branches.run(db, 'b', null, [1, 2]), /depends on a value/, 'the second value changes the text');
 });
+
+t.test('inlined: an outer column where the values go, the constants still bound', async (t) => {
+  const byOwner = new QueryTemplate((_s: null, [id]: readonly number[]) =>
+    db('files').whereRaw('name \\? ?', ['x']).where('owner_id', id).orWhere((b) => b.where('shared_with', id).where('kind', 'file')).count({ n: '*' }));
+  const { sql, bindings } = byOwner.inline('x', null, ['u.id']);
+  t.equal(sql, 'select count(*) as "n" from "files" where name \\? ? and "owner_id" = u.id or ("shared_with" = u.id and "kind" = ?)', 'an escaped ? stays, placeholders of the value become the column');
+  t.same(bindings, ['x', 'file'], 'only the constants remain, in order');
+  t.same(db.raw(`select (${sql}) from users u`, bindings as knexFactory.Knex.RawBinding[]).toSQL().bindings, ['x', 'file'], 'and knex reads the text back with them');
+});
