@@ -21,11 +21,16 @@ export const catalogues: Record<Locale, Record<MessageKey, string>> = { en, de }
 function buildTranslator(locale: Locale): Translate {
   const messages = catalogues[locale];
   const compiled = new Map<MessageKey, IntlMessageFormat>();
+  // Plain text needs no formatting; anything with ICU syntax (arguments, quoted braces) does. Known once per key:
+  // a board asks for the status names a thousand times.
+  const plain = new Map<MessageKey, string | null>();
   return (key, params) => {
+    const known = plain.get(key);
+    if (known && !params) return known;
     const template = messages[key] ?? en[key];
     if (template === undefined) return key;
-    // Plain text needs no formatting; anything with ICU syntax (arguments, quoted braces) does.
-    if (!params && !template.includes('{') && !template.includes("'{")) return template;
+    if (known === undefined) plain.set(key, template.includes('{') ? null : template);
+    if (!params && !template.includes('{')) return template;
     let format = compiled.get(key);
     if (!format) {
       format = new IntlMessageFormat(template, locale, undefined, { ignoreTag: true });

@@ -83,7 +83,7 @@ export default async function socialRoutes(app: FastifyInstance): Promise<void> 
     const item = await loadPostItem(request, postId);
     if (wantsFragment(request)) {
       const like = { id: `post-${item.id}-like`, action: `/posts/${item.id}/like`, liked: item.liked, count: item.likeCount, may: item.may.like, likersUrl: `/posts/${item.id}/likes`, describedBy: '' };
-      return reply.header('Vary', 'HX-Request').page('partials/feed/like', { title: '', like, back: formValues(request.body).back ?? '', fragment: true });
+      return reply.header('Vary', 'HX-Request').page('components/like-form', { title: '', like, back: formValues(request.body).back ?? '', fragment: true });
     }
     return reply.redirect(backToPost(request.body?.back, postOf(item), `post-${item.id}`), 303);
   });
@@ -96,7 +96,7 @@ export default async function socialRoutes(app: FastifyInstance): Promise<void> 
     const c = commentOf(item, String(commentId));
     if (wantsFragment(request)) {
       const like = { id: `post-comment-${c.id}-like`, action: `/posts/${item.id}/comments/${c.id}/like`, liked: c.liked, count: c.likes, may: c.may.like, likersUrl: `/posts/${item.id}/comments/${c.id}/likes`, describedBy: '' };
-      return reply.header('Vary', 'HX-Request').page('partials/feed/like', { title: '', like, back: formValues(request.body).back ?? '', fragment: true });
+      return reply.header('Vary', 'HX-Request').page('components/like-form', { title: '', like, back: formValues(request.body).back ?? '', fragment: true });
     }
     return reply.redirect(backToPost(request.body?.back, postOf(item), `post-comment-${c.id}`), 303);
   });
