@@ -61,9 +61,11 @@ export interface VisibleConversation {
   conversation: Conversation;
   ctx: ConversationContext;
   group: { id: number; name: string; isExtranet: boolean; archivedAt: Date | null } | null;
+  /** The last message the viewer has read here (null: none yet). */
+  viewerReadUpTo: number | null;
 }
 
-type Row = Conversation & { gName: string | null; gIsExtranet: boolean | null; gArchivedAt: Date | null; gTools: Tool[] | null; viewerRole?: Role | null; otherActive?: boolean | null };
+type Row = Conversation & { gName: string | null; gIsExtranet: boolean | null; gArchivedAt: Date | null; gTools: Tool[] | null; viewerRole?: Role | null; otherActive?: boolean | null; viewerReadUpTo?: number | string | null };
 
 function conversationQuery(viewer: Viewer) {
   const q = conversationsVisibleTo(viewer)
@@ -77,6 +79,7 @@ function conversationQuery(viewer: Viewer) {
         .whereRaw('users.id = (case when conversations.user_low_id = ? then conversations.user_high_id else conversations.user_low_id end)', [viewer.id])
         .as('otherActive'),
     );
+    q.select(ChatRead.query().alias('vr').select('vr.lastReadId').where('vr.userId', viewer.id).whereColumn('vr.conversationId', 'conversations.id').as('viewerReadUpTo'));
   }
   return q;
 }
@@ -106,7 +109,7 @@ async function conversationRow(viewer: Viewer, where: { id: number } | { groupId
 export async function findVisibleConversation(viewer: Viewer, where: { id: number } | { groupId: number } | { withUserId: number }, trx?: Knex.Transaction): Promise<VisibleConversation | undefined> {
   const row = await conversationRow(viewer, where, trx);
   if (!row) return undefined;
-  const { gName, gIsExtranet, gArchivedAt, gTools, viewerRole, otherActive, ...rest } = row;
+  const { gName, gIsExtranet, gArchivedAt, gTools, viewerRole, otherActive, viewerReadUpTo, ...rest } = row;
   const conversation = Object.assign(new Conversation(), rest);
   const direct = conversation.kind === 'direct';
   return {
@@ -122,6 +125,7 @@ export async function findVisibleConversation(viewer: Viewer, where: { id: numbe
       otherActive: otherActive === true,
     },
     group: conversation.groupId !== null && gName !== null ? { id: conversation.groupId, name: gName, isExtranet: gIsExtranet === true, archivedAt: gArchivedAt } : null,
+    viewerReadUpTo: viewerReadUpTo === null || viewerReadUpTo === undefined ? null : Number(viewerReadUpTo),
   };
 }
 

@@ -74,6 +74,18 @@ t.test('chat (R-F4)', async (t) => {
     t.notMatch((await a.get('/chat')).body, /unread/, 'one\'s own messages are read');
     await c.get(`/groups/${team.id}/chat`);
     t.notMatch((await c.get('/chat')).body, /unread/, 'opening the chat reads it');
+    // Issue 16: a read mark is written when it moves, not on every view of a chat already read.
+    const writes: string[] = [];
+    const listener = (q: { sql?: string }) => {
+      if (q.sql?.includes('chat_reads') && !q.sql.startsWith('select')) writes.push(q.sql);
+    };
+    db.on('query', listener);
+    await c.get(`/groups/${team.id}/chat`).finally(() => db.off('query', listener));
+    t.same(writes, [], 'opening it again writes nothing');
+    await a.post(`/groups/${team.id}/chat`, { message: 'Fourth' });
+    t.match((await c.get('/chat')).body, /Team Room[\s\S]*?1 unread/, 'a new message is unread');
+    await c.get(`/groups/${team.id}/chat`);
+    t.notMatch((await c.get('/chat')).body, /unread/, 'and read once the chat is opened');
   });
 
   t.test("another group's chat is invisible", async (t) => {

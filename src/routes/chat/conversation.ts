@@ -58,19 +58,29 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     return { kind: 'direct', other: { id: other.id, name: other.name, isExtranet: other.isExtranet, deactivated: other.deactivatedAt !== null }, ctx: directContext(viewer.id, other), base: `/chat/with/${other.id}` };
   }
 
-  async function conversationId(request: Req, where: Where): Promise<number | null> {
+  async function conversationOf(request: Req, where: Where): Promise<{ id: number; readUpTo: number } | null> {
     const found = await findVisibleConversation(request.viewer, where.kind === 'group' ? { groupId: where.found.group.id } : { withUserId: where.other.id });
     if (!found && where.kind === 'group') throw new NotFoundError();
-    return found?.conversation.id ?? null;
+    return found ? { id: found.conversation.id, readUpTo: found.viewerReadUpTo ?? 0 } : null;
+  }
+
+  async function conversationId(request: Req, where: Where): Promise<number | null> {
+    return (await conversationOf(request, where))?.id ?? null;
+  }
+
+  /** Unread counts: read up to `lastId`, written only when it moves the mark (most views of a chat do not). */
+  async function readUpTo(request: Req, conversation: { id: number; readUpTo: number }, lastId: number): Promise<void> {
+    if (lastId > conversation.readUpTo) await markRead(app.db, request.viewer, conversation.id, lastId);
   }
 
   async function render(request: Req, reply: FastifyReply, where: Where, extra: { errors?: FieldError[]; values?: Record<string, string> } = {}, status = 200) {
     const viewer = request.viewer;
     const before = messageId(request.query.before);
-    const id = await conversationId(request, where);
+    const conversation = await conversationOf(request, where);
+    const id = conversation?.id ?? null;
     const messages = id === null ? { items: [], earlier: null } : await findMessages(viewer, id, before);
     const last = messages.items[messages.items.length - 1];
-    if (id !== null && last && before === undefined) await markRead(app.db, viewer, id, last.id);
+    if (conversation && last && before === undefined) await readUpTo(request, conversation, last.id);
     const data = {
       errors: extra.errors ?? [],
       values: extra.values ?? {},
@@ -95,11 +105,11 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
   /** What a poll brings: the new messages and the next poll, or 204 when nothing is new. */
   async function poll(request: Req, reply: FastifyReply, where: Where) {
     const after = messageId(request.query.after) ?? 0;
-    const id = await conversationId(request, where);
-    const items = id === null ? [] : await findNewMessages(request.viewer, id, after);
+    const conversation = await conversationOf(request, where);
+    const items = conversation === null ? [] : await findNewMessages(request.viewer, conversation.id, after);
     const last = items[items.length - 1];
-    if (!last || id === null) return reply.code(204).send();
-    await markRead(app.db, request.viewer, id, last.id);
+    if (!last || conversation === null) return reply.code(204).send();
+    await readUpTo(request, conversation, last.id);
     return reply.header('Vary', 'HX-Request').page('partials/chat/new-messages', { title: '', messages: withEdit(request.viewer, where, items), postUrl: where.base, pollUrl: `${where.base}/messages?after=${last.id}` });
   }
 
