@@ -19,8 +19,12 @@ interface Buildable {
   toSQL(): { sql: string; bindings: readonly unknown[] };
 }
 
-/** Rows as the models would give them: snake_case columns to camelCase keys. */
 const { parse: camelCaseKeys } = snakeCaseMappers();
+
+/** Rows as the models would give them: snake_case columns to camelCase keys. */
+export function camelCaseRows<Row>(rows: readonly Record<string, unknown>[]): Row[] {
+  return rows.map((r) => camelCaseKeys(r) as Row);
+}
 
 /**
  * A query whose text depends only on a shape (a key), never on its values (a viewer's id, a group's id, a
@@ -56,7 +60,7 @@ export class QueryTemplate<Shape> {
   /** run(), answered as rows with camelCase keys (what a query through the models answers). */
   async rows<Row>(db: Knex, key: string, shape: Shape, values: readonly number[]): Promise<Row[]> {
     const result = (await this.run(db, key, shape, values)) as { rows: Record<string, unknown>[] };
-    return result.rows.map((r) => camelCaseKeys(r) as Row);
+    return camelCaseRows<Row>(result.rows);
   }
 
   /**

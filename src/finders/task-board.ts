@@ -1,5 +1,6 @@
+import type { Knex } from 'knex';
 import { raw } from 'objection';
-import { QueryTemplate } from '../db/query-template.js';
+import { camelCaseRows, QueryTemplate } from '../db/query-template.js';
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { TASK_STATUSES, Task, type TaskMemberRole, type TaskStatus } from '../models/task.js';
 import type { Role } from '../models/group.js';
@@ -25,19 +26,29 @@ export interface BoardColumn {
 type Row = TaskRow & { creatorId: number; groupArchived: boolean | null; groupTasksOn: boolean | null; taskRole: TaskMemberRole | null; groupRole: Role | null };
 
 /**
- * The board (R-T9): one keyset page per status column, each one query whatever its size (the
- * filters of the list, plus what `task:change-status` needs to judge each card). A status filter
- * shows its column only. `after` holds each column's cursor.
+ * The board (R-T9): one keyset page per status column, whatever its size (the
+ * filters of the list, plus what `task:change-status` needs to judge each card), all columns in one
+ * statement. A status filter shows its column only. `after` holds each column's cursor.
  */
 export async function findBoard(viewer: Viewer, params: TaskListParams, after: Partial<Record<TaskStatus, string>>, size = BOARD_COLUMN_SIZE): Promise<BoardColumn[]> {
   if (!viewer.signedIn) return [];
   const statuses = params.status && params.status !== 'any' ? [params.status] : [...TASK_STATUSES];
-  return Promise.all(
-    statuses.map(async (status) => {
-      const cursor = decodeCursor(after[status], ['number']);
-      const shape: TaskPageShape = { viewer, role: params.role ?? 'any', status, inGroup: params.groupId !== undefined, afterCursor: cursor !== null, size };
-      const rows = await boardColumn.rows<Row & { groupArchivedAt: Date | null }>(Task.knex(), taskPageKey(shape), shape, taskPageValues(viewer, params.groupId, cursor));
-      const cards = rows.map((r) => ({
+  const columns = statuses.map((status) => {
+    const cursor = decodeCursor(after[status], ['number']);
+    const shape: TaskPageShape = { viewer, role: params.role ?? 'any', status, inGroup: params.groupId !== undefined, afterCursor: cursor !== null, size };
+    return { status, cursor, query: boardColumn.run(Task.knex(), taskPageKey(shape), shape, taskPageValues(viewer, params.groupId, cursor)).toSQL() };
+  });
+  // Every column in one round trip: each keeps its own ORDER BY and LIMIT inside the union.
+  const result = (await Task.knex().raw(
+    columns.map((c) => `(${c.query.sql})`).join(' union all '),
+    columns.flatMap((c) => c.query.bindings) as Knex.RawBinding[],
+  )) as { rows: Record<string, unknown>[] };
+  const rows = camelCaseRows<Row & { groupArchivedAt: Date | null }>(result.rows);
+  return columns.map(({ status, cursor }) => {
+    const cards = rows
+      .filter((r) => r.status === status)
+      .sort((a, b) => b.id - a.id)
+      .map((r) => ({
         ...toTaskRow(r),
         movable: can(viewer, 'task:change-status', {
           task: { creatorId: r.creatorId, responsibleId: r.responsibleId, groupId: r.groupId },
@@ -47,9 +58,8 @@ export async function findBoard(viewer: Viewer, params: TaskListParams, after: P
           groupTasksOn: r.groupTasksOn === true,
         }),
       }));
-      return { status, page: toPage(cards, size, (c) => [c.id]), after: cursor ? (after[status] ?? null) : null };
-    }),
-  );
+    return { status, page: toPage(cards, size, (c) => [c.id]), after: cursor ? (after[status] ?? null) : null };
+  });
 }
 
 /** A column's text, built once per shape (db/query-template.ts), with what `task:change-status` needs to judge each card. */

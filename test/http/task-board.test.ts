@@ -97,6 +97,8 @@ t.test('the task board (R-T9) with R-T8, R-X1 and archived groups', async (t) =>
     await ChecklistItem.query(db).insert((await Task.query(db).where({ groupId: many.id })).map((tk) => ({ taskId: tk.id, position: 1, text: 'x' })));
     const lots = await countQueries(db, () => o.get(url));
     t.equal(lots, few, `${lots} queries with 5 or 45 cards`);
+    // Issue 16: the session (with its person and count), the group, every column in one statement.
+    t.equal(lots, 3, 'three round trips for the whole board');
     const first = await o.get(url);
     t.match(first.body, /Card 044/);
     t.notMatch(first.body, /Card 024/, 'a column shows 20 cards');
