@@ -10,7 +10,7 @@ export interface ChecklistRow {
   done: boolean;
 }
 
-const checklist = viewerQuery<ChecklistRow>((viewer, [taskId]) =>
+export const checklist = viewerQuery<ChecklistRow>((viewer, [taskId]) =>
   checklistItemsVisibleTo(viewer)
     .where('taskChecklistItems.taskId', taskId ?? 0)
     .select('taskChecklistItems.id', 'taskChecklistItems.text', 'taskChecklistItems.done')
@@ -34,7 +34,8 @@ export interface TaskEventRow {
   actorIsExtranet: boolean | null;
 }
 
-const taskEvents = viewerQuery<TaskEventRow>((viewer, [taskId]) => {
+/** R-T9: the task's own history, newest first, the latest 50. */
+export const taskEvents = viewerQuery<TaskEventRow>((viewer, [taskId]) => {
   const actors = usersVisibleTo(viewer).select('users.id', 'users.name', 'users.isExtranet').as('ac');
   return taskEventsVisibleTo(viewer)
     .leftJoin(actors, 'ac.id', 'taskEvents.actorId')
@@ -44,8 +45,3 @@ const taskEvents = viewerQuery<TaskEventRow>((viewer, [taskId]) => {
     .limit(50)
     .toKnexQuery();
 });
-
-/** R-T9: the task's own history, newest first, the latest 50. */
-export async function findTaskEvents(viewer: Viewer, taskId: number): Promise<TaskEventRow[]> {
-  return viewer.signedIn ? taskEvents(Task.knex(), viewer, [taskId]) : [];
-}

@@ -126,7 +126,7 @@ export interface TaskPerson {
 }
 
 /** Participants and observers the viewer may see: an external viewer does not see non-contacts (R-T6). */
-const taskPeople = viewerQuery<TaskPerson & { deactivatedAt: Date | null }>((viewer, [taskId]) =>
+export const taskPeople = viewerQuery<TaskPersonRow>((viewer, [taskId]) =>
   taskMembersVisibleTo(viewer)
     .join('users', 'users.id', 'taskMembers.userId')
     .where('taskMembers.taskId', taskId ?? 0)
@@ -136,10 +136,15 @@ const taskPeople = viewerQuery<TaskPerson & { deactivatedAt: Date | null }>((vie
     .toKnexQuery(),
 );
 
+export type TaskPersonRow = TaskPerson & { deactivatedAt: Date | null };
+
+export function toTaskPerson(r: TaskPersonRow): TaskPerson {
+  return { id: r.id, name: r.name, isExtranet: r.isExtranet, deactivated: r.deactivatedAt !== null, role: r.role };
+}
+
 export async function findTaskPeople(viewer: Viewer, taskId: number): Promise<TaskPerson[]> {
   if (!viewer.signedIn) return [];
-  const rows = await taskPeople(Task.knex(), viewer, [taskId]);
-  return rows.map((r) => ({ id: r.id, name: r.name, isExtranet: r.isExtranet, deactivated: r.deactivatedAt !== null, role: r.role }));
+  return (await taskPeople(Task.knex(), viewer, [taskId])).map(toTaskPerson);
 }
 
 export interface CommentRow {
@@ -160,7 +165,7 @@ function taskCommentRows(viewer: Viewer, taskId: number) {
     .select('taskComments.id', 'taskComments.body', 'taskComments.createdAt', 'taskComments.authorId', 'au.name as authorName', 'au.isExtranet as authorIsExtranet');
 }
 
-const taskComments = viewerQuery<CommentRow>((viewer, [taskId]) => taskCommentRows(viewer, taskId ?? 0).orderBy('taskComments.id').limit(500).toKnexQuery());
+export const taskComments = viewerQuery<CommentRow>((viewer, [taskId]) => taskCommentRows(viewer, taskId ?? 0).orderBy('taskComments.id').limit(500).toKnexQuery());
 
 export async function findTaskComments(viewer: Viewer, taskId: number): Promise<CommentRow[]> {
   return viewer.signedIn ? taskComments(Task.knex(), viewer, [taskId]) : [];
@@ -179,7 +184,7 @@ export interface TaskName {
   deactivatedAt: Date | null;
 }
 
-const taskNames = viewerQuery<TaskName>((viewer, ids) => usersVisibleTo(viewer).whereIn('users.id', ids).select('users.id', 'users.name', 'users.email', 'users.isExtranet', 'users.deactivatedAt').toKnexQuery());
+export const taskNames = viewerQuery<TaskName>((viewer, ids) => usersVisibleTo(viewer).whereIn('users.id', ids).select('users.id', 'users.name', 'users.email', 'users.isExtranet', 'users.deactivatedAt').toKnexQuery());
 
 /** Names (and addresses) of people on one visible task, through the users scope. */
 export async function findTaskNames(viewer: Viewer, ids: number[]): Promise<TaskName[]> {

@@ -11,8 +11,17 @@ interface Buildable {
  * number of values (db/query-template.ts) instead of on every request: the builder gets a stand-in viewer
  * and stand-in values, so only the viewer's id and the values change between calls.
  */
-export function viewerQuery<Row>(build: (viewer: SignedInViewer, values: readonly number[]) => Buildable) {
+export interface ViewerQuery<Row> {
+  (db: Knex, viewer: SignedInViewer, values: readonly number[]): Promise<Row[]>;
+  /** The statement with its bindings, to read together with others (db/json-arrays.ts). */
+  statement(db: Knex, viewer: SignedInViewer, values: readonly number[]): { sql: string; bindings: readonly unknown[] };
+}
+
+export function viewerQuery<Row>(build: (viewer: SignedInViewer, values: readonly number[]) => Buildable): ViewerQuery<Row> {
   const template = new QueryTemplate((viewer: SignedInViewer, [me, ...values]: readonly number[]) => build(scopeStandIn(viewer, me ?? 0), values));
-  return (db: Knex, viewer: SignedInViewer, values: readonly number[]): Promise<Row[]> =>
-    template.rows<Row>(db, `${scopeShapeKey(viewer)}|${values.length}`, viewer, [viewer.id, ...values]);
+  const key = (viewer: SignedInViewer, values: readonly number[]) => `${scopeShapeKey(viewer)}|${values.length}`;
+  const rows = (db: Knex, viewer: SignedInViewer, values: readonly number[]): Promise<Row[]> => template.rows<Row>(db, key(viewer, values), viewer, [viewer.id, ...values]);
+  return Object.assign(rows, {
+    statement: (db: Knex, viewer: SignedInViewer, values: readonly number[]) => template.run(db, key(viewer, values), viewer, [viewer.id, ...values]).toSQL(),
+  });
 }

@@ -4,7 +4,7 @@ import { ForbiddenError, NotFoundError, parseId } from '../lib/errors.js';
 import { formValues, type FieldError } from '../lib/forms.js';
 import { TASK_ROLES, findAssignablePeople, findTaskComment, findTaskComments, findTaskNames, findTaskPeople, findTasks, parseRole, parseStatus, type CommentRow } from '../finders/tasks.js';
 import { TASK_STATUSES, type Task } from '../models/task.js';
-import { findChecklist, findTaskEvents } from '../finders/task-checklist.js';
+import { findTaskPageParts } from '../finders/task-page.js';
 import { can } from '../policy/abilities.js';
 import { findVisibleGroup, type VisibleGroup } from '../policy/scopes.js';
 import { findVisibleTask, type VisibleTask } from '../policy/task-scopes.js';
@@ -48,13 +48,8 @@ async function targetGroup(request: FastifyRequest, raw: unknown): Promise<Visib
 /** The task page (R-T2: `ctx` came through the scope), with a form's errors when it was refused. */
 export async function showTask(request: TaskRequest, reply: FastifyReply, ctx: VisibleTask, extra: { errors?: FieldError[]; values?: Record<string, string> } = {}, status = 200) {
   const viewer = request.viewer;
-  const [people, comments, names, checklist, events] = await Promise.all([
-    findTaskPeople(viewer, ctx.task.id),
-    findTaskComments(viewer, ctx.task.id),
-    findTaskNames(viewer, [ctx.task.creatorId, ctx.task.responsibleId]),
-    findChecklist(viewer, ctx.task.id),
-    findTaskEvents(viewer, ctx.task.id),
-  ]);
+  if (!viewer.signedIn) throw new NotFoundError();
+  const { people, comments, names, checklist, events } = await findTaskPageParts(viewer, ctx.task);
   const person = (id: number) => {
     const u = names.find((n) => n.id === id);
     return u ? { id: u.id, name: u.name, isExtranet: u.isExtranet, deactivated: u.deactivatedAt !== null } : null;

@@ -1,6 +1,6 @@
 // DESIGN.md: a page runs a bounded number of queries whatever its size (no N+1).
 import t from 'tap';
-import { Task } from '../../src/models/task.js';
+import { Task, TaskComment } from '../../src/models/task.js';
 import { build, makeUser, signIn, type Client } from '../helper.js';
 import { makeGroup } from '../fixtures.js';
 import { countQueries } from '../query-count.js';
@@ -27,4 +27,20 @@ t.test('pages run a fixed number of queries (R-T7, R-G9)', async (t) => {
     t.equal(large, small[url], `${url}: ${large} queries with 10 or 210 tasks`);
     t.ok(large <= 8, `${url}: at most 8 queries (${large})`);
   }
+});
+
+t.test('a task page is three round trips whatever it shows (issue 16, R-T2)', async (t) => {
+  const { app, db } = await build(t);
+  const me = await makeUser(db, { name: 'Tina Task' });
+  const other = await makeUser(db, { name: 'Omar Other' });
+  const group = await makeGroup(db, me, { name: 'Crew' }, [[other]]);
+  const c: Client = await signIn(app, me);
+  const task = await Task.query(db).insert({ title: 'Counted task', groupId: group.id, responsibleId: other.id, creatorId: me.id });
+  const id = task.id;
+  await TaskComment.query(db).insert({ taskId: id, authorId: other.id, body: 'A first comment' });
+  await c.get(`/tasks/${id}`);
+  // The session with its person and count, the task with the viewer's roles, then its people, comments,
+  // names, checklist and history together.
+  t.equal(await countQueries(db, async () => t.equal((await c.get(`/tasks/${id}`)).statusCode, 200)), 3);
+  t.match((await c.get(`/tasks/${id}`)).body, /A first comment/);
 });

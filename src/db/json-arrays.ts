@@ -1,0 +1,28 @@
+import type { Knex } from 'knex';
+import { camelCaseRows } from './query-template.js';
+
+export interface Statement {
+  sql: string;
+  bindings: readonly unknown[];
+}
+
+/** A timestamp as PostgreSQL writes it in JSON (a date alone stays text, as the driver gives it). */
+const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d$/;
+
+function revive(row: Record<string, unknown>): Record<string, unknown> {
+  for (const [key, value] of Object.entries(row)) if (typeof value === 'string' && TIMESTAMP.test(value)) row[key] = new Date(value);
+  return row;
+}
+
+/**
+ * Several queries' rows in one round trip: each query becomes a JSON array column of one row, its rows in
+ * the query's own order (PostgreSQL aggregates a sorted subquery in its order), with camelCase keys and
+ * timestamps as Dates, as the driver and the models would give them.
+ */
+export async function readTogether<Names extends string>(db: Knex, parts: Record<Names, Statement>): Promise<Record<Names, Record<string, unknown>[]>> {
+  const names = Object.keys(parts) as Names[];
+  const columns = names.map((name, i) => `(select coalesce(json_agg(r${i}), '[]'::json) from (${parts[name].sql}) r${i}) as c${i}`);
+  const result = (await db.raw(`select ${columns.join(', ')}`, names.flatMap((name) => parts[name].bindings) as Knex.RawBinding[])) as { rows: Record<string, Record<string, unknown>[]>[] };
+  const row = result.rows[0] ?? {};
+  return Object.fromEntries(names.map((name, i) => [name, camelCaseRows<Record<string, unknown>>(row[`c${i}`] ?? []).map(revive)])) as Record<Names, Record<string, unknown>[]>;
+}
