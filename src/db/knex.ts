@@ -65,3 +65,15 @@ export function createKnex(url: string, poolMax = 10, timeouts: DbTimeouts = REQ
     ...knexSnakeCaseMappers(),
   });
 }
+
+/**
+ * Destroys a pool without keeping anyone waiting. While tarn destroys a pool it still queues a new acquire, and
+ * serves it never: the acquire waits out its timeout (10 s on request pools, the whole shutdown grace), which a
+ * mail run that was between two queries at SIGTERM did. From the call on, knex refuses new acquires at once;
+ * queries that hold a connection finish first, as with destroy().
+ */
+export async function destroyPool(db: Knex): Promise<void> {
+  const client = db.client as { acquireConnection: () => Promise<unknown> };
+  client.acquireConnection = () => Promise.reject(new Error('the database pool is closing'));
+  await db.destroy();
+}

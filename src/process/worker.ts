@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { Model } from 'objection';
 import { buildApp } from '../app.js';
 import type { Config } from '../config.js';
-import { createKnex, LONG_TIMEOUTS } from '../db/knex.js';
+import { createKnex, destroyPool, LONG_TIMEOUTS } from '../db/knex.js';
 import { startMaintenance } from '../services/maintenance.js';
 import { SHUTDOWN_GRACE_MS } from './grace.js';
 import { endKeepAliveOnClose } from './keep-alive.js';
@@ -50,8 +50,8 @@ export async function runWorker(config: Config): Promise<void> {
       await httpClosed;
       // Every request has been answered; what may still wait for a connection is background work
       // (mail, maintenance), which would wait out the pool's acquire timeout on a database that is
-      // down. destroy() lets work that holds a connection finish, then refuses the waiting ones.
-      await Promise.all([appClosed, knex.destroy(), background.destroy()]);
+      // down. destroyPool() lets work that holds a connection finish and refuses the waiting and later ones.
+      await Promise.all([appClosed, destroyPool(knex), destroyPool(background)]);
       app.log.info(`closed in ${Date.now() - since} ms`);
     } finally {
       process.exit(0);

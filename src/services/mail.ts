@@ -59,10 +59,11 @@ export class MailDispatcher {
     this.timer.unref();
   }
 
+  /** Stops the timer and waits for a run in progress; a run that fails now (the pool closing) ends the wait too. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.running;
-    await this.followUp;
+    await this.running?.catch(() => {});
+    await this.followUp?.catch(() => {});
     this.transport?.close();
   }
 
