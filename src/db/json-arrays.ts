@@ -1,10 +1,5 @@
 import type { Knex } from 'knex';
-import { camelCaseRows } from './query-template.js';
-
-export interface Statement {
-  sql: string;
-  bindings: readonly unknown[];
-}
+import { camelCaseRows, type Statement } from './query-template.js';
 
 /** A timestamp as PostgreSQL writes it in JSON (a date alone stays text, as the driver gives it). */
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d$/;

@@ -8,6 +8,12 @@ import { snakeCaseMappers } from 'objection';
 const probeA = (i: number) => -1_000_000_007 - 2 * i;
 const probeB = (i: number) => 2_000_000_014 + 2 * i;
 
+/** SQL text with knex's ? placeholders and the values that go in them. */
+export interface Statement {
+  sql: string;
+  bindings: readonly unknown[];
+}
+
 interface Compiled {
   sql: string;
   bindings: readonly unknown[];
@@ -15,8 +21,8 @@ interface Compiled {
   slots: [number, number][];
 }
 
-interface Buildable {
-  toSQL(): { sql: string; bindings: readonly unknown[] };
+export interface Buildable {
+  toSQL(): Statement;
 }
 
 const { parse: camelCaseKeys } = snakeCaseMappers();
@@ -67,7 +73,7 @@ export class QueryTemplate<Shape> {
    * The text for `shape` with SQL expressions in place of the values (`expressions[i]` where value i goes: a
    * column of an outer query), and the constant bindings left: to read this query as a correlated subquery.
    */
-  inline(key: string, shape: Shape, expressions: readonly string[]): { sql: string; bindings: unknown[] } {
+  inline(key: string, shape: Shape, expressions: readonly string[]): Statement {
     const template = this.template(key, shape, expressions.length);
     const slotValue = new Map(template.slots);
     const bindings: unknown[] = [];
@@ -86,7 +92,7 @@ export class QueryTemplate<Shape> {
   }
 }
 
-function compile(a: { sql: string; bindings: readonly unknown[] }, b: { sql: string; bindings: readonly unknown[] }, count: number): Compiled {
+function compile(a: Statement, b: Statement, count: number): Compiled {
   if (a.sql !== b.sql || a.bindings.length !== b.bindings.length) throw new Error('QueryTemplate: the query text depends on a value');
   const slots: [number, number][] = [];
   a.bindings.forEach((x, i) => {

@@ -3,7 +3,7 @@ import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { Notification, type NotificationKind } from '../models/notification.js';
 import { notificationsVisibleTo } from '../policy/feed-scopes.js';
 import { scopeShapeKey, scopeStandIn, type SignedInViewer, type Viewer, type ViewerKind } from '../policy/viewer.js';
-import { QueryTemplate } from '../db/query-template.js';
+import { QueryTemplate, type Statement } from '../db/query-template.js';
 
 export const NOTIFICATIONS_PAGE_SIZE = 30;
 /** The header counts unread notifications up to this many ("99+"): a count never scans a whole history. */
@@ -89,7 +89,7 @@ const unreadCount = new QueryTemplate((viewer: SignedInViewer, [id]: readonly nu
  * the header's count costs no round trip of its own (issue 16). One kind per statement: PostgreSQL prepares
  * every branch of a CASE when a statement starts, and six kinds' branches cost more than the round trip.
  */
-export function unreadCountColumn(user: string, adminModeRequested: string, kind: ViewerKind): { sql: string; bindings: unknown[] } {
+export function unreadCountColumn(user: string, adminModeRequested: string, kind: ViewerKind): Statement {
   const viewer: SignedInViewer = { signedIn: true, id: 0, name: '', email: '', timeZone: 'UTC', locale: null, ...kind };
   const count = unreadCount.inline(scopeShapeKey(viewer), viewer, [`${user}.id`]);
   const mode = kind.isAdmin ? ` and (${adminModeRequested}) = ${kind.adminMode}` : '';

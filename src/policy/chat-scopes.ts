@@ -4,7 +4,7 @@ import { ChatMessage, ChatRead, Conversation, type ConversationKind } from '../m
 import { Membership, type Role, type Tool } from '../models/group.js';
 import { activeMembership, usersVisibleTo, type VisibleGroup } from './scopes.js';
 import { groupsWithToolFor } from './tool-groups.js';
-import type { Viewer } from './viewer.js';
+import type { SignedInViewer, Viewer } from './viewer.js';
 import { viewerQuery } from './viewer-query.js';
 
 /** A conversation as one viewer meets it (what the chat abilities judge). */
@@ -67,20 +67,18 @@ export interface VisibleConversation {
 
 type Row = Conversation & { gName: string | null; gIsExtranet: boolean | null; gArchivedAt: Date | null; gTools: Tool[] | null; viewerRole?: Role | null; otherActive?: boolean | null; viewerReadUpTo?: number | string | null };
 
-function conversationQuery(viewer: Viewer) {
+function conversationQuery(viewer: SignedInViewer) {
   const q = conversationsVisibleTo(viewer)
     .leftJoin('groups as cg', 'cg.id', 'conversations.groupId')
     .select('conversations.*', 'cg.name as gName', 'cg.isExtranet as gIsExtranet', 'cg.archivedAt as gArchivedAt', 'cg.tools as gTools');
-  if (viewer.signedIn) {
-    q.select(Membership.query().alias('cm').select('cm.role').where('cm.userId', viewer.id).whereColumn('cm.groupId', 'conversations.groupId').whereRaw(activeMembership('cm')).as('viewerRole'));
-    q.select(
-      usersVisibleTo(viewer)
-        .select(Conversation.raw('users.deactivated_at is null'))
-        .whereRaw('users.id = (case when conversations.user_low_id = ? then conversations.user_high_id else conversations.user_low_id end)', [viewer.id])
-        .as('otherActive'),
-    );
-    q.select(ChatRead.query().alias('vr').select('vr.lastReadId').where('vr.userId', viewer.id).whereColumn('vr.conversationId', 'conversations.id').as('viewerReadUpTo'));
-  }
+  q.select(Membership.query().alias('cm').select('cm.role').where('cm.userId', viewer.id).whereColumn('cm.groupId', 'conversations.groupId').whereRaw(activeMembership('cm')).as('viewerRole'));
+  q.select(
+    usersVisibleTo(viewer)
+      .select(Conversation.raw('users.deactivated_at is null'))
+      .whereRaw('users.id = (case when conversations.user_low_id = ? then conversations.user_high_id else conversations.user_low_id end)', [viewer.id])
+      .as('otherActive'),
+  );
+  q.select(ChatRead.query().alias('vr').select('vr.lastReadId').where('vr.userId', viewer.id).whereColumn('vr.conversationId', 'conversations.id').as('viewerReadUpTo'));
   return q;
 }
 
@@ -89,18 +87,13 @@ const conversationOfGroup = viewerQuery<Row>((viewer, [groupId]) => conversation
 const conversationById = viewerQuery<Row>((viewer, [id]) => conversationQuery(viewer).where('conversations.id', id ?? 0).toKnexQuery());
 
 async function conversationRow(viewer: Viewer, where: { id: number } | { groupId: number } | { withUserId: number }, trx?: Knex.Transaction): Promise<Row | undefined> {
-  if (viewer.signedIn && !('withUserId' in where)) {
-    const rows = 'id' in where ? await conversationById(trx ?? Conversation.knex(), viewer, [where.id]) : await conversationOfGroup(trx ?? Conversation.knex(), viewer, [where.groupId]);
-    return rows[0];
-  }
-  const q = conversationQuery(viewer).first();
-  if ('id' in where) q.where('conversations.id', where.id);
-  else if ('groupId' in where) q.where('conversations.groupId', where.groupId);
-  else {
-    // The pair's order depends on the two ids, so this one is built each time.
-    const me = viewer.signedIn ? viewer.id : 0;
-    q.where({ 'conversations.kind': 'direct', 'conversations.userLowId': Math.min(me, where.withUserId), 'conversations.userHighId': Math.max(me, where.withUserId) });
-  }
+  // Nobody signed out sees a conversation (conversationsVisibleTo).
+  if (!viewer.signedIn) return undefined;
+  const db = trx ?? Conversation.knex();
+  if ('id' in where) return (await conversationById(db, viewer, [where.id]))[0];
+  if ('groupId' in where) return (await conversationOfGroup(db, viewer, [where.groupId]))[0];
+  // The pair's order depends on the two ids, so this one is built each time.
+  const q = conversationQuery(viewer).first().where({ 'conversations.kind': 'direct', 'conversations.userLowId': Math.min(viewer.id, where.withUserId), 'conversations.userHighId': Math.max(viewer.id, where.withUserId) });
   if (trx) q.transacting(trx);
   return (await q) as Row | undefined;
 }

@@ -201,14 +201,9 @@ const visibleGroupById = viewerQuery<VisibleGroupRow>((viewer, [groupId]) =>
 
 /** One group through the scope, with the viewer's role and switch, in one query; undefined when not visible. */
 export async function findVisibleGroup(viewer: Viewer, id: number, trx?: Knex.Transaction): Promise<VisibleGroup | undefined> {
-  let row: VisibleGroupRow | undefined;
-  if (viewer.signedIn) {
-    [row] = await visibleGroupById(trx ?? Group.knex(), viewer, [id]);
-  } else {
-    const q = groupsVisibleTo(viewer).findById(id);
-    if (trx) q.transacting(trx);
-    row = (await q) as VisibleGroupRow | undefined;
-  }
+  // Nobody signed out sees a group (groupsVisibleTo).
+  if (!viewer.signedIn) return undefined;
+  const [row] = await visibleGroupById(trx ?? Group.knex(), viewer, [id]);
   if (!row) return undefined;
   const { viewerRole = null, viewerNotify = null, ...group } = row;
   return { group: group as Group, role: viewerRole, notify: viewerRole === null ? null : viewerNotify };

@@ -1,6 +1,7 @@
 import type { Session } from 'fastify';
 import type { Knex } from 'knex';
-import { scopeShapeKey, type ViewerKind, type ViewerUser } from './viewer.js';
+import type { Statement } from '../db/query-template.js';
+import { scopeShapeKey, VIEWER_USER_COLUMNS, viewerFromUser, type ViewerKind, type ViewerUser } from './viewer.js';
 
 /** A session that has not expired, with the person it belongs to (null: none, or deactivated: R-U6). */
 export interface SessionRead {
@@ -13,17 +14,15 @@ export interface SessionRead {
 }
 
 /** SQL computing a person's unread count from their row (alias `u`) and the session's admin mode (ADMIN_MODE_REQUESTED). */
-export interface UnreadCountColumn {
-  sql: string;
-  bindings: readonly unknown[];
-}
+export type UnreadCountColumn = Statement;
 
 /** The session's admin-mode switch as an SQL boolean (viewerFromUser honours it for administrators only). */
 export const ADMIN_MODE_REQUESTED = `coalesce((s.data->>'adminMode') = 'true', false)`;
 
 /** The kind of viewer a session's person makes (viewerFromUser's rule for admin mode). */
 export function viewerKindOf(user: ViewerUser, data: Session): ViewerKind {
-  return { isExtranet: user.isExtranet, isAdmin: user.isAdmin, adminMode: user.isAdmin && (data as { adminMode?: unknown }).adminMode === true };
+  const { isExtranet, isAdmin, adminMode } = viewerFromUser(user, (data as { adminMode?: unknown }).adminMode === true);
+  return { isExtranet, isAdmin, adminMode };
 }
 
 interface Row extends Omit<ViewerUser, 'id'> {
@@ -34,15 +33,10 @@ interface Row extends Omit<ViewerUser, 'id'> {
   unread: string | number | null;
 }
 
-interface Statement {
-  sql: string;
-  bindings: readonly unknown[];
-}
-
 /**
  * Reads a session with its person in one round trip, and with the person's unread count when the kind of viewer
  * they were is known (`unreadFor` gives the count's column for a kind): one statement per kind, each constant
- * (prepared once per connection). The person's columns are the ones viewerUserById reads.
+ * (prepared once per connection). The person's columns are VIEWER_USER_COLUMNS, as viewerUserById reads them.
  */
 export function sessionReader(unreadFor: ((kind: ViewerKind) => UnreadCountColumn) | null) {
   const statements = new Map<string, Statement>();
@@ -53,7 +47,7 @@ export function sessionReader(unreadFor: ((kind: ViewerKind) => UnreadCountColum
       const unread = kind && unreadFor ? unreadFor(kind) : null;
       statement = {
         sql: `select s.data, s.expires_at as "expiresAt", s.user_id as "userId",
-  u.id, u.name, u.email, u.time_zone as "timeZone", u.locale, u.is_extranet as "isExtranet", u.is_admin as "isAdmin",
+  ${VIEWER_USER_COLUMNS('u')},
   ${unread ? unread.sql : 'null'} as unread
   from sessions s left join users u on u.id = s.user_id and u.deactivated_at is null
   where s.sid = ? and s.expires_at > ?`,

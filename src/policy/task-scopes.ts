@@ -93,31 +93,21 @@ export interface VisibleTask {
 
 type VisibleTaskRow = Task & { groupName: string | null; groupIsExtranet: boolean | null; groupHidden: boolean; groupArchivedAt: Date | null; groupKind: 'workgroup' | 'project' | null; groupStartsOn: string | null; groupEndsOn: string | null; groupTools: string[] | null; taskRole?: TaskMemberRole | null; groupRole?: Role | null };
 
-function visibleTaskQuery(viewer: Viewer, id: number) {
-  const q = tasksVisibleTo(viewer)
-    .findById(id)
-    .leftJoin('groups', 'groups.id', 'tasks.groupId')
-    .select('tasks.*', ...shownGroupColumns(viewer, 'groups'), 'groups.archivedAt as groupArchivedAt', 'groups.kind as groupKind', 'groups.startsOn as groupStartsOn', 'groups.endsOn as groupEndsOn', 'groups.tools as groupTools');
-  if (viewer.signedIn) {
-    q.select(viewerTaskRoleIn(viewer.id, 'tasks.id').as('taskRole'));
-    q.select(viewerGroupRoleIn(viewer.id, 'tasks.groupId').as('groupRole'));
-  }
-  return q;
-}
-
 /** Every task page and task write starts here: built once per kind of viewer (viewer-query.ts). */
-const visibleTaskById = viewerQuery<VisibleTaskRow>((viewer, [id]) => visibleTaskQuery(viewer, id ?? 0).toKnexQuery());
+const visibleTaskById = viewerQuery<VisibleTaskRow>((viewer, [id]) =>
+  tasksVisibleTo(viewer)
+    .findById(id ?? 0)
+    .leftJoin('groups', 'groups.id', 'tasks.groupId')
+    .select('tasks.*', ...shownGroupColumns(viewer, 'groups'), 'groups.archivedAt as groupArchivedAt', 'groups.kind as groupKind', 'groups.startsOn as groupStartsOn', 'groups.endsOn as groupEndsOn', 'groups.tools as groupTools')
+    .select(viewerTaskRoleIn(viewer.id, 'tasks.id').as('taskRole'), viewerGroupRoleIn(viewer.id, 'tasks.groupId').as('groupRole'))
+    .toKnexQuery(),
+);
 
 /** One task through the scope, with everything the abilities need, in one query (inside `trx` when given). */
 export async function findVisibleTask(viewer: Viewer, id: number, trx?: Knex.Transaction): Promise<VisibleTask | undefined> {
-  let row: VisibleTaskRow | undefined;
-  if (viewer.signedIn) {
-    [row] = await visibleTaskById(trx ?? Task.knex(), viewer, [id]);
-  } else {
-    const q = visibleTaskQuery(viewer, id);
-    if (trx) q.transacting(trx);
-    row = (await q) as VisibleTaskRow | undefined;
-  }
+  // Nobody signed out sees a task (tasksVisibleTo).
+  if (!viewer.signedIn) return undefined;
+  const [row] = await visibleTaskById(trx ?? Task.knex(), viewer, [id]);
   if (!row) return undefined;
   return {
     task: row,

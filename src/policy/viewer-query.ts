@@ -1,10 +1,6 @@
 import type { Knex } from 'knex';
-import { QueryTemplate } from '../db/query-template.js';
+import { QueryTemplate, type Buildable, type Statement } from '../db/query-template.js';
 import { scopeShapeKey, scopeStandIn, type SignedInViewer } from './viewer.js';
-
-interface Buildable {
-  toSQL(): { sql: string; bindings: readonly unknown[] };
-}
 
 /**
  * A query that starts from a viewer's scopes and takes numbers (ids), built once per kind of viewer and
@@ -14,7 +10,7 @@ interface Buildable {
 export interface ViewerQuery<Row> {
   (db: Knex, viewer: SignedInViewer, values: readonly number[]): Promise<Row[]>;
   /** The statement with its bindings, to read together with others (db/json-arrays.ts). */
-  statement(db: Knex, viewer: SignedInViewer, values: readonly number[]): { sql: string; bindings: readonly unknown[] };
+  statement(db: Knex, viewer: SignedInViewer, values: readonly number[]): Statement;
 }
 
 export function viewerQuery<Row>(build: (viewer: SignedInViewer, values: readonly number[]) => Buildable): ViewerQuery<Row> {

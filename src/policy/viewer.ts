@@ -27,6 +27,10 @@ export const anonymous: AnonymousViewer = Object.freeze({ signedIn: false, id: n
 /** What a viewer is built from: the user row's columns the scopes and pages read. */
 export type ViewerUser = Pick<User, 'id' | 'name' | 'email' | 'timeZone' | 'locale' | 'isExtranet' | 'isAdmin'>;
 
+/** ViewerUser's columns of the users row aliased `alias`, as SQL (read as rows, not models). */
+export const VIEWER_USER_COLUMNS = (alias: string) =>
+  `${alias}.id, ${alias}.name, ${alias}.email, ${alias}.time_zone as "timeZone", ${alias}.locale, ${alias}.is_extranet as "isExtranet", ${alias}.is_admin as "isAdmin"`;
+
 /** Built fresh from the user row on every request, so transfers and deactivation apply at once (R-X7, R-U6). */
 export function viewerFromUser(user: ViewerUser, adminModeRequested: boolean): SignedInViewer {
   return {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { User } from '../models/user.js';
-import type { ViewerUser } from '../policy/viewer.js';
+import { VIEWER_USER_COLUMNS, type ViewerUser } from '../policy/viewer.js';
 import { getSettings } from './settings.js';
 import { timingDecoy, verifyPassword } from './passwords.js';
 
@@ -68,7 +68,7 @@ export async function clearLoginFailures(db: Knex, emailRaw: string): Promise<vo
  */
 export async function viewerUserById(id: number): Promise<ViewerUser | undefined> {
   const result = (await User.knex().raw(
-    'select id, name, email, time_zone as "timeZone", locale, is_extranet as "isExtranet", is_admin as "isAdmin" from users where id = ? and deactivated_at is null',
+    `select ${VIEWER_USER_COLUMNS('users')} from users where id = ? and deactivated_at is null`,
     [id],
   )) as { rows: ViewerUser[] };
   return result.rows[0];
