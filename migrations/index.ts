@@ -14,6 +14,8 @@ import * as calendarFeeds from './0013_calendar_feeds.js';
 import * as userLocale from './0014_user_locale.js';
 import * as replyDeletions from './0015_reply_deletions.js';
 import * as fileNameSearch from './0016_file_name_search.js';
+import * as groupMemberCounts from './0017_group_member_counts.js';
+import * as activityKindInIndex from './0018_activity_kind_in_index.js';
 
 /** Every migration, in order. Add new ones at the end. */
-export const migrations = [platform, groups, extranet, tasks, feed, tools, perf, submissions, signIn, board, mailNotifications, social, calendarFeeds, userLocale, replyDeletions, fileNameSearch];
+export const migrations = [platform, groups, extranet, tasks, feed, tools, perf, submissions, signIn, board, mailNotifications, social, calendarFeeds, userLocale, replyDeletions, fileNameSearch, groupMemberCounts, activityKindInIndex];

@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import fastifyFormbody from '@fastify/formbody';
 import { OneLinePerRequest } from './plugins/request-log.js';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { HelmetOptions } from 'helmet';
 import type { Knex } from 'knex';
 import { projectRoot, type Config } from './config.js';
 import bodyRatePlugin, { DEFAULT_BODY_RATE, type BodyRate } from './plugins/body-rate.js';
 import localePlugin from './plugins/locale.js';
 import headerGuardPlugin from './plugins/header-guard.js';
+import securityHeadersPlugin from './plugins/security-headers.js';
 import livePlugin from './plugins/live.js';
 import errorsPlugin from './plugins/errors.js';
 import sessionPlugin from './plugins/session.js';
@@ -60,6 +61,11 @@ export interface AppOptions {
   bodyRate?: BodyRate;
 }
 
+/** helmet's headers with a CSP that allows no inline script; upgrade-insecure-requests would break plain-HTTP installs (TLS is the proxy's job). */
+export const SECURITY_HEADER_OPTIONS: HelmetOptions = {
+  contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'connect-src': ["'self'"], 'form-action': ["'self'"], 'style-src': ["'self'"], 'upgrade-insecure-requests': null } },
+};
+
 /** The app: third-party plugins, then ours, then routes. Starting the process is server.ts's job. */
 export async function buildApp({ config, db, production = false, logger = false, logStream, bodyRate = DEFAULT_BODY_RATE }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -79,10 +85,7 @@ export async function buildApp({ config, db, production = false, logger = false,
   app.decorate('mail', mail);
   app.addHook('onClose', async () => mail.stop());
 
-  await app.register(fastifyHelmet, {
-    // upgrade-insecure-requests would break plain-HTTP installs; TLS is the proxy's job.
-    contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'connect-src': ["'self'"], 'form-action': ["'self'"], 'style-src': ["'self'"], 'upgrade-insecure-requests': null } },
-  });
+  await app.register(securityHeadersPlugin, SECURITY_HEADER_OPTIONS);
   await app.register(fastifyStatic, {
     root: path.join(projectRoot, 'public'),
     prefix: '/public/',

@@ -80,7 +80,7 @@ const REWRITES: Rewrite[] = [
   {
     name: 'memberCountOf',
     before: (v) => asModels(groupsVisibleTo(v).select('groups.id', memberCountOfBefore(v, 'groups.id').as('memberCount'))),
-    after: (v) => asModels(groupsVisibleTo(v).select('groups.id', memberCountOf(v, 'groups.id').as('memberCount'))),
+    after: (v) => asModels(groupsVisibleTo(v).select('groups.id', memberCountOf(v, 'groups').as('memberCount'))),
     key: ['id', 'memberCount'],
   },
   { name: 'postsVisibleTo', before: (v) => asModels(postsVisibleToBefore(v).select('posts.id')), after: (v) => asModels(postsVisibleTo(v).select('posts.id')), key: ['id'] },

@@ -6,8 +6,6 @@ import type { ViewerKind, ViewerUser } from '../policy/viewer.js';
 type Callback<T = void> = (err?: Error | null, value?: T) => void;
 
 const DEFAULT_TTL_MS = 8 * 60 * 60 * 1000;
-/** A rolling session whose data has not changed is re-written at most this often. */
-const TOUCH_INTERVAL_MS = 60 * 1000;
 /** The person read with a session is handed to the same request's viewer hook, a moment later, or not at all. */
 const USER_HANDOFF_MS = 2000;
 const USER_HANDOFF_MAX = 1000;
@@ -17,7 +15,6 @@ const USER_HANDOFF_MAX = 1000;
  * every app process (R-U2). Rows carry user_id so an account's sessions can be ended at once.
  */
 export class PgSessionStore {
-  private lastWritten = new Map<string, { json: string; expiresAt: number }>();
   private readonly read: ReturnType<typeof sessionReader>;
   private readPeople = new Map<string, { read: SessionRead; at: number }>();
   /** The kind of viewer each session's person was at its last read here: the next read asks for that kind's count. */
@@ -38,7 +35,6 @@ export class PgSessionStore {
     this.read(this.db, sid, new Date(), this.kinds.get(sid) ?? null)
       .then((row) => {
         if (!row) return null;
-        this.remember(sid, fingerprint(row.data), row.expiresAt.getTime());
         if (row.user) {
           if (this.kinds.size >= 10_000) this.kinds.clear();
           this.kinds.set(sid, viewerKindOf(row.user, row.data));
@@ -63,25 +59,18 @@ export class PgSessionStore {
     return { user: found.read.user, unread: found.read.unread };
   }
 
+  /** Called when the session changed, or its expiry moved on (plugins/session.ts); never for an unchanged reply. */
   set(sid: string, session: Session, cb: Callback): void {
     const expires = session.cookie?.expires ? new Date(session.cookie.expires) : new Date(Date.now() + DEFAULT_TTL_MS);
-    const json = JSON.stringify(session);
-    const print = fingerprint(session);
-    const previous = this.lastWritten.get(sid);
-    if (previous && previous.json === print && Math.abs(expires.getTime() - previous.expiresAt) < TOUCH_INTERVAL_MS) {
-      cb(null);
-      return;
-    }
     this.db('sessions')
-      .insert({ sid, data: json, userId: typeof session.userId === 'number' ? session.userId : null, expiresAt: expires })
+      .insert({ sid, data: JSON.stringify(session), userId: typeof session.userId === 'number' ? session.userId : null, expiresAt: expires })
       .onConflict('sid')
       .merge()
-      .then(() => this.remember(sid, print, expires.getTime()))
+      .then(() => undefined)
       .then(...settle(cb, this.onCallbackError));
   }
 
   destroy(sid: string, cb: Callback): void {
-    this.lastWritten.delete(sid);
     this.readPeople.delete(sid);
     this.kinds.delete(sid);
     this.db('sessions')
@@ -98,11 +87,6 @@ export class PgSessionStore {
   async prune(): Promise<void> {
     await this.db('sessions').where('expiresAt', '<', new Date()).delete();
   }
-
-  private remember(sid: string, json: string, expiresAt: number): void {
-    if (this.lastWritten.size > 10_000) this.lastWritten.clear();
-    this.lastWritten.set(sid, { json, expiresAt });
-  }
 }
 
 /**
@@ -118,19 +102,4 @@ function settle<T>(cb: Callback<T>, onThrow: (err: unknown) => void): [(value: T
     }
   };
   return [(value) => call(null, value), (err) => call(err)];
-}
-
-/**
- * What a session holds, for "has it changed?": without the cookie (a rolling cookie's expiry moves
- * on every request; the expiry is compared on its own) and with keys in a fixed order (jsonb
- * reorders them), so an unchanged session really is written at most once a minute.
- */
-function fingerprint(session: unknown): string {
-  const canonical = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(canonical);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
-    return v;
-  };
-  const { cookie: _cookie, ...rest } = (session ?? {}) as Record<string, unknown>;
-  return JSON.stringify(canonical(rest));
 }

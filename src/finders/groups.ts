@@ -63,7 +63,7 @@ function groupListQuery(viewer: Viewer, tab: GroupTab, like: string | null, curs
     'groups.archivedAt',
     'groups.startsOn',
     'groups.endsOn',
-    memberCountOf(viewer, 'groups.id').as('memberCount'),
+    memberCountOf(viewer, 'groups').as('memberCount'),
   );
   if (viewer.signedIn) q.select(viewerRoleIn(viewer.id, 'groups.id').as('viewerRole'));
   if (tab === 'archived') q.whereNotNull('groups.archivedAt');
@@ -104,6 +104,6 @@ export async function groupOwner(viewer: Viewer, groupId: number): Promise<Group
 
 /** Active members of one visible group that the viewer may see (R-X1: as many as its member list shows). */
 export async function groupMemberCount(viewer: Viewer, groupId: number): Promise<number> {
-  const row = (await groupsVisibleTo(viewer).findById(groupId).select(memberCountOf(viewer, 'groups.id').as('memberCount'))) as unknown as { memberCount: number } | undefined;
+  const row = (await groupsVisibleTo(viewer).findById(groupId).select(memberCountOf(viewer, 'groups').as('memberCount'))) as unknown as { memberCount: number } | undefined;
   return Number(row?.memberCount ?? 0);
 }

@@ -7,13 +7,19 @@ import type { Eta } from 'eta';
  */
 export function memoizeTemplatePaths(eta: Eta): void {
   const resolve = eta.resolvePath;
-  const known = new Map<string, string>();
+  // By includer, then by name: both are the same string objects on every call, so neither is joined nor hashed anew.
+  const known = new Map<string, Map<string, string>>();
   eta.resolvePath = function (template, options) {
-    const key = `${options?.filepath ?? ''}\n${template}`;
-    let resolved = known.get(key);
+    const includer = options?.filepath ?? '';
+    let byName = known.get(includer);
+    if (byName === undefined) {
+      byName = new Map();
+      known.set(includer, byName);
+    }
+    let resolved = byName.get(template);
     if (resolved === undefined) {
       resolved = resolve.call(this, template, options);
-      known.set(key, resolved);
+      byName.set(template, resolved);
     }
     return resolved;
   };

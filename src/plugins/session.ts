@@ -1,7 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifySession from '@fastify/session';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Knex } from 'knex';
 import { PgSessionStore } from '../db/session-store.js';
@@ -18,10 +18,14 @@ declare module 'fastify' {
     userId?: number;
     adminMode?: boolean;
     flash?: Flash;
+    /** When the session's expiry last moved on (refreshRecentUse). */
+    usedAt?: number;
   }
 }
 
 export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;
+/** How stale a session's stored expiry may get while it is in use: it is saved again (and its cookie re-sent) this often at most. */
+export const SESSION_REFRESH_MS = 60 * 1000;
 
 /** Cookie + PostgreSQL-backed sessions (R-U2) + CSRF tokens kept in the session. */
 export default fp(
@@ -35,9 +39,11 @@ export default fp(
       cookieName: 'atrium.sid',
       store,
       saveUninitialized: false,
-      rolling: true,
+      // Not rolling on every reply (a signed cookie, a stored row and two hashes per page): refreshRecentUse below.
+      rolling: false,
       cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', path: '/', maxAge: SESSION_IDLE_MS },
     });
+    app.addHook('onRequest', refreshRecentUse);
     await app.register(fastifyCsrf, { sessionPlugin: '@fastify/session', getToken: (req) => csrfTokenOf(req.body) ?? (req.headers['x-csrf-token'] as string | undefined) });
     // Checked after the body is parsed (preHandler), for every state-changing request.
     app.addHook('preHandler', (request, reply, done) => {
@@ -49,6 +55,31 @@ export default fp(
   },
   { name: 'session' },
 );
+
+/**
+ * The request's session, or null when there is none to use: @fastify/session leaves a plain `{}`
+ * when its store failed (the database is down), and the error page sets none at all.
+ */
+export function loadedSession(request: FastifyRequest): FastifyRequest['session'] | null {
+  const session = request.session as Partial<FastifyRequest['session']> | null;
+  return typeof session?.get === 'function' ? request.session : null;
+}
+
+/**
+ * A session ends after SESSION_IDLE_MS without use. Its stored expiry (and the cookie's) moves on when it is over a
+ * minute old: the session then counts as changed, so @fastify/session saves it and sends its cookie. Other replies
+ * carry no Set-Cookie and write nothing.
+ */
+function refreshRecentUse(request: FastifyRequest, _reply: FastifyReply, done: () => void): void {
+  const session = loadedSession(request);
+  // The expiry the session was stored with (@fastify/session keeps it beside the new one it computes, untyped).
+  const storedExpiry = (session?.cookie as { originalExpires?: Date } | undefined)?.originalExpires;
+  if (session && storedExpiry) {
+    const now = Date.now();
+    if (storedExpiry.getTime() < now + SESSION_IDLE_MS - SESSION_REFRESH_MS) session.set('usedAt', now);
+  }
+  done();
+}
 
 function csrfTokenOf(body: unknown): string | undefined {
   if (body && typeof body === 'object' && '_csrf' in body) {

@@ -12,7 +12,7 @@ import type { FieldError } from '../lib/forms.js';
 import { formatDate, formatDateTime, formatNumber } from '../lib/format.js';
 import { countUnreadNotifications, UNREAD_CAP } from '../finders/notifications.js';
 import { newSubmissionToken } from '../services/submissions.js';
-import type { Flash } from './session.js';
+import { loadedSession, type Flash } from './session.js';
 
 export interface PageData {
   title: string;
@@ -34,15 +34,6 @@ declare module 'fastify' {
     /** A success message for the next page, then seeOther(target). */
     done(message: string, target: string): FastifyReply;
   }
-}
-
-/**
- * The request's session, or null when there is none to use: @fastify/session leaves a plain `{}`
- * when its store failed (the database is down), and the error page sets none at all.
- */
-export function loadedSession(request: FastifyRequest): FastifyRequest['session'] | null {
-  const session = request.session as Partial<FastifyRequest['session']> | null;
-  return typeof session?.get === 'function' ? request.session : null;
 }
 
 /** htmx fragment only on a narrow, explicit test; history restores and boosts get full pages. */

@@ -114,17 +114,25 @@ export function ownMemberships(viewer: Viewer): QueryBuilder<Membership> {
 }
 
 /**
- * Correlated subquery: how many of the group's active members (in `groupIdColumn`) the viewer may
+ * Correlated subquery: how many of the active members of the group in table alias `groups` the viewer may
  * see, so a count never exceeds the list it summarises (R-X1): the rows of membershipsVisibleTo().
  * In a group the viewer belongs to it sees every member (R-G6), so there the count is a plain one
- * and each member is not checked against the viewer's contacts (10 ms of PostgreSQL on /groups).
+ * and each member is not checked against the viewer's contacts (10 ms of PostgreSQL on /groups):
+ * the group's memberships that never end, kept on the group (migration 0017), plus those still running.
  */
-export function memberCountOf(viewer: Viewer, groupIdColumn: string): RawBuilder {
-  const all = Membership.query().alias('mc').count('*').whereColumn('mc.groupId', groupIdColumn).whereRaw(activeMembership('mc'));
+export function memberCountOf(viewer: Viewer, groups: string): RawBuilder {
+  const groupId = `${groups}.id`;
+  const ending = Membership.query().alias('mc').count('*').whereColumn('mc.groupId', groupId).whereRaw('mc.expires_at > now()');
+  const all = raw(`(${groups}.permanent_members + (?))`, [ending]);
   if (!viewer.signedIn) return raw('0::bigint');
-  if (isSuperuser(viewer)) return raw('(?)', [all]);
-  const visible = all.clone().whereExists(usersVisibleTo(viewer).select(raw('1')).whereColumn('users.id', 'mc.userId'));
-  const inGroup = Membership.query().alias('mg').select(raw('1')).where('mg.userId', viewer.id).whereColumn('mg.groupId', groupIdColumn).whereRaw(activeMembership('mg'));
+  if (isSuperuser(viewer)) return all;
+  const visible = Membership.query()
+    .alias('mc')
+    .count('*')
+    .whereColumn('mc.groupId', groupId)
+    .whereRaw(activeMembership('mc'))
+    .whereExists(usersVisibleTo(viewer).select(raw('1')).whereColumn('users.id', 'mc.userId'));
+  const inGroup = Membership.query().alias('mg').select(raw('1')).where('mg.userId', viewer.id).whereColumn('mg.groupId', groupId).whereRaw(activeMembership('mg'));
   return raw('case when exists (?) then (?) else (?) end', [inGroup, all, visible]);
 }
 

@@ -99,3 +99,47 @@ t.test('a signed-in request reads its session and its person in one round trip (
     t.notOk(await db('sessions').where({ userId: user.id }).first(), 'and the session is ended');
   });
 });
+
+t.test('an idle session ends; one in use moves its expiry on at most once a minute, not on every reply (issue 16)', async (t) => {
+  const { app, db } = await build(t);
+  const user = await makeUser(db, { name: 'Ida Idle', email: 'ida@example.com' });
+  const c = await signIn(app, user);
+  const sessionCookieOf = (res: { cookies: { name: string }[] }) => res.cookies.find((x) => x.name === 'atrium.sid');
+  const writes: string[] = [];
+  const listener = (q: { sql?: string }) => {
+    if (q.sql?.startsWith('insert into "sessions"')) writes.push(q.sql);
+  };
+  db.on('query', listener);
+  t.teardown(() => db.off('query', listener));
+  const row = async () => (await db('sessions').where({ userId: user.id }).first()) as { sid: string; expiresAt: Date; data: { cookie: { expires: string } } };
+  const ageStoredExpiry = async (ms: number) => {
+    const { sid, expiresAt, data } = await row();
+    const older = (d: Date | string) => new Date(new Date(d).getTime() - ms).toISOString();
+    await db('sessions').where({ sid }).update({ expiresAt: older(expiresAt), data: JSON.stringify({ ...data, cookie: { ...data.cookie, expires: older(data.cookie.expires) } }) });
+  };
+
+  await c.get('/');
+  writes.length = 0;
+  const quiet = await c.get('/groups');
+  t.equal(quiet.statusCode, 200);
+  t.notOk(sessionCookieOf(quiet), 'an unchanged session sends no cookie');
+  t.equal(writes.length, 0, 'and writes no row');
+
+  await ageStoredExpiry(2 * 60 * 1000);
+  const before = (await row()).expiresAt.getTime();
+  const refreshed = await c.get('/groups');
+  t.equal(refreshed.statusCode, 200, 'still signed in');
+  const cookie = sessionCookieOf(refreshed) as { expires?: Date } | undefined;
+  t.ok(cookie, 'a session over a minute stale sends its cookie again');
+  t.ok((cookie?.expires?.getTime() ?? 0) > Date.now() + 8 * 60 * 60 * 1000 - 10_000, `with the whole idle time (expires ${cookie?.expires?.toISOString()})`);
+  t.equal(writes.length, 1, 'and is written once');
+  t.ok((await row()).expiresAt.getTime() > before + 90 * 1000, 'its stored expiry moved on');
+  writes.length = 0;
+  t.notOk(sessionCookieOf(await c.get('/groups')), 'the next reply is quiet again');
+  t.equal(writes.length, 0);
+
+  await ageStoredExpiry(8 * 60 * 60 * 1000 + 60 * 1000);
+  const expired = await c.get('/groups');
+  t.equal(expired.statusCode, 303, 'eight hours without use: signed out');
+  t.match(String(expired.headers.location), /^\/login/);
+});
