@@ -20,8 +20,12 @@ const PER_CONNECTION = 1000;
 const NAME_CACHE_LIMIT = 5000;
 const DATA_STATEMENT = /^[\s(]*(?:select|insert|update|delete|with)\b/i;
 
-interface PgClientLike {
+/** What pg's client says of the statements it has prepared. */
+export interface PreparingConnection {
   connection?: { parsedStatements?: Record<string, string> };
+}
+
+interface PgClientLike extends PreparingConnection {
   query(text: string): Promise<unknown>;
 }
 interface KnexQueryObject {
@@ -41,7 +45,7 @@ function statementName(sql: string): string {
   return name;
 }
 
-function mayPrepare(connection: PgClientLike, sql: string, name: string): boolean {
+function mayPrepare(connection: PreparingConnection, sql: string, name: string): boolean {
   if (!DATA_STATEMENT.test(sql) || sql.includes(';')) return false;
   const parsed = connection.connection?.parsedStatements;
   if (!parsed) return false;
@@ -66,14 +70,20 @@ const require = createRequire(import.meta.url);
 const KnexPgClient = require('knex/lib/dialects/postgres/index.js') as typeof Knex.Client;
 const baseQuery = (KnexPgClient.prototype as unknown as { _query: QueryMethod })._query;
 
+/** The name to prepare `sql` (pg's own text, $1 …) under on `connection`, or undefined to run it unprepared. */
+export function preparedNameOn(connection: PreparingConnection, sql: string): string | undefined {
+  const name = statementName(sql);
+  return mayPrepare(connection, sql, name) ? name : undefined;
+}
+
 /** knex's PostgreSQL client, naming each data statement so pg prepares it once per connection. */
 export class PreparingPgClient extends KnexPgClient {
   _query(connection: PgClientLike, obj: KnexQueryObject): Promise<unknown> {
     const sql = obj.sql;
     if (obj.options?.planEachTime) return this.withCustomPlans(connection, obj);
     if (sql && !obj.options?.name) {
-      const name = statementName(sql);
-      if (mayPrepare(connection, sql, name)) obj.options = { ...obj.options, name };
+      const name = preparedNameOn(connection, sql);
+      if (name) obj.options = { ...obj.options, name };
     }
     return baseQuery.call(this, connection, obj);
   }

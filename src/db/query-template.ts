@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { snakeCaseMappers } from 'objection';
+import { nativeText, runTwoForm } from './native-query.js';
 
 /**
  * Stand-ins no row has, one pair per value (one negative and odd, one positive and even, so a text that
@@ -19,6 +20,8 @@ interface Compiled {
   bindings: readonly unknown[];
   /** [position in `bindings`, index of the value that goes there]. */
   slots: [number, number][];
+  /** pg's own text, made on the first run (db/native-query.ts). */
+  native?: string;
 }
 
 export interface Buildable {
@@ -26,10 +29,29 @@ export interface Buildable {
 }
 
 const { parse: camelCaseKeys } = snakeCaseMappers();
+const camelKeys = new Map<string, string>();
 
-/** Rows as the models would give them: snake_case columns to camelCase keys. */
+/** A column's key as the models give it (objection's own mapping, asked once per name). */
+function camelKey(column: string): string {
+  let key = camelKeys.get(column);
+  if (key === undefined) {
+    key = Object.keys(camelCaseKeys({ [column]: null }))[0] ?? column;
+    camelKeys.set(column, key);
+  }
+  return key;
+}
+
+/** Rows as the models would give them: snake_case columns to camelCase keys (pg gives every row the same columns, in order). */
 export function camelCaseRows<Row>(rows: readonly Record<string, unknown>[]): Row[] {
-  return rows.map((r) => camelCaseKeys(r) as Row);
+  const first = rows[0];
+  if (!first) return [];
+  const columns = Object.keys(first);
+  const keys = columns.map(camelKey);
+  return rows.map((r) => {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < columns.length; i++) row[keys[i] as string] = r[columns[i] as string];
+    return row as Row;
+  });
 }
 
 /**
@@ -55,17 +77,23 @@ export class QueryTemplate<Shape> {
     return template;
   }
 
+  private bindings(template: Compiled, values: readonly number[]): unknown[] {
+    const bindings = [...template.bindings];
+    for (const [position, value] of template.slots) bindings[position] = values[value];
+    return bindings;
+  }
+
   /** The query for `shape` (told apart by `key`) with `values` where the builder put them. */
   run(db: Knex, key: string, shape: Shape, values: readonly number[]): Knex.Raw {
     const template = this.template(key, shape, values.length);
-    const bindings = [...template.bindings];
-    for (const [position, value] of template.slots) bindings[position] = values[value];
-    return db.raw(template.sql, bindings as Knex.RawBinding[]);
+    return db.raw(template.sql, this.bindings(template, values) as Knex.RawBinding[]);
   }
 
-  /** run(), answered as rows with camelCase keys (what a query through the models answers). */
+  /** run(), answered as rows with camelCase keys (what a query through the models answers), run as pg's own text. */
   async rows<Row>(db: Knex, key: string, shape: Shape, values: readonly number[]): Promise<Row[]> {
-    const result = (await this.run(db, key, shape, values)) as { rows: Record<string, unknown>[] };
+    const template = this.template(key, shape, values.length);
+    template.native ??= nativeText(db, template.sql, template.bindings);
+    const result = await runTwoForm(db, { sql: template.sql, native: template.native }, this.bindings(template, values));
     return camelCaseRows<Row>(result.rows);
   }
 

@@ -1,13 +1,12 @@
-import type { Knex } from 'knex';
 import { raw } from 'objection';
-import { camelCaseRows, QueryTemplate } from '../db/query-template.js';
+import { QueryTemplate } from '../db/query-template.js';
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { TASK_STATUSES, Task, type TaskMemberRole, type TaskStatus } from '../models/task.js';
 import type { Role } from '../models/group.js';
 import { can } from '../policy/abilities.js';
 import { viewerGroupRoleIn, viewerTaskRoleIn } from '../policy/task-scopes.js';
-import type { Viewer } from '../policy/viewer.js';
-import { taskPageKey, taskPageQuery, taskPageValues, toTaskRow, type TaskListParams, type TaskPageShape, type TaskRow } from './tasks.js';
+import { scopeShapeKey, type SignedInViewer, type Viewer } from '../policy/viewer.js';
+import { taskPageQuery, toTaskRow, type TaskListParams, type TaskPageShape, type TaskRow } from './tasks.js';
 
 export const BOARD_COLUMN_SIZE = 20;
 
@@ -33,17 +32,10 @@ type Row = TaskRow & { creatorId: number; groupArchived: boolean | null; groupTa
 export async function findBoard(viewer: Viewer, params: TaskListParams, after: Partial<Record<TaskStatus, string>>, size = BOARD_COLUMN_SIZE): Promise<BoardColumn[]> {
   if (!viewer.signedIn) return [];
   const statuses = params.status && params.status !== 'any' ? [params.status] : [...TASK_STATUSES];
-  const columns = statuses.map((status) => {
-    const cursor = decodeCursor(after[status], ['number']);
-    const shape: TaskPageShape = { viewer, role: params.role ?? 'any', status, inGroup: params.groupId !== undefined, afterCursor: cursor !== null, size };
-    return { status, cursor, query: boardColumn.run(Task.knex(), taskPageKey(shape), shape, taskPageValues(viewer, params.groupId, cursor)).toSQL() };
-  });
-  // Every column in one round trip: each keeps its own ORDER BY and LIMIT inside the union.
-  const result = (await Task.knex().raw(
-    columns.map((c) => `(${c.query.sql})`).join(' union all '),
-    columns.flatMap((c) => c.query.bindings) as Knex.RawBinding[],
-  )) as { rows: Record<string, unknown>[] };
-  const rows = camelCaseRows<Row & { groupArchivedAt: Date | null }>(result.rows);
+  const columns = statuses.map((status) => ({ status, cursor: decodeCursor(after[status], ['number']) }));
+  const shape: BoardShape = { viewer, role: params.role ?? 'any', inGroup: params.groupId !== undefined, size, columns: columns.map((c) => ({ status: c.status, afterCursor: c.cursor !== null })) };
+  const values = [viewer.id, params.groupId ?? 0, ...columns.map((c) => (c.cursor ? (c.cursor[0] as number) : 0))];
+  const rows = await boardStatement.rows<Row & { groupArchivedAt: Date | null }>(Task.knex(), boardKey(shape), shape, values);
   return columns.map(({ status, cursor }) => {
     const cards = rows
       .filter((r) => r.status === status)
@@ -62,9 +54,30 @@ export async function findBoard(viewer: Viewer, params: TaskListParams, after: P
   });
 }
 
-/** A column's text, built once per shape (db/query-template.ts), with what `task:change-status` needs to judge each card. */
-const boardColumn = new QueryTemplate((s: TaskPageShape, values) =>
+/** Everything a board's text depends on besides the values: the viewer's kind, the filters, each column's status and whether it is paged on. */
+interface BoardShape {
+  viewer: SignedInViewer;
+  role: TaskPageShape['role'];
+  inGroup: boolean;
+  size: number;
+  columns: { status: TaskStatus; afterCursor: boolean }[];
+}
+
+const boardKey = (s: BoardShape) => `${scopeShapeKey(s.viewer)}|${s.role}|${s.inGroup}|${s.size}|${s.columns.map((c) => `${c.status}:${c.afterCursor}`).join(',')}`;
+
+/**
+ * Every column in one statement, built once per shape: a union of each column's page (each keeps its own ORDER BY and
+ * LIMIT). Values: the viewer's id, the group's, then each column's cursor.
+ */
+const boardStatement = new QueryTemplate((s: BoardShape, [me = 0, groupId = 0, ...befores]: readonly number[]) => {
+  const parts = s.columns.map((c, i) =>
+    boardColumnQuery({ viewer: s.viewer, role: s.role, status: c.status, inGroup: s.inGroup, afterCursor: c.afterCursor, size: s.size }, [me, groupId, befores[i] ?? 0]).toSQL(),
+  );
+  return { toSQL: () => ({ sql: parts.map((p) => `(${p.sql})`).join(' union all '), bindings: parts.flatMap((p) => p.bindings) }) };
+});
+
+/** A column's page, with what `task:change-status` needs to judge each card. */
+const boardColumnQuery = (s: TaskPageShape, values: readonly number[]) =>
   taskPageQuery(s, values, (q, viewer) => {
     q.select('tasks.creatorId', 'groups.archivedAt as groupArchivedAt', raw("'tasks' = any(groups.tools) as ??", ['groupTasksOn']), viewerTaskRoleIn(viewer.id, 'tasks.id').as('taskRole'), viewerGroupRoleIn(viewer.id, 'tasks.groupId').as('groupRole'));
-  }),
-);
+  });

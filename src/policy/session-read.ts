@@ -1,5 +1,6 @@
 import type { Session } from 'fastify';
 import type { Knex } from 'knex';
+import { nativeText, runTwoForm } from '../db/native-query.js';
 import type { Statement } from '../db/query-template.js';
 import { scopeShapeKey, VIEWER_USER_COLUMNS, viewerFromUser, type ViewerKind, type ViewerUser } from './viewer.js';
 
@@ -39,8 +40,8 @@ interface Row extends Omit<ViewerUser, 'id'> {
  * (prepared once per connection). The person's columns are VIEWER_USER_COLUMNS, as viewerUserById reads them.
  */
 export function sessionReader(unreadFor: ((kind: ViewerKind) => UnreadCountColumn) | null) {
-  const statements = new Map<string, Statement>();
-  const statementFor = (kind: ViewerKind | null): Statement => {
+  const statements = new Map<string, Statement & { native?: string }>();
+  const statementFor = (kind: ViewerKind | null): Statement & { native?: string } => {
     const key = kind && unreadFor ? scopeShapeKey(kind) : '';
     let statement = statements.get(key);
     if (!statement) {
@@ -58,9 +59,11 @@ export function sessionReader(unreadFor: ((kind: ViewerKind) => UnreadCountColum
     return statement;
   };
   return async (db: Knex, sid: string, now: Date, kind: ViewerKind | null): Promise<SessionRead | undefined> => {
-    const { sql, bindings } = statementFor(kind);
-    const result = (await db.raw(sql, [...bindings, sid, now] as Knex.RawBinding[])) as { rows: Row[] };
-    const row = result.rows[0];
+    const statement = statementFor(kind);
+    const values = [...statement.bindings, sid, now];
+    statement.native ??= nativeText(db, statement.sql, values);
+    const result = await runTwoForm(db, { sql: statement.sql, native: statement.native }, values);
+    const row = result.rows[0] as Row | undefined;
     if (!row) return undefined;
     const { data, expiresAt, userId, id, name, email, timeZone, locale, isExtranet, isAdmin } = row;
     const user = id === null ? null : { id, name, email, timeZone, locale, isExtranet, isAdmin };
