@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { nativeText, runTwoForm } from './native-query.js';
 import { camelCaseRows, type Statement } from './query-template.js';
 
 /** A timestamp as PostgreSQL writes it in JSON (a date alone stays text, as the driver gives it). */
@@ -9,6 +10,18 @@ function revive(row: Record<string, unknown>): Record<string, unknown> {
   return row;
 }
 
+/** pg's text of each combined statement seen (their parts are templates: a few texts, each made once). */
+const nativeTexts = new Map<string, string>();
+function nativeTextOf(db: Knex, sql: string, bindings: readonly unknown[]): string {
+  let native = nativeTexts.get(sql);
+  if (native === undefined) {
+    if (nativeTexts.size >= 200) nativeTexts.clear();
+    native = nativeText(db, sql, bindings);
+    nativeTexts.set(sql, native);
+  }
+  return native;
+}
+
 /**
  * Several queries' rows in one round trip: each query becomes a JSON array column of one row, its rows in
  * the query's own order (PostgreSQL aggregates a sorted subquery in its order), with camelCase keys and
@@ -17,7 +30,9 @@ function revive(row: Record<string, unknown>): Record<string, unknown> {
 export async function readTogether<Names extends string>(db: Knex, parts: Record<Names, Statement>): Promise<Record<Names, Record<string, unknown>[]>> {
   const names = Object.keys(parts) as Names[];
   const columns = names.map((name, i) => `(select coalesce(json_agg(r${i}), '[]'::json) from (${parts[name].sql}) r${i}) as c${i}`);
-  const result = (await db.raw(`select ${columns.join(', ')}`, names.flatMap((name) => parts[name].bindings) as Knex.RawBinding[])) as { rows: Record<string, Record<string, unknown>[]>[] };
-  const row = result.rows[0] ?? {};
+  const sql = `select ${columns.join(', ')}`;
+  const bindings = names.flatMap((name) => parts[name].bindings);
+  const result = await runTwoForm(db, { sql, native: nativeTextOf(db, sql, bindings) }, bindings);
+  const row = (result.rows[0] ?? {}) as Record<string, Record<string, unknown>[]>;
   return Object.fromEntries(names.map((name, i) => [name, camelCaseRows<Record<string, unknown>>(row[`c${i}`] ?? []).map(revive)])) as Record<Names, Record<string, unknown>[]>;
 }

@@ -42,6 +42,24 @@ function mentionSpans(text: string, mentions: TextMention[]): Span[] {
  * become markup: every piece, the links' href and text included, goes through escapeHtml.
  */
 export function linkify(text: string, mentions: TextMention[] = []): string {
+  // The same texts are shown again and again (a chat's last 50 messages on every view): each is made once.
+  const key = text.length > CACHED_TEXT_MAX ? null : mentions.length === 0 ? text : `${JSON.stringify(mentions)}\u0000${text}`;
+  let html = key === null ? undefined : made.get(key);
+  if (html === undefined) {
+    html = linkifyNow(text, mentions);
+    if (key !== null) {
+      if (made.size >= CACHED_TEXTS) made.clear();
+      made.set(key, html);
+    }
+  }
+  return html;
+}
+
+const CACHED_TEXTS = 5000;
+const CACHED_TEXT_MAX = 4000;
+const made = new Map<string, string>();
+
+function linkifyNow(text: string, mentions: TextMention[]): string {
   const spans = mentionSpans(text, mentions);
   for (const link of finder.match(text) ?? []) {
     // A quote or an angle bracket ends an address (linkify-it would keep `"onmouseover=…` in it).

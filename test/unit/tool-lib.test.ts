@@ -90,3 +90,15 @@ t.test('month grid', async (t) => {
   const byDay = eventsByDay(grid, [{ startsAt: new Date('2026-02-01T00:00:00Z'), endsAt: new Date('2026-02-24T12:00:00Z') }, { startsAt: new Date('2026-03-31T10:00:00Z'), endsAt: new Date('2026-03-31T11:00:00Z') }], 'UTC');
   t.same([...byDay.keys()], ['2026-02-23', '2026-02-24', '2026-03-31'], 'clipped to the grid');
 });
+
+t.test('linkify remembers each text it made, told apart by its mentions (issue 16)', async (t) => {
+  const text = 'Ask @Ann Lee about https://example.com/plan';
+  const plain = linkify(text);
+  t.equal(linkify(text), plain, 'the same text, the same HTML');
+  const mentioned = linkify(text, [{ id: 7, name: 'Ann Lee' }]);
+  t.match(mentioned, /<a class="mention" href="\/users\/7">@Ann Lee<\/a>/, 'a mention of the same text is not the cached plain one');
+  t.notMatch(plain, /class="mention"/);
+  t.match(linkify(text, [{ id: 8, name: 'Ann Lee' }]), /href="\/users\/8"/, 'nor the one of another person');
+  const long = `${'word '.repeat(1000)}https://example.com`;
+  t.match(linkify(long), /<a href="https:\/\/example.com"/, 'a long text is made each time, not kept');
+});
