@@ -1,3 +1,4 @@
+import { raw } from 'objection';
 import { codeConstant } from '../db/code-constant.js';
 import { QueryTemplate } from '../db/query-template.js';
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
@@ -51,12 +52,18 @@ export interface TaskListParams {
 const CHECKLIST_PROGRESS = 'left join lateral (select count(*)::int as total, (count(*) filter (where ci.done))::int as done from task_checklist_items ci where ci.task_id = tasks.id) as cl on true';
 
 /** The rows of a task list or board column, filtered as the list is, before order and page. */
+/**
+ * A group's own task list and board show no group per task (the page is the group's): its name, badge and hiding
+ * are not read per row (three visibility tests per row, each a set of the viewer's groups built per board column).
+ */
+const IN_ITS_GROUP = [raw('null::text').as('groupName'), raw('false').as('groupIsExtranet'), raw('false').as('groupHidden')];
+
 export function taskListQuery(viewer: Viewer & { signedIn: true }, params: TaskListParams) {
   const q = tasksVisibleTo(viewer)
     .leftJoin('groups', 'groups.id', 'tasks.groupId')
     .join('users as resp', 'resp.id', 'tasks.responsibleId')
     .joinRaw(CHECKLIST_PROGRESS)
-    .select('tasks.id', 'tasks.title', 'tasks.status', 'tasks.deadline', 'tasks.startOn', 'tasks.groupId', ...shownGroupColumns(viewer, 'groups'), 'tasks.responsibleId', 'resp.name as responsibleName', 'resp.isExtranet as responsibleIsExtranet', 'cl.total as checklistTotal', 'cl.done as checklistDone');
+    .select('tasks.id', 'tasks.title', 'tasks.status', 'tasks.deadline', 'tasks.startOn', 'tasks.groupId', ...(params.groupId !== undefined ? IN_ITS_GROUP : shownGroupColumns(viewer, 'groups')), 'tasks.responsibleId', 'resp.name as responsibleName', 'resp.isExtranet as responsibleIsExtranet', 'cl.total as checklistTotal', 'cl.done as checklistDone');
   const me = viewer.id;
   if (params.groupId !== undefined) q.where('tasks.groupId', params.groupId);
   else {

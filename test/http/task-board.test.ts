@@ -99,6 +99,14 @@ t.test('the task board (R-T9) with R-T8, R-X1 and archived groups', async (t) =>
     t.equal(lots, few, `${lots} queries with 5 or 45 cards`);
     // Issue 16: the session (with its person and count), the group, every column in one statement.
     t.equal(lots, 3, 'three round trips for the whole board');
+    const statements: string[] = [];
+    const seen = (q: { sql: string }) => statements.push(q.sql);
+    db.on('query', seen);
+    await o.get(url);
+    db.off('query', seen);
+    const boardSql = statements.find((sql) => sql.includes('union all')) ?? '';
+    t.ok(boardSql, 'the columns are one statement');
+    t.notMatch(boardSql, /visible_to_all/, "a group's own board reads no group visibility per card (it shows no group)");
     const first = await o.get(url);
     t.match(first.body, /Card 044/);
     t.notMatch(first.body, /Card 024/, 'a column shows 20 cards');
