@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Knex } from 'knex';
 import { PgSessionStore } from '../db/session-store.js';
+import { RememberingSigner } from './session-signer.js';
 import { unreadCountColumn } from '../finders/notifications.js';
 import { ADMIN_MODE_REQUESTED } from '../policy/session-read.js';
 
@@ -35,7 +36,7 @@ export default fp(
     const store = new PgSessionStore(opts.db, (err) => app.log.error({ err }, 'session store callback threw'), (kind) => unreadCountColumn('u', ADMIN_MODE_REQUESTED, kind));
     app.addHook('onClose', async () => store.close());
     await app.register(fastifySession, {
-      secret: opts.secret,
+      secret: new RememberingSigner(opts.secret),
       cookieName: 'atrium.sid',
       store,
       saveUninitialized: false,
