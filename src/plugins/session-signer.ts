@@ -18,25 +18,21 @@ export class RememberingSigner {
   }
 
   sign(value: string): string {
-    let signed = this.signed.get(value);
-    if (signed === undefined) {
-      signed = this.signer.sign(value);
-      remember(this.signed, value, signed);
-    }
-    return signed;
+    return remembered(this.signed, value, () => this.signer.sign(value));
   }
 
   unsign(input: string): UnsignResult {
-    let result = this.checked.get(input);
-    if (result === undefined) {
-      result = this.signer.unsign(input);
-      remember(this.checked, input, result);
-    }
-    return result;
+    return remembered(this.checked, input, () => this.signer.unsign(input));
   }
 }
 
-function remember<V>(map: Map<string, V>, key: string, value: V): void {
-  if (map.size >= REMEMBERED) map.clear();
-  map.set(key, value);
+/** The answer kept for `key`, or `answer()`'s, kept. */
+function remembered<V>(map: Map<string, V>, key: string, answer: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = answer();
+    if (map.size >= REMEMBERED) map.clear();
+    map.set(key, value);
+  }
+  return value;
 }
