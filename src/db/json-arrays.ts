@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { nativeText, runTwoForm } from './native-query.js';
+import { runAsPgText } from './native-query.js';
 import { camelCaseRows, type Statement } from './query-template.js';
 
 /** A timestamp as PostgreSQL writes it in JSON (a date alone stays text, as the driver gives it). */
@@ -8,18 +8,6 @@ const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d$/;
 function revive(row: Record<string, unknown>): Record<string, unknown> {
   for (const [key, value] of Object.entries(row)) if (typeof value === 'string' && TIMESTAMP.test(value)) row[key] = new Date(value);
   return row;
-}
-
-/** pg's text of each combined statement seen (their parts are templates: a few texts, each made once). */
-const nativeTexts = new Map<string, string>();
-function nativeTextOf(db: Knex, sql: string, bindings: readonly unknown[]): string {
-  let native = nativeTexts.get(sql);
-  if (native === undefined) {
-    if (nativeTexts.size >= 200) nativeTexts.clear();
-    native = nativeText(db, sql, bindings);
-    nativeTexts.set(sql, native);
-  }
-  return native;
 }
 
 /**
@@ -32,7 +20,7 @@ export async function readTogether<Names extends string>(db: Knex, parts: Record
   const columns = names.map((name, i) => `(select coalesce(json_agg(r${i}), '[]'::json) from (${parts[name].sql}) r${i}) as c${i}`);
   const sql = `select ${columns.join(', ')}`;
   const bindings = names.flatMap((name) => parts[name].bindings);
-  const result = await runTwoForm(db, { sql, native: nativeTextOf(db, sql, bindings) }, bindings);
+  const result = await runAsPgText(db, sql, bindings);
   const row = (result.rows[0] ?? {}) as Record<string, Record<string, unknown>[]>;
   return Object.fromEntries(names.map((name, i) => [name, camelCaseRows<Record<string, unknown>>(row[`c${i}`] ?? []).map(revive)])) as Record<Names, Record<string, unknown>[]>;
 }

@@ -1,12 +1,6 @@
 import type { Knex } from 'knex';
 import { preparedNameOn, type PreparingConnection } from './prepared-statements.js';
 
-/** A statement kept in knex's form (? placeholders) and in pg's own ($1 …), converted once, not on every run. */
-export interface TwoFormStatement {
-  sql: string;
-  native: string;
-}
-
 export interface NativeResult {
   rows: Record<string, unknown>[];
 }
@@ -22,26 +16,36 @@ interface PoolClient {
   emit(event: string, ...args: unknown[]): boolean;
 }
 
-/** pg's own text for knex's `sql` (its ? placeholders as $1 …), as knex writes it before each run. */
-export function nativeText(db: Knex, sql: string, bindings: readonly unknown[]): string {
-  return db.raw(sql, bindings as Knex.RawBinding[]).toSQL().toNative().sql;
+/** pg's own text ($1 …) of each statement run here, by knex's text: our statements are a few hundred texts, each converted once. */
+const pgTexts = new Map<string, string>();
+const PG_TEXTS_KEPT = 2000;
+
+function pgTextOf(db: Knex, sql: string, values: readonly unknown[]): string {
+  let text = pgTexts.get(sql);
+  if (text === undefined) {
+    text = db.raw(sql, values as Knex.RawBinding[]).toSQL().toNative().sql;
+    if (pgTexts.size >= PG_TEXTS_KEPT) pgTexts.clear();
+    pgTexts.set(sql, text);
+  }
+  return text;
 }
 
 /**
- * Runs a statement on a pooled connection as a named prepared statement, as knex would, without knex's
+ * Runs knex's `sql` (? placeholders) with `values` on a pooled connection as a named prepared statement, as knex would, without knex's
  * per-run work: placing the placeholders again, its runner and query object (0.07 ms a query here, 2 to 4
  * queries a page). knex's events are emitted as knex emits them, so query counts and the outage log see it.
  * Inside a transaction knex runs it: knex guards a transaction's connection once the transaction has ended.
  */
-export async function runTwoForm(db: Knex, statement: TwoFormStatement, values: readonly unknown[]): Promise<NativeResult> {
-  if ((db as { isTransaction?: boolean }).isTransaction) return (await db.raw(statement.sql, values as Knex.RawBinding[])) as NativeResult;
+export async function runAsPgText(db: Knex, sql: string, values: readonly unknown[]): Promise<NativeResult> {
+  if ((db as { isTransaction?: boolean }).isTransaction) return (await db.raw(sql, values as Knex.RawBinding[])) as NativeResult;
+  const text = pgTextOf(db, sql, values);
   const client = db.client as unknown as PoolClient;
   const connection = await client.acquireConnection();
-  const event = { sql: statement.native, bindings: values, __knexUid: connection.__knexUid };
+  const event = { sql: text, bindings: values, __knexUid: connection.__knexUid };
   client.emit('query', event);
   try {
-    const name = preparedNameOn(connection, statement.native);
-    const result = await connection.query(name ? { name, text: statement.native, values } : { text: statement.native, values });
+    const name = preparedNameOn(connection, text);
+    const result = await connection.query(name ? { name, text, values } : { text, values });
     client.emit('query-response', result, event);
     return result;
   } catch (err) {

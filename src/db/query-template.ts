@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { snakeCaseMappers } from 'objection';
-import { nativeText, runTwoForm } from './native-query.js';
+import { runAsPgText } from './native-query.js';
 
 /**
  * Stand-ins no row has, one pair per value (one negative and odd, one positive and even, so a text that
@@ -20,8 +20,6 @@ interface Compiled {
   bindings: readonly unknown[];
   /** [position in `bindings`, index of the value that goes there]. */
   slots: [number, number][];
-  /** pg's own text, made on the first run (db/native-query.ts). */
-  native?: string;
 }
 
 export interface Buildable {
@@ -92,8 +90,7 @@ export class QueryTemplate<Shape> {
   /** run(), answered as rows with camelCase keys (what a query through the models answers), run as pg's own text. */
   async rows<Row>(db: Knex, key: string, shape: Shape, values: readonly number[]): Promise<Row[]> {
     const template = this.template(key, shape, values.length);
-    template.native ??= nativeText(db, template.sql, template.bindings);
-    const result = await runTwoForm(db, { sql: template.sql, native: template.native }, this.bindings(template, values));
+    const result = await runAsPgText(db, template.sql, this.bindings(template, values));
     return camelCaseRows<Row>(result.rows);
   }
 

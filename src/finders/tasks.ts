@@ -51,13 +51,13 @@ export interface TaskListParams {
  */
 const CHECKLIST_PROGRESS = 'left join lateral (select count(*)::int as total, (count(*) filter (where ci.done))::int as done from task_checklist_items ci where ci.task_id = tasks.id) as cl on true';
 
-/** The rows of a task list or board column, filtered as the list is, before order and page. */
 /**
  * A group's own task list and board show no group per task (the page is the group's): its name, badge and hiding
  * are not read per row (three visibility tests per row, each a set of the viewer's groups built per board column).
  */
 const IN_ITS_GROUP = [raw('null::text').as('groupName'), raw('false').as('groupIsExtranet'), raw('false').as('groupHidden')];
 
+/** The rows of a task list or board column, filtered as the list is, before order and page. */
 export function taskListQuery(viewer: Viewer & { signedIn: true }, params: TaskListParams) {
   const q = tasksVisibleTo(viewer)
     .leftJoin('groups', 'groups.id', 'tasks.groupId')

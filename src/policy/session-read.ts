@@ -1,6 +1,6 @@
 import type { Session } from 'fastify';
 import type { Knex } from 'knex';
-import { nativeText, runTwoForm } from '../db/native-query.js';
+import { runAsPgText } from '../db/native-query.js';
 import type { Statement } from '../db/query-template.js';
 import { scopeShapeKey, VIEWER_USER_COLUMNS, viewerFromUser, type ViewerKind, type ViewerUser } from './viewer.js';
 
@@ -40,8 +40,8 @@ interface Row extends Omit<ViewerUser, 'id'> {
  * (prepared once per connection). The person's columns are VIEWER_USER_COLUMNS, as viewerUserById reads them.
  */
 export function sessionReader(unreadFor: ((kind: ViewerKind) => UnreadCountColumn) | null) {
-  const statements = new Map<string, Statement & { native?: string }>();
-  const statementFor = (kind: ViewerKind | null): Statement & { native?: string } => {
+  const statements = new Map<string, Statement>();
+  const statementFor = (kind: ViewerKind | null): Statement => {
     const key = kind && unreadFor ? scopeShapeKey(kind) : '';
     let statement = statements.get(key);
     if (!statement) {
@@ -59,10 +59,8 @@ export function sessionReader(unreadFor: ((kind: ViewerKind) => UnreadCountColum
     return statement;
   };
   return async (db: Knex, sid: string, now: Date, kind: ViewerKind | null): Promise<SessionRead | undefined> => {
-    const statement = statementFor(kind);
-    const values = [...statement.bindings, sid, now];
-    statement.native ??= nativeText(db, statement.sql, values);
-    const result = await runTwoForm(db, { sql: statement.sql, native: statement.native }, values);
+    const { sql, bindings } = statementFor(kind);
+    const result = await runAsPgText(db, sql, [...bindings, sid, now]);
     const row = result.rows[0] as Row | undefined;
     if (!row) return undefined;
     const { data, expiresAt, userId, id, name, email, timeZone, locale, isExtranet, isAdmin } = row;
