@@ -41,9 +41,16 @@ const NO_JIT = '-c jit=off';
  * kept planning the feed's union anew on every page at scale 0.1 (20 ms of planning for a 5 ms query): it judges
  * a custom plan by the query's cost alone and counts planning as nearly free. Our statements are built for one
  * shape each, with the code's constants in the text (`code-constant.ts`, LIMITs); a statement whose best plan
- * depends on what a person typed says so (`PLAN_EACH_TIME`) and is planned with its values.
+ * depends on what a person typed is written in one shape per road (search: finders/search-paths.ts).
  */
 const GENERIC_PLANS = '-c plan_cache_mode=force_generic_plan';
+
+/**
+ * A request's statement never starts parallel workers: it runs in milliseconds, and starting them cost more than
+ * it saved (an external user's search gathered its posts from two processes: 8 ms instead of 2), and takes the
+ * cores the other requests are using.
+ */
+const SERIAL = '-c max_parallel_workers_per_gather=0';
 
 /**
  * A pool for `url`. Request pools (the default timeouts) run data statements as named prepared
@@ -53,7 +60,7 @@ export function createKnex(url: string, poolMax = 10, timeouts: DbTimeouts = REQ
   return knexFactory({
     client: prepare ? PreparingPgClient : 'pg',
     // pg reads the URL itself; knex's client.database() is then unknown (ask `current_database()`).
-    connection: { connectionString: url, options: prepare ? `${NO_JIT} ${GENERIC_PLANS}` : NO_JIT, statement_timeout: timeouts.statementMs, idle_in_transaction_session_timeout: timeouts.idleInTransactionMs, query_timeout: timeouts.queryMs, connectionTimeoutMillis: timeouts.connectMs },
+    connection: { connectionString: url, options: prepare ? `${NO_JIT} ${GENERIC_PLANS} ${SERIAL}` : NO_JIT, statement_timeout: timeouts.statementMs, idle_in_transaction_session_timeout: timeouts.idleInTransactionMs, query_timeout: timeouts.queryMs, connectionTimeoutMillis: timeouts.connectMs },
     pool: {
       min: 0,
       max: poolMax,

@@ -52,18 +52,6 @@ function mayPrepare(connection: PreparingConnection, sql: string, name: string):
   return parsed[name] !== undefined || Object.keys(parsed).length < PER_CONNECTION;
 }
 
-/**
- * A query option (`.options(PLAN_EACH_TIME)`) for a statement whose best plan depends on what a person typed
- * (a search's words: "budget" matches a fifth of all posts, a name a few): it is not prepared, so PostgreSQL
- * plans it with the values each time. Prepared, its generic plan read a full-text index's 230,000 matches
- * for an external user who sees 1,000 posts (92 ms instead of 24).
- */
-export const PLAN_EACH_TIME = Object.freeze({ planEachTime: true });
-
-/** A request pool's connections keep generic plans (knex.ts); one PLAN_EACH_TIME statement switches around itself. */
-const CUSTOM_PLANS = 'set plan_cache_mode = force_custom_plan';
-const GENERIC_PLANS_AGAIN = 'set plan_cache_mode = force_generic_plan';
-
 type QueryMethod = (connection: PgClientLike, obj: KnexQueryObject) => Promise<unknown>;
 
 const require = createRequire(import.meta.url);
@@ -80,23 +68,11 @@ export function preparedNameOn(connection: PreparingConnection, sql: string): st
 export class PreparingPgClient extends KnexPgClient {
   _query(connection: PgClientLike, obj: KnexQueryObject): Promise<unknown> {
     const sql = obj.sql;
-    if (obj.options?.planEachTime) return this.withCustomPlans(connection, obj);
     if (sql && !obj.options?.name) {
       const name = preparedNameOn(connection, sql);
       if (name) obj.options = { ...obj.options, name };
     }
     return baseQuery.call(this, connection, obj);
-  }
-
-  /** Runs `obj` unprepared with plans made for its values, then puts the connection back to generic plans. */
-  private async withCustomPlans(connection: PgClientLike, obj: KnexQueryObject): Promise<unknown> {
-    await connection.query(CUSTOM_PLANS);
-    try {
-      return await baseQuery.call(this, connection, obj);
-    } finally {
-      // A connection that cannot take this has failed (the pool drops it); the statement's own answer stands.
-      await connection.query(GENERIC_PLANS_AGAIN).catch(() => undefined);
-    }
   }
 
   /**

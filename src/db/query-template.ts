@@ -26,6 +26,12 @@ export interface Buildable {
   toSQL(): Statement;
 }
 
+/**
+ * What a template runs with: ids and cursors, and text only ever bound (a search's words). The builder is handed a
+ * number stand-in for every value, text included, so it may bind a value but never read one.
+ */
+export type TemplateValue = number | string;
+
 const { parse: camelCaseKeys } = snakeCaseMappers();
 const camelKeys = new Map<string, string>();
 
@@ -75,20 +81,20 @@ export class QueryTemplate<Shape> {
     return template;
   }
 
-  private bindings(template: Compiled, values: readonly number[]): unknown[] {
+  private bindings(template: Compiled, values: readonly TemplateValue[]): unknown[] {
     const bindings = [...template.bindings];
     for (const [position, value] of template.slots) bindings[position] = values[value];
     return bindings;
   }
 
   /** The query for `shape` (told apart by `key`) with `values` where the builder put them. */
-  run(db: Knex, key: string, shape: Shape, values: readonly number[]): Knex.Raw {
+  run(db: Knex, key: string, shape: Shape, values: readonly TemplateValue[]): Knex.Raw {
     const template = this.template(key, shape, values.length);
     return db.raw(template.sql, this.bindings(template, values) as Knex.RawBinding[]);
   }
 
   /** run(), answered as rows with camelCase keys (what a query through the models answers), run as pg's own text. */
-  async rows<Row>(db: Knex, key: string, shape: Shape, values: readonly number[]): Promise<Row[]> {
+  async rows<Row>(db: Knex, key: string, shape: Shape, values: readonly TemplateValue[]): Promise<Row[]> {
     const template = this.template(key, shape, values.length);
     const result = await runAsPgText(db, template.sql, this.bindings(template, values));
     return camelCaseRows<Row>(result.rows);

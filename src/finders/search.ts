@@ -1,14 +1,15 @@
 import { raw, type Model, type QueryBuilder } from 'objection';
-import { PLAN_EACH_TIME } from '../db/prepared-statements.js';
+import { QueryTemplate } from '../db/query-template.js';
 import { decodeCursor, encodeCursor, type Page } from '../lib/keyset.js';
+import { Group } from '../models/group.js';
 import { postsVisibleTo } from '../policy/feed-scopes.js';
 import { filesVisibleTo } from '../policy/file-scopes.js';
 import { groupsVisibleTo, shownGroupColumns, usersVisibleTo } from '../policy/scopes.js';
 import { taskIdsOfExternal, tasksVisibleTo } from '../policy/task-scopes.js';
-import type { Viewer } from '../policy/viewer.js';
+import { scopeShapeKey, scopeStandIn, type SignedInViewer, type Viewer } from '../policy/viewer.js';
+import { byName, hitPaths, matchSql, SEARCH_KINDS, SEARCH_TABLE, sortKey, type HitPath, type SearchKind } from './search-paths.js';
 
-export const SEARCH_KINDS = ['groups', 'tasks', 'posts', 'files', 'people'] as const;
-export type SearchKind = (typeof SEARCH_KINDS)[number];
+export { SEARCH_KINDS, type SearchKind } from './search-paths.js';
 /** Results of each kind on the page of all kinds; one kind alone pages by this many too. */
 export const SEARCH_CAP = 10;
 
@@ -33,21 +34,57 @@ export interface SearchHit {
   sortNum: number;
 }
 
-const MATCH = (vector: string) => `${vector} @@ to_tsquery('simple', ?)`;
-const byName = (kind: SearchKind) => kind === 'groups' || kind === 'people';
-type Cursor = (string | number)[] | null;
 /** Every kind's query has the same columns; typed as one so the kinds can be united. */
 type SearchQuery = QueryBuilder<Model, Model[]>;
 const asSearch = <M extends Model>(q: QueryBuilder<M, M[]>): SearchQuery => q as unknown as SearchQuery;
 
+/** R-F6, R-X1: the kind's scope, which a search only narrows. */
+function scopeOf(viewer: SignedInViewer, kind: SearchKind, path: HitPath): SearchQuery {
+  switch (kind) {
+    case 'groups':
+      return asSearch(groupsVisibleTo(viewer));
+    case 'people':
+      return asSearch(usersVisibleTo(viewer));
+    case 'tasks': {
+      const visible = tasksVisibleTo(viewer);
+      // An external user's walk goes through its few groups' tasks only (an index condition, in order). Words
+      // looked up in the index leave it out: there the index's few rows are tested, not each of these.
+      if (viewer.isExtranet && path === 'walk') visible.whereRaw('tasks.id = any(array(?))', [taskIdsOfExternal(viewer)]);
+      return asSearch(visible);
+    }
+    case 'posts':
+      return asSearch(postsVisibleTo(viewer));
+    case 'files':
+      return asSearch(filesVisibleTo(viewer));
+  }
+}
+
 /**
- * R-F6, R-X1: each kind starts from its scope and only narrows it by the full-text match; every
- * kind selects the same columns, so all of them can be read in one query.
+ * The ids of one kind's hits in keyset order after the cursor (stand-ins: a name and an id, or an id), at most
+ * `limit`: the scope narrowed by the match, along the kind's path (search-paths.ts). `words` is the words' stand-in.
  */
-function matches(viewer: Viewer, kind: SearchKind, tsquery: string): SearchQuery {
+function hitIds(viewer: SignedInViewer, kind: SearchKind, path: HitPath, words: number, cursor: readonly number[] | null, limit: number): SearchQuery {
+  const table = SEARCH_TABLE[kind];
+  const key = sortKey(kind, path, !viewer.isExtranet || kind === 'tasks');
+  const q = scopeOf(viewer, kind, path).whereRaw(matchSql(kind, path), [words]).select(`${table}.id`);
+  if (byName(kind)) {
+    if (cursor) q.whereRaw(`(${key}, ${table}.id) > (?, ?)`, [cursor[0] ?? 0, cursor[1] ?? 0]);
+    q.orderByRaw(`${key}, ${table}.id`);
+  } else {
+    if (cursor) q.whereRaw(`${key} < ?`, [cursor[0] ?? 0]);
+    q.orderByRaw(`${key} desc`);
+  }
+  return q.limit(limit);
+}
+
+/**
+ * What the page shows of the hits in `ids`, read for those rows only (after the sort and the limit), through the
+ * scope again like every read. Every kind names the same columns, so all kinds can be united.
+ */
+function hitColumns(viewer: SignedInViewer, kind: SearchKind, ids: SearchQuery): SearchQuery {
+  const hits = scopeOf(viewer, kind, 'index').whereIn(`${SEARCH_TABLE[kind]}.id`, ids);
   const label = raw('?::text', [kind]).as('kind');
   const none = { int: raw('null::int'), text: raw('null::text'), bool: raw('null::boolean') };
-  // Every branch names every column: a kind's own page is read alone, not only under the union.
   const noGroup = [none.int.as('groupId'), none.text.as('groupName'), none.bool.as('groupIsExtranet'), raw('false').as('groupHidden')];
   const noPerson = [none.bool.as('isExtranet'), none.bool.as('deactivated')];
   const noAuthor = [none.text.as('authorName'), none.bool.as('authorIsExtranet')];
@@ -56,31 +93,23 @@ function matches(viewer: Viewer, kind: SearchKind, tsquery: string): SearchQuery
   switch (kind) {
     case 'groups':
       return asSearch(
-        groupsVisibleTo(viewer)
-          .whereRaw(MATCH('groups.search_vector'), [tsquery])
+        hits
           .select(label, 'groups.id', 'groups.name as title', none.int.as('groupId'), none.text.as('groupName'), 'groups.isExtranet as groupIsExtranet', raw('false').as('groupHidden'), ...noPerson, ...noAuthor, raw('lower(groups.name)').as('sortName'), raw('groups.id').as('sortNum')),
       );
     case 'people':
       return asSearch(
-        usersVisibleTo(viewer)
-          .whereRaw(MATCH('users.search_vector'), [tsquery])
+        hits
           .select(label, 'users.id', 'users.name as title', ...noGroup, 'users.isExtranet as isExtranet', raw('users.deactivated_at is not null').as('deactivated'), ...noAuthor, raw('lower(users.name)').as('sortName'), raw('users.id').as('sortNum')),
       );
-    case 'tasks': {
-      const visible = tasksVisibleTo(viewer);
-      // An external user's few groups' tasks first (an index condition), then the match.
-      if (viewer.signedIn && viewer.isExtranet) visible.whereRaw('tasks.id = any(array(?))', [taskIdsOfExternal(viewer)]);
+    case 'tasks':
       return asSearch(
-        visible
-          .whereRaw(MATCH('tasks.search_vector'), [tsquery])
+        hits
           .leftJoin('groups as sg', 'sg.id', 'tasks.groupId')
           .select(label, 'tasks.id', 'tasks.title as title', ...recordGroup('tasks'), ...noPerson, ...noAuthor, ...newestFirst('tasks')),
       );
-    }
     case 'posts':
       return asSearch(
-        postsVisibleTo(viewer)
-          .whereRaw(MATCH('posts.search_vector'), [tsquery])
+        hits
           .leftJoin('groups as sg', 'sg.id', 'posts.groupId')
           .join('users as sa', 'sa.id', 'posts.authorId')
           .select(
@@ -95,31 +124,17 @@ function matches(viewer: Viewer, kind: SearchKind, tsquery: string): SearchQuery
           ),
       );
     case 'files':
-      // File names have no stored vector (the files table comes with 0006_tools): the expression is indexed (0016).
       return asSearch(
-        filesVisibleTo(viewer)
-          .whereRaw(MATCH("to_tsvector('simple', files.name)"), [tsquery])
+        hits
           .leftJoin('groups as sg', 'sg.id', 'files.groupId')
           .select(label, 'files.id', 'files.name as title', ...recordGroup('files'), ...noPerson, ...noAuthor, ...newestFirst('files')),
       );
   }
 }
 
-/** The table whose rows a kind's hits are. */
-const TABLE: Record<SearchKind, string> = { groups: 'groups', people: 'users', tasks: 'tasks', posts: 'posts', files: 'files' };
-
-/** One kind's hits in keyset order after the cursor, at most `limit`. */
-function page(viewer: Viewer, kind: SearchKind, tsquery: string, cursor: Cursor, limit: number) {
-  const table = TABLE[kind];
-  const q = matches(viewer, kind, tsquery);
-  if (byName(kind)) {
-    if (cursor) q.whereRaw(`(lower(${table}.name), ${table}.id) > (?, ?)`, cursor);
-    q.orderByRaw(`lower(${table}.name), ${table}.id`);
-  } else {
-    if (cursor) q.where(`${table}.id`, '<', cursor[0] as number);
-    q.orderBy(`${table}.id`, 'desc');
-  }
-  return q.limit(limit);
+/** One kind's page of hits, after the cursor, at most `limit`, in keyset order. */
+function page(viewer: SignedInViewer, kind: SearchKind, path: HitPath, words: number, cursor: readonly number[] | null, limit: number): SearchQuery {
+  return hitColumns(viewer, kind, hitIds(viewer, kind, path, words, cursor, limit));
 }
 
 function cursorOf(hit: SearchHit): (string | number)[] {
@@ -132,26 +147,56 @@ function toKindPage(rows: SearchHit[], pageSize: number): Page<SearchHit> {
   return { items, nextCursor: rows.length > pageSize && last ? encodeCursor(cursorOf(last)) : null };
 }
 
-/** One kind's hits, keyset-paged; one query. */
+/** What one kind's page is read with besides the values (the viewer's id, the words, the cursor). */
+interface KindShape {
+  viewer: SignedInViewer;
+  kind: SearchKind;
+  path: HitPath;
+  cursor: boolean;
+  limit: number;
+}
+
+/** One kind's page, built once per shape. Values: the viewer's id, the words, then the cursor's. */
+const kindStatement = new QueryTemplate((s: KindShape, [me = 0, words = 0, ...cursor]: readonly number[]) =>
+  page(scopeStandIn(s.viewer, me), s.kind, s.path, words, s.cursor ? cursor : null, s.limit).orderByRaw('sort_name, sort_num').toKnexQuery(),
+);
+
+/** One kind's hits, keyset-paged; one query (and, every ten minutes, the words' statistics). */
 export async function searchKind(viewer: Viewer, kind: SearchKind, tsquery: string, after: unknown, pageSize = SEARCH_CAP): Promise<Page<SearchHit>> {
   if (!viewer.signedIn) return { items: [], nextCursor: null };
   const cursor = decodeCursor(after, byName(kind) ? ['string', 'number'] : ['number']);
-  const rows = (await page(viewer, kind, tsquery, cursor, pageSize + 1).toKnexQuery().options(PLAN_EACH_TIME)) as unknown as SearchHit[];
+  const db = Group.knex();
+  const path = (await hitPaths(db, tsquery))[kind];
+  const shape: KindShape = { viewer, kind, path, cursor: cursor !== null, limit: pageSize + 1 };
+  const key = `${scopeShapeKey(viewer)}|${kind}|${path}|${shape.cursor}|${shape.limit}`;
+  const rows = await kindStatement.rows<SearchHit>(db, key, shape, [viewer.id, tsquery, ...(cursor ?? [])]);
   return toKindPage(rows, pageSize);
 }
 
-/**
- * R-F6: every kind at once, each capped, in one query: a UNION ALL of each kind's first page. The
- * first branch of a union cannot carry its own ORDER BY and LIMIT, so its page is picked by id.
- */
+/** What the page of all kinds is read with besides the viewer's id and the words. */
+interface AllShape {
+  viewer: SignedInViewer;
+  paths: Record<SearchKind, HitPath>;
+  cap: number;
+}
+
+/** R-F6: every kind at once, each capped, in one query: a UNION ALL of each kind's first page. */
+const allStatement = new QueryTemplate((s: AllShape, [me = 0, words = 0]: readonly number[]) => {
+  const viewer = scopeStandIn(s.viewer, me);
+  const [first, ...rest] = SEARCH_KINDS.map((kind) => page(viewer, kind, s.paths[kind], words, null, s.cap + 1));
+  const union = first!;
+  for (const branch of rest) union.unionAll(branch, true);
+  return union.orderByRaw('kind, sort_name, sort_num').toKnexQuery();
+});
+
+/** Every kind's first page; one query (and, every ten minutes, the words' statistics). */
 export async function searchAll(viewer: Viewer, tsquery: string, cap = SEARCH_CAP): Promise<Record<SearchKind, Page<SearchHit>>> {
   const empty = Object.fromEntries(SEARCH_KINDS.map((k) => [k, { items: [], nextCursor: null }])) as unknown as Record<SearchKind, Page<SearchHit>>;
   if (!viewer.signedIn) return empty;
-  const [first, ...rest] = SEARCH_KINDS;
-  const firstIds = page(viewer, first, tsquery, null, cap + 1).clearSelect().select(`${TABLE[first]}.id`);
-  const union = matches(viewer, first, tsquery).whereIn(`${TABLE[first]}.id`, firstIds);
-  for (const kind of rest) union.unionAll(page(viewer, kind, tsquery, null, cap + 1), true);
-  const rows = (await union.orderByRaw('kind, sort_name, sort_num').toKnexQuery().options(PLAN_EACH_TIME)) as unknown as SearchHit[];
+  const db = Group.knex();
+  const paths = await hitPaths(db, tsquery);
+  const key = `${scopeShapeKey(viewer)}|${SEARCH_KINDS.map((k) => paths[k]).join(',')}|${cap}`;
+  const rows = await allStatement.rows<SearchHit>(db, key, { viewer, paths, cap }, [viewer.id, tsquery]);
   const result = empty;
   for (const kind of SEARCH_KINDS) result[kind] = toKindPage(rows.filter((r) => r.kind === kind), cap);
   return result;

@@ -18,3 +18,8 @@ export function prefixQuery(raw: unknown): string | null {
     .slice(0, 8);
   return words.length ? words.map((w) => `'${w}':*`).join(' & ') : null;
 }
+
+/** The words of a query prefixQuery() made, each a prefix ("launc" of 'launc':*). */
+export function prefixesOf(tsquery: string): string[] {
+  return [...tsquery.matchAll(/'([^']+)':\*/g)].map((m) => m[1] ?? '').filter(Boolean);
+}

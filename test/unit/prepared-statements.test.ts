@@ -1,11 +1,7 @@
 // Issue 16: request pools run data statements as named prepared statements, once per connection;
 // transaction control, multi-statement text and bulk pools stay plain.
 import t from 'tap';
-import { Model } from 'objection';
 import { createKnex, LONG_TIMEOUTS } from '../../src/db/knex.js';
-import { PLAN_EACH_TIME } from '../../src/db/prepared-statements.js';
-import { searchAll, searchKind } from '../../src/finders/search.js';
-import type { SignedInViewer } from '../../src/policy/viewer.js';
 import { testDatabase } from '../helper.js';
 
 t.test('request pools prepare each data statement once per connection', async (t) => {
@@ -70,35 +66,16 @@ t.test('request pools write a LIMIT into the text, so a generic plan knows the p
   t.same(bulk('groups').select('id').limit(31).toSQL().toNative().bindings, [31], 'bulk pools keep knex\'s own binding');
 });
 
-t.test('a statement whose plan depends on what a person typed (search) is planned each time, never prepared', async (t) => {
+t.test('request pools keep generic plans and start no parallel workers; bulk pools keep PostgreSQL\'s own choices', async (t) => {
   const db = await testDatabase(t);
   const url = (db.client.config as { connection: { connectionString: string } }).connection.connectionString;
   const one = createKnex(url, 1);
   t.teardown(() => one.destroy());
-  const preparedLike = async (text: string) => ((await one.raw('select count(*)::int as n from pg_prepared_statements where statement like ?', [`%${text}%`])).rows[0] as { n: number }).n;
-  t.same(await one('users').select('id').where('email', 'atrium_probe_each').options(PLAN_EACH_TIME), [], 'the statement runs');
-  t.equal(await preparedLike('email'), 0, 'and is not prepared');
-
-  Model.knex(one);
-  t.teardown(() => Model.knex(db));
-  const viewer: SignedInViewer = { signedIn: true, id: 1, name: '', email: '', timeZone: 'UTC', locale: null, isExtranet: true, isAdmin: false, adminMode: false };
-  await searchAll(viewer, 'budget');
-  await searchKind(viewer, 'posts', 'budget', undefined);
-  t.equal(await preparedLike('to_tsquery'), 0, 'R-F6: neither search of all kinds nor one kind\'s page is prepared (a generic plan read 230,000 index matches for an external user)');
-});
-
-t.test('request pools keep generic plans; a PLAN_EACH_TIME statement alone is planned with its values', async (t) => {
-  const db = await testDatabase(t);
-  const url = (db.client.config as { connection: { connectionString: string } }).connection.connectionString;
-  const one = createKnex(url, 1);
-  t.teardown(() => one.destroy());
-  const mode = async (q = one.select(one.raw("current_setting('plan_cache_mode') as mode"))) => ((await q) as { mode: string }[])[0]?.mode;
-  t.equal(await mode(), 'force_generic_plan', 'a request pool plans each statement once (PostgreSQL kept planning the feed anew: 20 ms a page)');
-  t.equal(await mode(one.select(one.raw("current_setting('plan_cache_mode') as mode")).options(PLAN_EACH_TIME)), 'force_custom_plan', 'a statement marked PLAN_EACH_TIME runs with plans made for its values');
-  t.equal(await mode(), 'force_generic_plan', 'and the connection is back to generic plans after it');
-  await t.rejects(one.select(one.raw('atrium_probe_no_such_column')).options(PLAN_EACH_TIME), /does not exist/, 'a failing PLAN_EACH_TIME statement reports its own error');
-  t.equal(await mode(), 'force_generic_plan', 'and leaves the connection in generic plans too');
+  const setting = async (pool: typeof one, name: string) => ((await pool.raw('select current_setting(?) as value', [name])).rows[0] as { value: string }).value;
+  t.equal(await setting(one, 'plan_cache_mode'), 'force_generic_plan', 'a request pool plans each statement once (PostgreSQL kept planning the feed anew: 20 ms a page)');
+  t.equal(await setting(one, 'max_parallel_workers_per_gather'), '0', 'and never gathers from parallel workers (an external user\'s search: 8 ms instead of 2)');
   const bulk = createKnex(url, 1, LONG_TIMEOUTS);
   t.teardown(() => bulk.destroy());
-  t.equal(((await bulk.raw("select current_setting('plan_cache_mode') as mode")).rows[0] as { mode: string }).mode, 'auto', 'bulk pools keep PostgreSQL\'s own choice');
+  t.equal(await setting(bulk, 'plan_cache_mode'), 'auto', 'bulk pools keep PostgreSQL\'s own choice of plans');
+  t.not(await setting(bulk, 'max_parallel_workers_per_gather'), '0', 'and of parallel workers');
 });

@@ -1,0 +1,152 @@
+// Issue 16, R-F6: what a search costs must not depend on how rare its words are. A word nobody in the viewer's
+// groups wrote made PostgreSQL read every task and post of the company newest first, looking for eleven matches
+// that were not there: 500 ms of the database per request at scale 1 (a common word cost 10).
+import type pg from 'pg';
+import t from 'tap';
+import type { Knex } from 'knex';
+import { forgetWordFrequencies } from '../../src/db/word-frequency.js';
+import { SEARCH_CAP, searchAll, searchKind, type SearchKind } from '../../src/finders/search.js';
+import { hitPaths } from '../../src/finders/search-paths.js';
+import { prefixQuery } from '../../src/lib/full-text.js';
+import { viewerFromUser } from '../../src/policy/viewer.js';
+import { makeGroup } from '../fixtures.js';
+import { build, makeUser } from '../helper.js';
+
+/** Tasks and posts of a group I am not in, before mine and after: enough that walking them looks cheap to the planner. */
+const OTHERS = 30000;
+/** Rows a plan may read to find a word that is in one task and one post: far fewer than the tables hold. */
+const BOUND = 400;
+
+interface PlanNode {
+  'Actual Rows'?: number;
+  'Actual Loops'?: number;
+  'Rows Removed by Filter'?: number;
+  'Rows Removed by Index Recheck'?: number;
+  Plans?: PlanNode[];
+}
+
+/** Every row a plan's nodes produced or threw away: what it read. */
+function rowsRead(node: PlanNode): number {
+  const loops = node['Actual Loops'] ?? 1;
+  const own = ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) * loops;
+  return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child), 0);
+}
+
+/**
+ * What the statement reads as Atrium runs it: prepared, with a plan made once for any values (request pools keep
+ * generic plans, db/knex.ts), here on a fresh connection state.
+ */
+async function rowsReadAsRun(db: Knex, sql: string, bindings: readonly unknown[]): Promise<number> {
+  const connection = (await db.client.acquireConnection()) as pg.Client;
+  try {
+    const literal = (v: unknown) => connection.escapeLiteral(v instanceof Date ? v.toISOString() : String(v));
+    await connection.query('set plan_cache_mode = force_generic_plan');
+    await connection.query(`prepare search_cost as ${sql}`);
+    const args = bindings.length ? `(${bindings.map(literal).join(', ')})` : '';
+    const res = await connection.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`explain (analyze, format json) execute search_cost${args}`);
+    await connection.query('deallocate search_cost');
+    return rowsRead(res.rows[0]!['QUERY PLAN'][0]!.Plan);
+  } finally {
+    await db.client.releaseConnection(connection);
+  }
+}
+
+/** The search statements `run` sends, as the driver got them. */
+async function statementsOf(db: Knex, run: () => Promise<unknown>): Promise<{ sql: string; bindings: unknown[] }[]> {
+  const seen: { sql: string; bindings: unknown[] }[] = [];
+  const listener = (q: { sql: string; bindings?: unknown[] }) => {
+    if (q.sql.includes('to_tsquery')) seen.push({ sql: q.sql, bindings: q.bindings ?? [] });
+  };
+  db.on('query', listener);
+  try {
+    await run();
+  } finally {
+    db.off('query', listener);
+  }
+  return seen;
+}
+
+/** A company of common words in a group I am not in, around a few tasks and posts of mine; one of each has a rare word. */
+async function company(t: Parameters<typeof build>[0]) {
+  const { db } = await build(t);
+  const me = await makeUser(db, { name: 'Rita Rare' });
+  const stranger = await makeUser(db, { name: 'Otto Other' });
+  const partner = await makeUser(db, { name: 'Paula Partner', isExtranet: true });
+  const mine = await makeGroup(db, me, { name: 'Mine', isExtranet: true }, [[partner]]);
+  const theirs = await makeGroup(db, stranger, { name: 'Theirs' });
+  const words = ['review', 'budget', 'plan', 'report', 'launch', 'draft'];
+  const common = (i: number) => `${words[i % words.length]} ${words[(i * 7) % words.length]} ${i}`;
+  const theirText = `(array['review','budget','plan','report','launch','draft'])[1 + i % 6] || ' ' || (array['review','budget','plan','report','launch','draft'])[1 + (i * 7) % 6] || ' ' || i`;
+  const addTheirs = async () => {
+    await db.raw(`insert into tasks (title, group_id, creator_id, responsible_id) select ${theirText}, ?, ?, ? from generate_series(1, ?) i`, [theirs.id, stranger.id, stranger.id, OTHERS]);
+    await db.raw(`insert into posts (body, group_id, author_id) select ${theirText}, ?, ? from generate_series(1, ?) i`, [theirs.id, stranger.id, OTHERS]);
+  };
+  await addTheirs();
+  await db('tasks').insert([{ title: 'zanzibar shipment', groupId: mine.id, creatorId: me.id, responsibleId: me.id }, ...Array.from({ length: 5 }, (_, i) => ({ title: common(i), groupId: mine.id, creatorId: me.id, responsibleId: me.id }))]);
+  await db('posts').insert([{ body: 'The zanzibar shipment is in', groupId: mine.id, authorId: me.id }, ...Array.from({ length: 5 }, (_, i) => ({ body: common(i), groupId: mine.id, authorId: me.id }))]);
+  // Tasks and posts written after mine: newest first, a search meets the company's before mine.
+  await addTheirs();
+  await db.raw('analyze');
+  forgetWordFrequencies();
+  return { db, me, stranger, partner, mine, theirs };
+}
+
+t.test('a search for a rare word reads the full-text index, not the whole company newest first (R-F6)', async (t) => {
+  const { db, me, mine } = await company(t);
+  const viewer = viewerFromUser(me, false);
+  const rare = prefixQuery('zanzibar')!;
+  t.same(await hitPaths(db, rare), { groups: 'index', tasks: 'index', posts: 'index', files: 'index', people: 'index' }, 'a word nobody else wrote is looked up');
+  let all: Awaited<ReturnType<typeof searchAll>> | undefined;
+  const statements = await statementsOf(db, async () => {
+    all = await searchAll(viewer, rare);
+  });
+  t.same(all!.tasks.items.map((h) => h.title), ['zanzibar shipment'], 'the one task is found');
+  t.same(all!.posts.items.map((h) => h.title), ['The zanzibar shipment is in'], 'the one post is found');
+  t.ok(statements.length > 0, 'the search ran');
+  for (const s of statements) {
+    const read = await rowsReadAsRun(db, s.sql, s.bindings);
+    t.ok(read <= BOUND, `the search of all kinds reads ${read} rows (at most ${BOUND})`);
+  }
+
+  for (const kind of ['tasks', 'posts'] satisfies SearchKind[]) {
+    let found: Awaited<ReturnType<typeof searchKind>> | undefined;
+    const one = await statementsOf(db, async () => {
+      found = await searchKind(viewer, kind, rare, undefined);
+    });
+    t.equal(found!.items.length, 1, `${kind} alone: the one hit`);
+    t.ok(one.length > 0, `${kind} alone: the search ran`);
+    for (const s of one) {
+      const read = await rowsReadAsRun(db, s.sql, s.bindings);
+      t.ok(read <= BOUND, `${kind} alone reads ${read} rows (at most ${BOUND})`);
+    }
+  }
+  t.ok((await searchKind(viewer, 'tasks', prefixQuery('budget')!, undefined)).items.every((h) => h.groupId === mine.id), 'a common word finds my tasks only');
+});
+
+t.test('a common word is walked to, and finds what its scope holds and nothing else, page after page (R-F6, R-X1)', async (t) => {
+  const { db, me, stranger, partner, mine, theirs } = await company(t);
+  const common = prefixQuery('budget')!;
+  const paths = await hitPaths(db, common);
+  t.equal(paths.tasks, 'walk', 'tasks holding "budget" are walked to');
+  t.equal(paths.posts, 'walk', 'and so are posts');
+  t.equal((await hitPaths(db, prefixQuery('budget zanzibar')!)).tasks, 'index', 'a common word with a rare one is looked up');
+
+  /** The newest ids of `table` in `group` holding the word: what a page must show, read without the search. */
+  const expected = async (table: 'tasks' | 'posts', group: number, limit: number) =>
+    (await db(table).where('group_id', group).whereRaw("search_vector @@ to_tsquery('simple', ?)", [common]).orderBy('id', 'desc').limit(limit).pluck('id')) as number[];
+
+  for (const [who, user, group] of [['an employee of the other group', stranger, theirs], ['me', me, mine], ['an external member of mine', partner, mine]] as const) {
+    const viewer = viewerFromUser(user, false);
+    for (const kind of ['tasks', 'posts'] as const) {
+      const first = await searchKind(viewer, kind, common, undefined);
+      const want = await expected(kind, group.id, 2 * SEARCH_CAP);
+      t.same(first.items.map((h) => h.id), want.slice(0, SEARCH_CAP), `${who}: ${kind}, the newest of its own group's first`);
+      if (want.length > SEARCH_CAP) {
+        const second = await searchKind(viewer, kind, common, first.nextCursor);
+        t.same(second.items.map((h) => h.id), want.slice(SEARCH_CAP), `${who}: ${kind}, the next page after the cursor`);
+      } else t.equal(first.nextCursor, null, `${who}: ${kind}, no next page`);
+    }
+    const all = await searchAll(viewer, common);
+    t.same(all.tasks.items.map((h) => h.id), (await expected('tasks', group.id, SEARCH_CAP)), `${who}: the page of all kinds shows the same tasks`);
+  }
+});
