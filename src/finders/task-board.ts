@@ -33,7 +33,7 @@ export async function findBoard(viewer: Viewer, params: TaskListParams, after: P
   if (!viewer.signedIn) return [];
   const statuses = params.status && params.status !== 'any' ? [params.status] : [...TASK_STATUSES];
   const columns = statuses.map((status) => ({ status, cursor: decodeCursor(after[status], ['number']) }));
-  const shape: BoardShape = { viewer, role: params.role ?? 'any', inGroup: params.groupId !== undefined, size, columns: columns.map((c) => ({ status: c.status, afterCursor: c.cursor !== null })) };
+  const shape: BoardShape = { viewer, role: params.role ?? 'any', inGroup: params.groupId !== undefined, everyTask: params.everyTask === true, size, columns: columns.map((c) => ({ status: c.status, afterCursor: c.cursor !== null })) };
   const values = [viewer.id, params.groupId ?? 0, ...columns.map((c) => (c.cursor ? (c.cursor[0] as number) : 0))];
   const rows = await boardStatement.rows<Row & { groupArchivedAt: Date | null }>(Task.knex(), boardKey(shape), shape, values);
   return columns.map(({ status, cursor }) => {
@@ -59,11 +59,12 @@ interface BoardShape {
   viewer: SignedInViewer;
   role: TaskPageShape['role'];
   inGroup: boolean;
+  everyTask: boolean;
   size: number;
   columns: { status: TaskStatus; afterCursor: boolean }[];
 }
 
-const boardKey = (s: BoardShape) => `${scopeShapeKey(s.viewer)}|${s.role}|${s.inGroup}|${s.size}|${s.columns.map((c) => `${c.status}:${c.afterCursor}`).join(',')}`;
+const boardKey = (s: BoardShape) => `${scopeShapeKey(s.viewer)}|${s.role}|${s.inGroup}|${s.everyTask}|${s.size}|${s.columns.map((c) => `${c.status}:${c.afterCursor}`).join(',')}`;
 
 /**
  * Every column in one statement, built once per shape: a union of each column's page (each keeps its own ORDER BY and
@@ -71,7 +72,7 @@ const boardKey = (s: BoardShape) => `${scopeShapeKey(s.viewer)}|${s.role}|${s.in
  */
 const boardStatement = new QueryTemplate((s: BoardShape, [me = 0, groupId = 0, ...befores]: readonly number[]) => {
   const parts = s.columns.map((c, i) =>
-    boardColumnQuery({ viewer: s.viewer, role: s.role, status: c.status, inGroup: s.inGroup, afterCursor: c.afterCursor, size: s.size }, [me, groupId, befores[i] ?? 0]).toSQL(),
+    boardColumnQuery({ viewer: s.viewer, role: s.role, status: c.status, inGroup: s.inGroup, everyTask: s.everyTask, afterCursor: c.afterCursor, size: s.size }, [me, groupId, befores[i] ?? 0]).toSQL(),
   );
   return { toSQL: () => ({ sql: parts.map((p) => `(${p.sql})`).join(' union all '), bindings: parts.flatMap((p) => p.bindings) }) };
 });

@@ -4,7 +4,7 @@ import { QueryTemplate } from '../db/query-template.js';
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { TASK_STATUSES, Task, type TaskStatus } from '../models/task.js';
 import { membershipsVisibleTo, shownGroupColumns, usersVisibleTo } from '../policy/scopes.js';
-import { taskCommentsVisibleTo, taskIdsInvolving, taskMembersVisibleTo, tasksVisibleTo } from '../policy/task-scopes.js';
+import { groupTasksVisibleTo, taskCommentsVisibleTo, taskIdsInvolving, taskMembersVisibleTo, tasksVisibleTo } from '../policy/task-scopes.js';
 import { scopeShapeKey, scopeStandIn, type SignedInViewer, type Viewer } from '../policy/viewer.js';
 import { viewerQuery } from '../policy/viewer-query.js';
 
@@ -43,6 +43,8 @@ export interface TaskListParams {
   role?: TaskRoleFilter;
   status?: TaskStatus | 'any';
   groupId?: number;
+  /** With `groupId`: the viewer sees every task of the group (policy: seesEveryTaskOf), so none is tested. */
+  everyTask?: boolean;
 }
 
 /**
@@ -59,14 +61,13 @@ const IN_ITS_GROUP = [raw('null::text').as('groupName'), raw('false').as('groupI
 
 /** The rows of a task list or board column, filtered as the list is, before order and page. */
 export function taskListQuery(viewer: Viewer & { signedIn: true }, params: TaskListParams) {
-  const q = tasksVisibleTo(viewer)
+  const q = (params.groupId !== undefined ? groupTasksVisibleTo(viewer, params.groupId, params.everyTask === true) : tasksVisibleTo(viewer))
     .leftJoin('groups', 'groups.id', 'tasks.groupId')
     .join('users as resp', 'resp.id', 'tasks.responsibleId')
     .joinRaw(CHECKLIST_PROGRESS)
     .select('tasks.id', 'tasks.title', 'tasks.status', 'tasks.deadline', 'tasks.startOn', 'tasks.groupId', ...(params.groupId !== undefined ? IN_ITS_GROUP : shownGroupColumns(viewer, 'groups')), 'tasks.responsibleId', 'resp.name as responsibleName', 'resp.isExtranet as responsibleIsExtranet', 'cl.total as checklistTotal', 'cl.done as checklistDone');
   const me = viewer.id;
-  if (params.groupId !== undefined) q.where('tasks.groupId', params.groupId);
-  else {
+  if (params.groupId === undefined) {
     const role = params.role ?? 'any';
     if (role === 'responsible') q.where('tasks.responsibleId', me);
     else if (role === 'creator') q.where('tasks.creatorId', me);
@@ -88,11 +89,13 @@ export interface TaskPageShape {
   role: TaskRoleFilter;
   status: TaskStatus | 'any';
   inGroup: boolean;
+  /** In a group: the viewer sees every task of it (TaskListParams.everyTask). */
+  everyTask: boolean;
   afterCursor: boolean;
   size: number;
 }
 
-export const taskPageKey = (s: TaskPageShape): string => `${scopeShapeKey(s.viewer)}|${s.role}|${s.status}|${s.inGroup}|${s.afterCursor}|${s.size}`;
+export const taskPageKey = (s: TaskPageShape): string => `${scopeShapeKey(s.viewer)}|${s.role}|${s.status}|${s.inGroup}|${s.everyTask}|${s.afterCursor}|${s.size}`;
 
 /** The values a task page's text is run with (TaskPageShape says which of them it uses). */
 export const taskPageValues = (viewer: SignedInViewer, groupId: number | undefined, cursor: (string | number)[] | null): number[] => [viewer.id, groupId ?? 0, cursor ? (cursor[0] as number) : 0];
@@ -103,7 +106,7 @@ export const taskPageValues = (viewer: SignedInViewer, groupId: number | undefin
  */
 export function taskPageQuery(s: TaskPageShape, [me, groupId, before]: readonly number[], extend?: (q: ReturnType<typeof taskListQuery>, viewer: SignedInViewer) => void) {
   const viewer = scopeStandIn(s.viewer, me ?? 0);
-  const q = taskListQuery(viewer, { role: s.role, status: s.status, groupId: s.inGroup ? groupId : undefined });
+  const q = taskListQuery(viewer, { role: s.role, status: s.status, groupId: s.inGroup ? groupId : undefined, everyTask: s.everyTask });
   extend?.(q, viewer);
   if (s.afterCursor) q.where('tasks.id', '<', before ?? 0);
   return q.orderBy('tasks.id', 'desc').limit(s.size + 1).toKnexQuery();
@@ -119,7 +122,7 @@ const taskPage = new QueryTemplate((s: TaskPageShape, values) => taskPageQuery(s
 export async function findTasks(viewer: Viewer, params: TaskListParams & { after?: unknown }, pageSize = TASKS_PAGE_SIZE): Promise<Page<TaskRow>> {
   if (!viewer.signedIn) return { items: [], nextCursor: null };
   const cursor = decodeCursor(params.after, ['number']);
-  const shape: TaskPageShape = { viewer, role: params.role ?? 'any', status: params.status ?? 'any', inGroup: params.groupId !== undefined, afterCursor: cursor !== null, size: pageSize };
+  const shape: TaskPageShape = { viewer, role: params.role ?? 'any', status: params.status ?? 'any', inGroup: params.groupId !== undefined, everyTask: params.everyTask === true, afterCursor: cursor !== null, size: pageSize };
   const rows = await taskPage.rows<TaskRow>(Task.knex(), taskPageKey(shape), shape, taskPageValues(viewer, params.groupId, cursor));
   return toPage(rows.map(toTaskRow), pageSize, (r) => [r.id]);
 }

@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import type { QueryBuilder } from 'objection';
 import { Membership, type Role } from '../models/group.js';
 import { ChecklistItem, Task, TaskComment, TaskEvent, TaskMember, type TaskMemberRole } from '../models/task.js';
-import { activeMembership, shownGroupColumns } from './scopes.js';
+import { can } from './abilities.js';
+import { activeMembership, shownGroupColumns, type VisibleGroup } from './scopes.js';
 import type { SignedInViewer, Viewer } from './viewer.js';
 import { isSuperuser } from './viewer.js';
 import { viewerQuery } from './viewer-query.js';
@@ -64,6 +65,20 @@ export function tasksVisibleTo(viewer: Viewer): QueryBuilder<Task> {
       .orWhereIn('tasks.id', tasksNamingMe(viewer.id))
       .orWhereIn('tasks.groupId', myTaskGroupIds(viewer.id)),
   );
+}
+
+/**
+ * R-T2 on a page of one group's tasks (its list, board, timeline): a viewer who may read the group's tasks tool (an
+ * active member while the tool is on, or admin mode) sees every task of the group, so that page's scope is the group
+ * itself, with no test per task. Anyone else sees the group's tasks that name it.
+ */
+export function seesEveryTaskOf(viewer: Viewer, ctx: VisibleGroup): boolean {
+  return can(viewer, 'tool:read', { ...ctx, tool: 'tasks' });
+}
+
+/** The tasks of group `groupId` the viewer sees; `everyTask` is seesEveryTaskOf() for that group. */
+export function groupTasksVisibleTo(viewer: Viewer, groupId: number, everyTask: boolean): QueryBuilder<Task> {
+  return (everyTask ? Task.query() : tasksVisibleTo(viewer)).where('tasks.groupId', groupId);
 }
 
 /** Correlated subquery: the viewer's participant/observer role on the task in `taskIdColumn`. */
