@@ -3,11 +3,17 @@ import { QueryTemplate } from '../db/query-template.js';
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import type { Role } from '../models/group.js';
 import { Post, type Mention, type PostKind } from '../models/post.js';
-import { activityVisibleTo, newestActivityIdsFor, postsVisibleTo, type PostContext } from '../policy/feed-scopes.js';
+import { activityVisibleTo, groupActivityVisibleTo, groupPostsVisibleTo, newestActivityIdsFor, postsVisibleTo, type PostContext } from '../policy/feed-scopes.js';
 import { activeMembership, usersVisibleTo } from '../policy/scopes.js';
 import { scopeShapeKey, scopeStandIn, type SignedInViewer, type Viewer } from '../policy/viewer.js';
 
 export const FEED_PAGE_SIZE = 20;
+
+/** One group's feed: the group, and whether the viewer sees every post of it (policy: seesEveryPostOf). */
+export interface FeedGroup {
+  groupId: number;
+  everyPost: boolean;
+}
 
 /** One entry of a feed: a post (post, poll, appreciation) or an activity event. */
 export interface FeedRow {
@@ -111,11 +117,11 @@ function after<M extends Model, Q extends QueryBuilder<M>>(q: Q, table: string, 
  * The first branch of a union cannot carry its own ORDER BY and LIMIT (they would apply to the
  * whole union), so the newest visible posts are picked in a limited subquery.
  */
-function postBranch(viewer: Viewer, groupId: number | undefined, cursor: (string | number)[] | null, limit: number) {
-  const newest = postsVisibleTo(viewer).select('posts.id').orderByRaw('posts.created_at desc, posts.id desc').limit(limit);
-  if (groupId !== undefined) newest.where('posts.groupId', groupId);
+function postBranch(viewer: Viewer, group: FeedGroup | undefined, cursor: (string | number)[] | null, limit: number) {
+  const scope = () => (group ? groupPostsVisibleTo(viewer, group.groupId, group.everyPost) : postsVisibleTo(viewer));
+  const newest = scope().select('posts.id').orderByRaw('posts.created_at desc, posts.id desc').limit(limit);
   after(newest, 'posts', 'post', cursor);
-  return postRows(viewer, FEED_COMMENTS).whereIn('posts.id', newest);
+  return postRows(viewer, FEED_COMMENTS, scope()).whereIn('posts.id', newest);
 }
 
 /**
@@ -151,10 +157,10 @@ function pollAnswers(viewerId: number) {
   );
 }
 
-/** Visible posts as feed rows (the columns of the union's first branch). */
-function postRows(viewer: Viewer, commentLimit: number) {
+/** Visible posts (`scope`, the viewer's posts unless told) as feed rows (the columns of the union's first branch). */
+function postRows(viewer: Viewer, commentLimit: number, scope = postsVisibleTo(viewer)) {
   const me = viewer.signedIn ? viewer.id : 0;
-  return postsVisibleTo(viewer)
+  return scope
     .leftJoin('groups as fg', 'fg.id', 'posts.groupId')
     .join('users as fa', 'fa.id', 'posts.authorId')
     .leftJoin('users as fp', 'fp.id', 'posts.appreciatedId')
@@ -191,9 +197,9 @@ function postRows(viewer: Viewer, commentLimit: number) {
     );
 }
 
-function activityBranch(viewer: SignedInViewer, groupId: number | undefined, cursor: (string | number)[] | null, limit: number) {
-  // The scope joins the activity's group as `ag`.
-  const q = activityVisibleTo(viewer)
+function activityBranch(viewer: SignedInViewer, group: FeedGroup | undefined, cursor: (string | number)[] | null, limit: number) {
+  // The scope joins the activity's group as `ag`; one group's feed reads that group's stream through its index directly.
+  const q = (group ? groupActivityVisibleTo(viewer, group.groupId, group.everyPost) : activityVisibleTo(viewer))
     .leftJoin('users as fa', 'fa.id', 'activity.actorId')
     .leftJoin('tasks as ft', 'ft.id', 'activity.taskId')
     .select(
@@ -229,9 +235,7 @@ function activityBranch(viewer: SignedInViewer, groupId: number | undefined, cur
     )
     .orderByRaw('activity.created_at desc, activity.id desc')
     .limit(limit);
-  // One group's feed reads that group's stream through the same index directly.
-  if (groupId !== undefined) q.where('activity.groupId', groupId);
-  else q.whereIn('activity.id', newestActivityIdsFor(viewer, limit, (perGroup) => after(perGroup, 'la', 'activity', cursor)));
+  if (!group) q.whereIn('activity.id', newestActivityIdsFor(viewer, limit, (perGroup) => after(perGroup, 'la', 'activity', cursor)));
   return after(q, 'activity', 'activity', cursor);
 }
 
@@ -240,38 +244,41 @@ function activityBranch(viewer: SignedInViewer, groupId: number | undefined, cur
  * first, keyset-paged on (created_at, src, id): one query a page whatever the feed's size, comments
  * and poll answers included. Each branch is limited before the union, so each reads at most a page.
  */
-export async function findFeed(viewer: Viewer, params: { groupId?: number; after?: unknown }, pageSize = FEED_PAGE_SIZE): Promise<Page<FeedRow>> {
+export async function findFeed(viewer: Viewer, params: { group?: FeedGroup; after?: unknown }, pageSize = FEED_PAGE_SIZE): Promise<Page<FeedRow>> {
   if (!viewer.signedIn) return { items: [], nextCursor: null };
   const cursor = decodeCursor(params.after, ['string', 'string', 'number']);
   if (cursor && !(isSortKey(cursor[0]) && (cursor[1] === 'post' || cursor[1] === 'activity'))) return findFeed(viewer, { ...params, after: undefined }, pageSize);
   const rows = cursor
-    ? ((await feedQuery(viewer, params.groupId, cursor, pageSize)) as unknown as FeedRow[])
-    : await firstFeedPage.rows<FeedRow>(Post.knex(), firstPageKey(viewer, params.groupId, pageSize), { viewer, inGroup: params.groupId !== undefined, pageSize }, [viewer.id, params.groupId ?? 0]);
+    ? ((await feedQuery(viewer, params.group, cursor, pageSize)) as unknown as FeedRow[])
+    : await firstFeedPage.rows<FeedRow>(Post.knex(), firstPageKey(viewer, params.group, pageSize), { viewer, group: params.group ? { everyPost: params.group.everyPost } : null, pageSize }, [viewer.id, params.group?.groupId ?? 0]);
   const items = rows.map(normalise);
   return toPage(items, pageSize, (r) => [r.sortKey, r.src, r.id]);
 }
 
-function feedQuery(viewer: SignedInViewer, groupId: number | undefined, cursor: (string | number)[] | null, pageSize: number) {
-  return postBranch(viewer, groupId, cursor, pageSize + 1)
-    .unionAll(activityBranch(viewer, groupId, cursor, pageSize + 1), true)
+function feedQuery(viewer: SignedInViewer, group: FeedGroup | undefined, cursor: (string | number)[] | null, pageSize: number) {
+  return postBranch(viewer, group, cursor, pageSize + 1)
+    .unionAll(activityBranch(viewer, group, cursor, pageSize + 1), true)
     .orderByRaw('created_at desc, src desc, id desc')
     .limit(pageSize + 1);
 }
 
 interface FirstPageShape {
   viewer: SignedInViewer;
-  inGroup: boolean;
+  /** One group's feed (its id is a value), or the main feed. */
+  group: { everyPost: boolean } | null;
   pageSize: number;
 }
 
-const firstPageKey = (viewer: SignedInViewer, groupId: number | undefined, pageSize: number) => `${scopeShapeKey(viewer)}|${groupId !== undefined}|${pageSize}`;
+const firstPageKey = (viewer: SignedInViewer, group: FeedGroup | undefined, pageSize: number) => `${scopeShapeKey(viewer)}|${group ? `group:${group.everyPost}` : 'all'}|${pageSize}`;
 
 /**
  * A feed's first page (what a group home and /feed show) built once per kind of viewer (db/query-template.ts),
  * with the viewer's and the group's id as values, and read as rows: knex and objection took longer to build
  * the union and map its rows than PostgreSQL to answer it. Later pages are built each time.
  */
-const firstFeedPage = new QueryTemplate((s: FirstPageShape, [me, groupId]) => feedQuery(scopeStandIn(s.viewer, me ?? 0), s.inGroup ? groupId : undefined, null, s.pageSize).toKnexQuery());
+const firstFeedPage = new QueryTemplate((s: FirstPageShape, [me, groupId]) =>
+  feedQuery(scopeStandIn(s.viewer, me ?? 0), s.group ? { groupId: groupId ?? 0, everyPost: s.group.everyPost } : undefined, null, s.pageSize).toKnexQuery(),
+);
 
 function normalise(r: FeedRow): FeedRow {
   return {

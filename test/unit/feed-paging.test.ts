@@ -62,3 +62,34 @@ t.test('the main feed pages through the same rows as one page (R-F1, R-X1)', asy
   t.same([...new Set(external.items.map((r) => r.groupName))].sort(), ['Client', 'No files'], 'the external person reads only its own groups');
   t.ok(external.items.filter((r) => r.src === 'activity').length > 20, 'with plenty of activity to page through');
 });
+
+t.test("a group's own feed, for one who may read it, is the group's stream without testing each row against the viewer's groups (R-F1)", async (t) => {
+  const db = await testDatabase(t);
+  const owner = await makeUser(db, { name: 'Owner' });
+  const member = await makeUser(db, { name: 'Member' });
+  const ext = await makeUser(db, { name: 'External', isExtranet: true });
+  const admin = await makeUser(db, { name: 'Admin', isAdmin: true });
+  const busy = await makeGroup(db, owner, { name: 'Busy', isExtranet: true }, [[member], [ext]]);
+  const hides = await makeGroup(db, owner, { name: 'Hides tasks', tools: ['feed', 'tasks'] }, [[member]]);
+  await db('groups').where({ id: hides.id }).update({ hideTasks: true });
+  const base = Date.parse('2026-11-01T09:00:00Z');
+  const kinds = ['member.joined', 'task.created', 'file.uploaded', 'task.completed'];
+  for (const group of [busy, hides]) {
+    await db('activity').insert(Array.from({ length: 30 }, (_, i) => ({ groupId: group.id, actorId: owner.id, kind: kinds[i % kinds.length], createdAt: new Date(base + i * 60_000) })));
+    await db('posts').insert(Array.from({ length: 8 }, (_, i) => ({ body: `post ${i}`, groupId: group.id, authorId: owner.id, createdAt: new Date(base + i * 240_000 + 30_000) })));
+  }
+  const key = (r: FeedRow) => `${r.src}:${r.id}:${r.kind}`;
+  const statements: string[] = [];
+  const seen = (q: { sql: string }) => statements.push(q.sql);
+  for (const [label, viewer, group] of [['owner', viewerFromUser(owner, false), busy], ['member', viewerFromUser(member, false), hides], ['external', viewerFromUser(ext, false), busy], ['admin mode', viewerFromUser(admin, true), hides]] as const) {
+    const scoped = await findFeed(viewer, { group: { groupId: group.id, everyPost: false } }, 1000);
+    db.on('query', seen);
+    const direct = await findFeed(viewer, { group: { groupId: group.id, everyPost: true } }, 1000);
+    db.off('query', seen);
+    t.ok(scoped.items.length > 8, `${label}: the group's stream has posts and events`);
+    t.same(direct.items.map(key), scoped.items.map(key), `${label}: the same ${scoped.items.length} rows either way`);
+    t.notOk(direct.items.some((r) => r.src === 'activity' && group.id === hides.id && r.kind.startsWith('task.')), `${label}: still no task events where the group hides them`);
+    t.notOk(direct.items.some((r) => r.src === 'activity' && group.id === hides.id && r.kind === 'file.uploaded'), `${label}: nor file events without the files tool`);
+  }
+  t.ok(statements.length > 0 && statements.every((sql) => !/"tg"/.test(sql)), "no statement of a readable group's feed builds the viewer's groups with the feed tool");
+});

@@ -3,6 +3,7 @@ import { findFeed } from '../../finders/feed.js';
 import type { FieldError } from '../../lib/forms.js';
 import type { Page } from '../../lib/keyset.js';
 import { can } from '../../policy/abilities.js';
+import { seesEveryPostOf } from '../../policy/feed-scopes.js';
 import type { VisibleGroup } from '../../policy/scopes.js';
 import { POLL_OPTIONS } from '../../services/post-form.js';
 import { groupAbilities } from '../groups/load.js';
@@ -26,7 +27,7 @@ export interface GroupFeed {
 export async function groupFeed(request: FastifyRequest, ctx: VisibleGroup, after?: unknown): Promise<GroupFeed | null> {
   const g = ctx.group;
   if (!can(request.viewer, 'tool:read', { ...ctx, tool: 'feed' })) return null;
-  const rows = await findFeed(request.viewer, { groupId: g.id, after });
+  const rows = await findFeed(request.viewer, { group: { groupId: g.id, everyPost: seesEveryPostOf(request.viewer, ctx) }, after });
   return {
     page: feedPage(request, rows),
     baseUrl: `/groups/${g.id}`,
