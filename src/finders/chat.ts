@@ -2,7 +2,7 @@ import { raw } from 'objection';
 import { QueryTemplate } from '../db/query-template.js';
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { linkify } from '../lib/linkify.js';
-import { ChatMessage } from '../models/chat.js';
+import { ChatMessage, type ConversationKind } from '../models/chat.js';
 import type { Mention } from '../models/post.js';
 import { chatMessagesVisibleTo, conversationsVisibleTo, UNREAD_CAP, unreadCountOf } from '../policy/chat-scopes.js';
 import { myGroupIds, usersVisibleTo } from '../policy/scopes.js';
@@ -29,11 +29,11 @@ export interface MessageRow {
 
 type Raw = Omit<MessageRow, 'html' | 'mine'> & { mentions: Mention[] | null };
 
-function messagesOf(viewer: Viewer, conversationId: number) {
+function messagesOf(viewer: Viewer, conversationId: number, kind: ConversationKind | null) {
   const authors = usersVisibleTo(viewer).select('users.id', 'users.name', 'users.isExtranet').as('au');
-  return chatMessagesVisibleTo(viewer)
+  const messages = kind ? chatMessagesVisibleTo(viewer, { id: conversationId, kind }) : chatMessagesVisibleTo(viewer).where('chatMessages.conversationId', conversationId);
+  return messages
     .leftJoin(authors, 'au.id', 'chatMessages.authorId')
-    .where('chatMessages.conversationId', conversationId)
     .select('chatMessages.id', 'chatMessages.body', 'chatMessages.mentions', 'chatMessages.editedAt', 'chatMessages.createdAt', 'chatMessages.authorId', 'au.name as authorName', 'au.isExtranet as authorIsExtranet');
 }
 
@@ -47,29 +47,35 @@ type MessageWindow = 'latest' | 'before' | 'after';
  * viewer's id, the conversation's and the message id the window starts from as values: read on every chat
  * page and for every live delivery, where building the query and mapping its rows cost more than PostgreSQL.
  */
-const messageWindow = new QueryTemplate((s: { viewer: SignedInViewer; window: MessageWindow }, [me, conversationId, from]) => {
-  const q = messagesOf(scopeStandIn(s.viewer, me ?? 0), conversationId ?? 0);
+const messageWindow = new QueryTemplate((s: { viewer: SignedInViewer; window: MessageWindow; kind: ConversationKind | null }, [me, conversationId, from]) => {
+  const q = messagesOf(scopeStandIn(s.viewer, me ?? 0), conversationId ?? 0, s.kind);
   if (s.window === 'after') return q.where('chatMessages.id', '>', from ?? 0).orderBy('chatMessages.id').limit(NEW_MESSAGES_MAX).toKnexQuery();
   if (s.window === 'before') q.where('chatMessages.id', '<', from ?? 0);
   return q.orderBy('chatMessages.id', 'desc').limit(MESSAGES_SHOWN + 1).toKnexQuery();
 });
 
-function readWindow(viewer: SignedInViewer, window: MessageWindow, conversationId: number, from: number): Promise<Raw[]> {
-  return messageWindow.rows<Raw>(ChatMessage.knex(), `${scopeShapeKey(viewer)}|${window}`, { viewer, window }, [viewer.id, conversationId, from]);
+/** One conversation (its kind, when the caller knows it, narrows the visibility test to that kind's rule). */
+export interface ConversationRef {
+  id: number;
+  kind: ConversationKind | null;
+}
+
+function readWindow(viewer: SignedInViewer, window: MessageWindow, conversation: ConversationRef, from: number): Promise<Raw[]> {
+  return messageWindow.rows<Raw>(ChatMessage.knex(), `${scopeShapeKey(viewer)}|${window}|${conversation.kind}`, { viewer, window, kind: conversation.kind }, [viewer.id, conversation.id, from]);
 }
 
 /** The latest messages (or those before `before`), oldest first; one query. */
-export async function findMessages(viewer: Viewer, conversationId: number, before?: number): Promise<{ items: MessageRow[]; earlier: number | null }> {
+export async function findMessages(viewer: Viewer, conversation: ConversationRef, before?: number): Promise<{ items: MessageRow[]; earlier: number | null }> {
   if (!viewer.signedIn) return { items: [], earlier: null };
-  const rows = await readWindow(viewer, before === undefined ? 'latest' : 'before', conversationId, before ?? 0);
+  const rows = await readWindow(viewer, before === undefined ? 'latest' : 'before', conversation, before ?? 0);
   const items = shape(viewer, rows.slice(0, MESSAGES_SHOWN)).reverse();
   return { items, earlier: rows.length > MESSAGES_SHOWN && items[0] ? items[0].id : null };
 }
 
 /** Messages after `after` (the newest the page shows), oldest first: what a poll brings. */
-export async function findNewMessages(viewer: Viewer, conversationId: number, after: number): Promise<MessageRow[]> {
+export async function findNewMessages(viewer: Viewer, conversation: ConversationRef, after: number): Promise<MessageRow[]> {
   if (!viewer.signedIn) return [];
-  return shape(viewer, await readWindow(viewer, 'after', conversationId, after));
+  return shape(viewer, await readWindow(viewer, 'after', conversation, after));
 }
 
 export interface ConversationRow {

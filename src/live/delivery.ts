@@ -75,7 +75,7 @@ export class Delivery {
         const [first] = group;
         if (!first) return;
         const [{ lastMessageId }, viewer] = first;
-        const items = await findNewMessages(viewer, conversationId, lastMessageId);
+        const items = await findNewMessages(viewer, { id: conversationId, kind: null }, lastMessageId);
         const last = items[items.length - 1];
         if (!last) return;
         const html = await this.render('partials/chat/live-messages', { ...templateData(viewer), messages: items });

@@ -78,7 +78,7 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     const before = messageId(request.query.before);
     const conversation = await conversationOf(request, where);
     const id = conversation?.id ?? null;
-    const messages = id === null ? { items: [], earlier: null } : await findMessages(viewer, id, before);
+    const messages = id === null ? { items: [], earlier: null } : await findMessages(viewer, { id, kind: where.kind }, before);
     const last = messages.items[messages.items.length - 1];
     if (conversation && last && before === undefined) await readUpTo(request, conversation, last.id);
     const data = {
@@ -106,7 +106,7 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
   async function poll(request: Req, reply: FastifyReply, where: Where) {
     const after = messageId(request.query.after) ?? 0;
     const conversation = await conversationOf(request, where);
-    const items = conversation === null ? [] : await findNewMessages(request.viewer, conversation.id, after);
+    const items = conversation === null ? [] : await findNewMessages(request.viewer, { id: conversation.id, kind: where.kind }, after);
     const last = items[items.length - 1];
     if (!last || conversation === null) return reply.code(204).send();
     await readUpTo(request, conversation, last.id);
@@ -149,7 +149,7 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
   /** The message named in the address, through the chat's scope; 404 for one of another conversation or none. */
   async function messageOn(request: Req, where: Where): Promise<MessageRow> {
     const id = await conversationId(request, where);
-    const message = id === null ? undefined : (await findMessages(request.viewer, id, messageId(request.params.messageId) === undefined ? undefined : Number(request.params.messageId) + 1)).items.at(-1);
+    const message = id === null ? undefined : (await findMessages(request.viewer, { id, kind: where.kind }, messageId(request.params.messageId) === undefined ? undefined : Number(request.params.messageId) + 1)).items.at(-1);
     if (!message || String(message.id) !== request.params.messageId) throw new NotFoundError();
     return message;
   }
