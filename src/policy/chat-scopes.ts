@@ -54,8 +54,9 @@ export function conversationsVisibleTo(viewer: Viewer, kind?: ConversationKind):
  */
 export function chatMessagesVisibleTo(viewer: Viewer, conversation?: { id: number; kind: ConversationKind }): QueryBuilder<ChatMessage> {
   if (!conversation) return ChatMessage.query().whereIn('chatMessages.conversationId', conversationsVisibleTo(viewer).select('conversations.id'));
+  // A scalar subquery: the conversation's id when the viewer sees it (else null, and no message), tested once.
   const visible = conversationsVisibleTo(viewer, conversation.kind).where('conversations.id', conversation.id).select('conversations.id');
-  return ChatMessage.query().where('chatMessages.conversationId', conversation.id).whereIn('chatMessages.conversationId', visible);
+  return ChatMessage.query().where('chatMessages.conversationId', visible);
 }
 
 /** The viewer's own read marks. */
