@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-/** The tables whose `search_vector` ANALYZE describes: the lexemes most rows hold, and the share of rows holding each. */
+/** What ANALYZE keeps of a table's `search_vector`: the lexemes most rows hold, and the share of rows holding each. */
 interface CommonLexemes {
   words: string[];
   shares: number[];

@@ -9,7 +9,7 @@ import { scopeShapeKey, scopeStandIn, type SignedInViewer, type Viewer } from '.
 
 export const FEED_PAGE_SIZE = 20;
 
-/** One group's feed: the group, and whether the viewer sees every post of it (policy: seesEveryPostOf). */
+/** One group's feed: the group, and whether the viewer sees every post of it (policy: seesAllOfTool). */
 export interface FeedGroup {
   groupId: number;
   everyPost: boolean;

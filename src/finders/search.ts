@@ -92,43 +92,33 @@ function hitColumns(viewer: SignedInViewer, kind: SearchKind, ids: SearchQuery):
   const recordGroup = (table: string) => [`${table}.groupId as groupId`, ...shownGroupColumns(viewer, 'sg')];
   switch (kind) {
     case 'groups':
-      return asSearch(
-        hits
-          .select(label, 'groups.id', 'groups.name as title', none.int.as('groupId'), none.text.as('groupName'), 'groups.isExtranet as groupIsExtranet', raw('false').as('groupHidden'), ...noPerson, ...noAuthor, raw('lower(groups.name)').as('sortName'), raw('groups.id').as('sortNum')),
-      );
+      return hits
+        .select(label, 'groups.id', 'groups.name as title', none.int.as('groupId'), none.text.as('groupName'), 'groups.isExtranet as groupIsExtranet', raw('false').as('groupHidden'), ...noPerson, ...noAuthor, raw('lower(groups.name)').as('sortName'), raw('groups.id').as('sortNum'));
     case 'people':
-      return asSearch(
-        hits
-          .select(label, 'users.id', 'users.name as title', ...noGroup, 'users.isExtranet as isExtranet', raw('users.deactivated_at is not null').as('deactivated'), ...noAuthor, raw('lower(users.name)').as('sortName'), raw('users.id').as('sortNum')),
-      );
+      return hits
+        .select(label, 'users.id', 'users.name as title', ...noGroup, 'users.isExtranet as isExtranet', raw('users.deactivated_at is not null').as('deactivated'), ...noAuthor, raw('lower(users.name)').as('sortName'), raw('users.id').as('sortNum'));
     case 'tasks':
-      return asSearch(
-        hits
-          .leftJoin('groups as sg', 'sg.id', 'tasks.groupId')
-          .select(label, 'tasks.id', 'tasks.title as title', ...recordGroup('tasks'), ...noPerson, ...noAuthor, ...newestFirst('tasks')),
-      );
+      return hits
+        .leftJoin('groups as sg', 'sg.id', 'tasks.groupId')
+        .select(label, 'tasks.id', 'tasks.title as title', ...recordGroup('tasks'), ...noPerson, ...noAuthor, ...newestFirst('tasks'));
     case 'posts':
-      return asSearch(
-        hits
-          .leftJoin('groups as sg', 'sg.id', 'posts.groupId')
-          .join('users as sa', 'sa.id', 'posts.authorId')
-          .select(
-            label,
-            'posts.id',
-            raw('left(posts.body, 200)').as('title'),
-            ...recordGroup('posts'),
-            ...noPerson,
-            raw('case when exists ? then sa.name end', [usersVisibleTo(viewer).select(raw('1')).whereColumn('users.id', 'sa.id')]).as('authorName'),
-            'sa.isExtranet as authorIsExtranet',
-            ...newestFirst('posts'),
-          ),
-      );
+      return hits
+        .leftJoin('groups as sg', 'sg.id', 'posts.groupId')
+        .join('users as sa', 'sa.id', 'posts.authorId')
+        .select(
+          label,
+          'posts.id',
+          raw('left(posts.body, 200)').as('title'),
+          ...recordGroup('posts'),
+          ...noPerson,
+          raw('case when exists ? then sa.name end', [usersVisibleTo(viewer).select(raw('1')).whereColumn('users.id', 'sa.id')]).as('authorName'),
+          'sa.isExtranet as authorIsExtranet',
+          ...newestFirst('posts'),
+        );
     case 'files':
-      return asSearch(
-        hits
-          .leftJoin('groups as sg', 'sg.id', 'files.groupId')
-          .select(label, 'files.id', 'files.name as title', ...recordGroup('files'), ...noPerson, ...noAuthor, ...newestFirst('files')),
-      );
+      return hits
+        .leftJoin('groups as sg', 'sg.id', 'files.groupId')
+        .select(label, 'files.id', 'files.name as title', ...recordGroup('files'), ...noPerson, ...noAuthor, ...newestFirst('files'));
   }
 }
 

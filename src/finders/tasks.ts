@@ -43,7 +43,7 @@ export interface TaskListParams {
   role?: TaskRoleFilter;
   status?: TaskStatus | 'any';
   groupId?: number;
-  /** With `groupId`: the viewer sees every task of the group (policy: seesEveryTaskOf), so none is tested. */
+  /** With `groupId`: the viewer sees every task of the group (policy: seesAllOfTool), so none is tested. */
   everyTask?: boolean;
 }
 

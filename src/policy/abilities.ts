@@ -279,6 +279,15 @@ export function adminUserActions(viewer: Viewer, user: UserRecord) {
   };
 }
 
+/**
+ * R-T2, R-F1 on a group's own pages: whoever may read a group's tool (an active member while it is on, or admin mode)
+ * sees every record the tool holds there (every task, every post and shown event), so such a page's scope is the
+ * group itself, with no test of each record against the viewer's groups (groupTasksVisibleTo, groupPostsVisibleTo).
+ */
+export function seesAllOfTool(viewer: Viewer, ctx: GroupContext, tool: Tool): boolean {
+  return can(viewer, 'tool:read', { ...ctx, tool });
+}
+
 /** 'tool:read' for each tool, as `tool:<name>` keys of a template's `can` map. */
 export function readableTools(viewer: Viewer, ctx: GroupContext): Record<`tool:${Tool}`, boolean> {
   return Object.fromEntries(TOOLS.map((tool) => [`tool:${tool}`, can(viewer, 'tool:read', { ...ctx, tool })])) as Record<`tool:${Tool}`, boolean>;

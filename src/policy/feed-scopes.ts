@@ -4,8 +4,7 @@ import { Group, GroupInvitation, Membership, type Role, type Tool } from '../mod
 import { Notification } from '../models/notification.js';
 import { Post, type PostKind } from '../models/post.js';
 import { Activity } from '../models/task.js';
-import { can } from './abilities.js';
-import { activeMembership, groupsVisibleTo, usersVisibleTo, type VisibleGroup } from './scopes.js';
+import { activeMembership, groupsVisibleTo, usersVisibleTo } from './scopes.js';
 import { tasksVisibleTo } from './task-scopes.js';
 import { groupsWithToolFor, toolOnSql } from './tool-groups.js';
 import type { SignedInViewer, Viewer } from './viewer.js';
@@ -23,21 +22,12 @@ export function postsVisibleTo(viewer: Viewer): QueryBuilder<Post> {
   return q.where((b) => b.whereIn('posts.groupId', groupsWithToolFor(viewer, 'feed')).orWhereNull('posts.groupId'));
 }
 
-/**
- * R-F1 on a group's own page: a viewer who may read the group's feed (an active member while the tool is on, or admin
- * mode) sees every post of it and every event it shows, so that page's scope is the group itself, with no test of
- * the viewer's groups per row.
- */
-export function seesEveryPostOf(viewer: Viewer, ctx: VisibleGroup): boolean {
-  return can(viewer, 'tool:read', { ...ctx, tool: 'feed' });
-}
-
-/** The posts of group `groupId` the viewer sees; `everyPost` is seesEveryPostOf() for that group. */
+/** The posts of group `groupId` the viewer sees (R-F1); `everyPost` is seesAllOfTool(…, 'feed') for that group. */
 export function groupPostsVisibleTo(viewer: Viewer, groupId: number, everyPost: boolean): QueryBuilder<Post> {
   return (everyPost ? Post.query() : postsVisibleTo(viewer)).where('posts.groupId', groupId);
 }
 
-/** The activity of group `groupId` the viewer sees, its group joined as `ag`; `everyPost` is seesEveryPostOf(). */
+/** The activity of group `groupId` the viewer sees, its group joined as `ag`; `everyPost` as for groupPostsVisibleTo. */
 export function groupActivityVisibleTo(viewer: Viewer, groupId: number, everyPost: boolean): QueryBuilder<Activity> {
   if (!everyPost) return activityVisibleTo(viewer).where('activity.groupId', groupId);
   return Activity.query().join('groups as ag', 'ag.id', 'activity.groupId').where('activity.groupId', groupId).whereRaw(activityShownSql('activity', 'ag'));

@@ -2,8 +2,7 @@ import type { Knex } from 'knex';
 import type { QueryBuilder } from 'objection';
 import { Membership, type Role } from '../models/group.js';
 import { ChecklistItem, Task, TaskComment, TaskEvent, TaskMember, type TaskMemberRole } from '../models/task.js';
-import { can } from './abilities.js';
-import { activeMembership, shownGroupColumns, type VisibleGroup } from './scopes.js';
+import { activeMembership, shownGroupColumns } from './scopes.js';
 import type { SignedInViewer, Viewer } from './viewer.js';
 import { isSuperuser } from './viewer.js';
 import { viewerQuery } from './viewer-query.js';
@@ -68,15 +67,9 @@ export function tasksVisibleTo(viewer: Viewer): QueryBuilder<Task> {
 }
 
 /**
- * R-T2 on a page of one group's tasks (its list, board, timeline): a viewer who may read the group's tasks tool (an
- * active member while the tool is on, or admin mode) sees every task of the group, so that page's scope is the group
- * itself, with no test per task. Anyone else sees the group's tasks that name it.
+ * The tasks of group `groupId` the viewer sees, on the group's own list, board and timeline (R-T2). `everyTask` is
+ * seesAllOfTool(…, 'tasks') for that group: then every task of it; else those that name the viewer.
  */
-export function seesEveryTaskOf(viewer: Viewer, ctx: VisibleGroup): boolean {
-  return can(viewer, 'tool:read', { ...ctx, tool: 'tasks' });
-}
-
-/** The tasks of group `groupId` the viewer sees; `everyTask` is seesEveryTaskOf() for that group. */
 export function groupTasksVisibleTo(viewer: Viewer, groupId: number, everyTask: boolean): QueryBuilder<Task> {
   return (everyTask ? Task.query() : tasksVisibleTo(viewer)).where('tasks.groupId', groupId);
 }

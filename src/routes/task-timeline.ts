@@ -3,7 +3,7 @@ import { t } from '../i18n/index.js';
 import { NotFoundError } from '../lib/errors.js';
 import { isOverdue, timelineScale } from '../lib/timeline.js';
 import { findTimeline } from '../finders/task-timeline.js';
-import { seesEveryTaskOf } from '../policy/task-scopes.js';
+import { seesAllOfTool } from '../policy/abilities.js';
 import { groupAbilities, loadGroupTool } from './groups/load.js';
 import { todayOf } from './task-board.js';
 
@@ -17,7 +17,7 @@ export default async function taskTimelineRoutes(app: FastifyInstance): Promise<
     const { group } = ctx;
     if (group.kind !== 'project' || !group.startsOn || !group.endsOn) throw new NotFoundError();
     const today = todayOf(request);
-    const page = await findTimeline(request.viewer, { groupId: group.id, everyTask: seesEveryTaskOf(request.viewer, ctx) }, request.query.after);
+    const page = await findTimeline(request.viewer, { groupId: group.id, everyTask: seesAllOfTool(request.viewer, ctx, 'tasks') }, request.query.after);
     const scale = timelineScale(group.startsOn, group.endsOn, today);
     const rows = page.items.map((task) => ({ task, bar: scale.bar(task) }));
     return reply.page('pages/tasks/timeline', {

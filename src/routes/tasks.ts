@@ -5,9 +5,9 @@ import { formValues, type FieldError } from '../lib/forms.js';
 import { TASK_ROLES, findAssignablePeople, findTaskComment, findTaskComments, findTaskNames, findTaskPeople, findTasks, parseRole, parseStatus, type CommentRow } from '../finders/tasks.js';
 import { TASK_STATUSES, type Task } from '../models/task.js';
 import { findTaskPageParts } from '../finders/task-page.js';
-import { can } from '../policy/abilities.js';
+import { can, seesAllOfTool } from '../policy/abilities.js';
 import { findVisibleGroup, type VisibleGroup } from '../policy/scopes.js';
-import { findVisibleTask, seesEveryTaskOf, type VisibleTask } from '../policy/task-scopes.js';
+import { findVisibleTask, type VisibleTask } from '../policy/task-scopes.js';
 import { addTaskComment, deleteTaskComment } from '../services/task-comments.js';
 import { changeTaskStatus, createTask, deleteTask, updateTask } from '../services/tasks.js';
 import { wantsFragment } from '../plugins/views.js';
@@ -75,7 +75,7 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
     const ctx = await loadGroupTool(request, reply, 'tasks');
     if (!ctx) return reply;
     const status = parseStatus(request.query.status);
-    const page = await findTasks(request.viewer, { groupId: ctx.group.id, everyTask: seesEveryTaskOf(request.viewer, ctx), status, after: request.query.after });
+    const page = await findTasks(request.viewer, { groupId: ctx.group.id, everyTask: seesAllOfTool(request.viewer, ctx, 'tasks'), status, after: request.query.after });
     return reply.pageOrPartial('pages/tasks/group', 'partials/tasks/list', {
       title: t('tasks.groupTitle', { name: ctx.group.name }), group: ctx.group, role: ctx.role, can: groupAbilities(request.viewer, ctx), status, statuses: TASK_STATUSES, page, baseUrl: `/groups/${ctx.group.id}/tasks?status=${status}`, showGroup: false,
     });

@@ -2,8 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { findFeed } from '../../finders/feed.js';
 import type { FieldError } from '../../lib/forms.js';
 import type { Page } from '../../lib/keyset.js';
-import { can } from '../../policy/abilities.js';
-import { seesEveryPostOf } from '../../policy/feed-scopes.js';
+import { can, seesAllOfTool } from '../../policy/abilities.js';
 import type { VisibleGroup } from '../../policy/scopes.js';
 import { POLL_OPTIONS } from '../../services/post-form.js';
 import { groupAbilities } from '../groups/load.js';
@@ -27,7 +26,7 @@ export interface GroupFeed {
 export async function groupFeed(request: FastifyRequest, ctx: VisibleGroup, after?: unknown): Promise<GroupFeed | null> {
   const g = ctx.group;
   if (!can(request.viewer, 'tool:read', { ...ctx, tool: 'feed' })) return null;
-  const rows = await findFeed(request.viewer, { group: { groupId: g.id, everyPost: seesEveryPostOf(request.viewer, ctx) }, after });
+  const rows = await findFeed(request.viewer, { group: { groupId: g.id, everyPost: seesAllOfTool(request.viewer, ctx, 'feed') }, after });
   return {
     page: feedPage(request, rows),
     baseUrl: `/groups/${g.id}`,
