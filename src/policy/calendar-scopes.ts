@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { QueryBuilder } from 'objection';
 import { CalendarEvent } from '../models/event.js';
 import { Membership, type Role, type Tool, type WriteAccess } from '../models/group.js';
@@ -35,14 +36,14 @@ export interface VisibleEvent {
 }
 
 /** One event through the scope, with its calendar's context, in one query; undefined when not visible. */
-export async function findVisibleEvent(viewer: Viewer, id: number): Promise<VisibleEvent | undefined> {
+export async function findVisibleEvent(viewer: Viewer, id: number, trx?: Knex.Transaction): Promise<VisibleEvent | undefined> {
   const q = eventsVisibleTo(viewer)
     .findById(id)
     .leftJoin('groups as eg', 'eg.id', 'events.groupId')
     .select('events.*', 'eg.name as gName', 'eg.isExtranet as gIsExtranet', 'eg.archivedAt as gArchivedAt', 'eg.tools as gTools', 'eg.calendarWrite as gCalendarWrite');
   if (viewer.signedIn) q.select(Membership.query().alias('em').select('em.role').where('em.userId', viewer.id).whereColumn('em.groupId', 'events.groupId').whereRaw(activeMembership('em')).as('viewerRole'));
   type Row = CalendarEvent & { gName: string | null; gIsExtranet: boolean | null; gArchivedAt: Date | null; gTools: Tool[] | null; gCalendarWrite: WriteAccess | null; viewerRole?: Role | null };
-  const row = (await q) as Row | undefined;
+  const row = (await (trx ? q.transacting(trx) : q)) as Row | undefined;
   if (!row) return undefined;
   const { gName, gIsExtranet, gArchivedAt, gTools, gCalendarWrite, viewerRole, ...rest } = row;
   const event = Object.assign(new CalendarEvent(), rest);

@@ -1,9 +1,11 @@
 import type { Knex } from 'knex';
 import { NotFoundError } from '../lib/errors.js';
+import { CalendarEvent } from '../models/event.js';
 import { DriveFile, Folder } from '../models/file.js';
 import { Group } from '../models/group.js';
 import { Post } from '../models/post.js';
 import { Task } from '../models/task.js';
+import { findVisibleEvent, type VisibleEvent } from './calendar-scopes.js';
 import { findVisiblePost, type VisiblePost } from './feed-scopes.js';
 import { findVisibleFile, findVisibleFolder, type VisibleFile, type VisibleFolder } from './file-scopes.js';
 import { findVisibleGroup, type VisibleGroup } from './scopes.js';
@@ -47,4 +49,9 @@ export function lockVisibleFolder(trx: Knex.Transaction, viewer: Viewer, folderI
 /** A post (issue 18: an edit, a like, a comment's edit take turns on their post). */
 export function lockVisiblePost(trx: Knex.Transaction, viewer: Viewer, postId: number): Promise<VisiblePost> {
   return lockThenFind(Post.query(trx).findById(postId).forNoKeyUpdate(), () => findVisiblePost(viewer, postId, trx));
+}
+
+/** An event (R-F3): an edit or a deletion judges the event, and the viewer's place in its group, as they are once it holds the lock. */
+export function lockVisibleEvent(trx: Knex.Transaction, viewer: Viewer, eventId: number): Promise<VisibleEvent> {
+  return lockThenFind(CalendarEvent.query(trx).findById(eventId).forNoKeyUpdate(), () => findVisibleEvent(viewer, eventId, trx));
 }

@@ -8,6 +8,7 @@ import { fromLocalParts, isClockTime, isIsoDate } from '../lib/zoned-time.js';
 import { CalendarEvent } from '../models/event.js';
 import { can } from '../policy/abilities.js';
 import { companyCalendarContext, findVisibleEvent, groupCalendarContext, type CalendarContext, type VisibleEvent } from '../policy/calendar-scopes.js';
+import { lockVisibleEvent } from '../policy/locks.js';
 import { findVisibleGroup } from '../policy/scopes.js';
 import type { Viewer } from '../policy/viewer.js';
 import { recordSubmission, type Submission } from './submissions.js';
@@ -106,21 +107,32 @@ export async function createEvent(db: Knex, viewer: Viewer, target: CalendarTarg
   }
 }
 
-/** A visible event (404 otherwise) the viewer may change (403 otherwise). */
+/** A visible event (404 otherwise) the viewer may change (403 otherwise): the edit and delete forms ask this. */
 export async function eventForChange(viewer: Viewer, id: number): Promise<VisibleEvent> {
   const found = await findVisibleEvent(viewer, id);
   if (!found) throw new NotFoundError();
+  return mayChange(viewer, found);
+}
+
+function mayChange(viewer: Viewer, found: VisibleEvent): VisibleEvent {
   if (!can(viewer, 'event:write', found.ctx)) throw new ForbiddenError(found.ctx.archived ? t('calendar.archived') : t('calendar.cannotWrite'));
   return found;
 }
 
+/** The event locked, then read through the scope (policy/locks.ts): a deletion or a removal that committed meanwhile is seen. */
+async function lockForChange(trx: Knex.Transaction, viewer: Viewer, id: number): Promise<VisibleEvent> {
+  return mayChange(viewer, await lockVisibleEvent(trx, viewer, id));
+}
+
 export async function updateEvent(db: Knex, viewer: Viewer, id: number, body: unknown): Promise<FormResult<CalendarEvent>> {
-  await eventForChange(viewer, id);
-  const parsed = parseEvent(viewer, body);
-  if (!parsed.ok) return parsed;
   try {
-    const event = await CalendarEvent.query(db).patchAndFetchById(id, { ...parsed.value, updatedAt: new Date(), sequence: raw('sequence + 1') });
-    return { ok: true, value: event };
+    return await db.transaction(async (trx) => {
+      await lockForChange(trx, viewer, id);
+      const parsed = parseEvent(viewer, body);
+      if (!parsed.ok) return parsed;
+      const event = await CalendarEvent.query(trx).patchAndFetchById(id, { ...parsed.value, updatedAt: new Date(), sequence: raw('sequence + 1') });
+      return { ok: true, value: event };
+    });
   } catch (err) {
     if (isDateOrderViolation(err)) return dateOrderError();
     throw err;
@@ -128,7 +140,9 @@ export async function updateEvent(db: Knex, viewer: Viewer, id: number, body: un
 }
 
 export async function deleteEvent(db: Knex, viewer: Viewer, id: number): Promise<VisibleEvent> {
-  const found = await eventForChange(viewer, id);
-  await CalendarEvent.query(db).deleteById(id);
-  return found;
+  return db.transaction(async (trx) => {
+    const found = await lockForChange(trx, viewer, id);
+    await CalendarEvent.query(trx).deleteById(id);
+    return found;
+  });
 }
