@@ -118,6 +118,19 @@ export function ownerQuestion(group: { id: number; name: string }, member: { id:
   return { page: url, action: url, heading, warning: t('members.owner.confirmWarning', { name: member.name }), button: t('members.makeOwner', { name: member.name }), cancelHref: `/groups/${group.id}/members` };
 }
 
+/** R-G6: removing a member from a group. */
+export function removeQuestion(group: { id: number; name: string }, member: { id: number; name: string }): Question {
+  const url = `/groups/${group.id}/members/${member.id}/remove`;
+  return {
+    page: url,
+    action: url,
+    heading: t('members.remove.confirmTitle', { name: member.name, group: group.name }),
+    warning: t('members.remove.confirmWarning', { name: member.name }),
+    button: t('members.remove', { name: member.name }),
+    cancelHref: `/groups/${group.id}/members`,
+  };
+}
+
 /** R-U5: moving a person to the other side (intranet ⇄ extranet). */
 export function transferQuestion(user: { id: number; name: string; isExtranet: boolean }): Question {
   const extranet = !user.isExtranet;

@@ -197,3 +197,38 @@ t.test('deleting a group stays a page where its name is typed (R-G8): no dialog'
   t.match(edit.body, new RegExp(`<a class="button button--danger" href="/groups/${group.id}/delete">`));
   t.notMatch(edit.body, /data-hx-confirm/);
 });
+
+t.test('removing a member asks first, and only those who may remove are asked (R-G6)', async (t) => {
+  const { app, db } = await build(t);
+  const owner = await makeUser(db, { name: 'Olga Owner' });
+  const moderator = await makeUser(db, { name: 'Moe Moderator' });
+  const member = await makeUser(db, { name: 'Mia Member' });
+  const stranger = await makeUser(db, { name: 'Sam Stranger' });
+  const group = await makeGroup(db, owner, { name: 'Planners' }, [[moderator, 'moderator'], [member]]);
+  const o = await signIn(app, owner);
+  const page = `/groups/${group.id}/members/${member.id}/remove`;
+
+  const list = await o.get(`/groups/${group.id}/members`);
+  t.match(list.body, askingLink(page, page, 'Remove Mia Member from Planners?\nMia Member loses access to the group at once: its feed, tasks, files, calendar and chat. What they wrote stays. They can be invited again.'), 'the member row links to the question; htmx asks the same in a dialog');
+  t.notMatch(list.body, new RegExp(`<form method="post" action="${page}"`), 'no one-click form');
+  const ask = await o.get(page);
+  t.equal(ask.statusCode, 200);
+  t.match(ask.body, /Remove Mia Member from Planners\?/);
+  t.match(ask.body, new RegExp(`<form method="post" action="${page}">`));
+  t.match(ask.body, new RegExp(`href="/groups/${group.id}/members"`), 'cancel goes back to the members');
+
+  const mod = await signIn(app, moderator);
+  t.equal((await mod.get(`/groups/${group.id}/members/${owner.id}/remove`)).statusCode, 403, 'a moderator may not remove the owner, so is not asked');
+  const m = await signIn(app, member);
+  t.equal((await m.get(`/groups/${group.id}/members/${moderator.id}/remove`)).statusCode, 403, 'nor may a member');
+  const s = await signIn(app, stranger);
+  t.equal((await s.get(page)).statusCode, 404, 'a stranger sees nothing (R-X1)');
+  t.equal((await o.get(`/groups/${group.id}/members/${stranger.id}/remove`)).statusCode, 404, 'someone who is not a member: 404');
+  t.equal((await o.get(`/groups/${group.id}/members/x/remove`)).statusCode, 404, 'a bad id is a 404');
+
+  t.equal((await o.post(page, {}, { csrf: false })).statusCode, 403, 'no CSRF token, no removal');
+  const removed = await o.post(page, {}, hx);
+  t.equal(removed.headers['hx-redirect'], `/groups/${group.id}/members`, 'htmx (the dialog) is told to load the members page');
+  t.match((await o.get(`/groups/${group.id}/members`)).body, /Mia Member has been removed from the group/, 'with the flash');
+  t.equal((await db('memberships').where({ groupId: group.id, userId: member.id })).length, 0);
+});

@@ -25,6 +25,8 @@ export const members: Record<keyof typeof en, string> = {
   'members.promote': '{name} zur Moderation ernennen',
   'members.demote': '{name} zum normalen Mitglied machen',
   'members.remove': '{name} entfernen',
+  'members.remove.confirmTitle': '{name} aus {group} entfernen?',
+  'members.remove.confirmWarning': '{name} verliert sofort den Zugang zur Gruppe: zu Feed, Aufgaben, Dateien, Kalender und Chat. Was {name} geschrieben hat, bleibt. {name} kann wieder eingeladen werden.',
   'members.makeOwner': '{name} zur Besitzerin oder zum Besitzer machen',
   'members.owner.confirmTitle': '{name} zur Besitzerin oder zum Besitzer von {group} machen?',
   'members.owner.confirmWarning': '{name} entscheidet dann über die Gruppe: Einstellungen, Archivieren, Löschen und Weitergeben. Die bisherige Besitzerin oder der bisherige Besitzer gehört danach zur Moderation und kann die Gruppe nicht zurücknehmen.',

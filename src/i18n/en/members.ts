@@ -23,6 +23,8 @@ export const members = {
   'members.promote': 'Make {name} a moderator',
   'members.demote': 'Make {name} a plain member',
   'members.remove': 'Remove {name}',
+  'members.remove.confirmTitle': 'Remove {name} from {group}?',
+  'members.remove.confirmWarning': '{name} loses access to the group at once: its feed, tasks, files, calendar and chat. What they wrote stays. They can be invited again.',
   'members.makeOwner': 'Make {name} the owner',
   'members.owner.confirmTitle': 'Make {name} the owner of {group}?',
   'members.owner.confirmWarning': '{name} will decide about the group: settings, archiving, deleting it and handing it over. The current owner becomes a moderator and cannot take the group back.',

@@ -9,7 +9,7 @@ import type { VisibleGroup } from '../../policy/scopes.js';
 import type { Viewer } from '../../policy/viewer.js';
 import { changeOwner } from '../../services/groups.js';
 import { decideJoinRequest, demoteMember, joinGroup, leaveGroup, promoteMember, removeMember, requestToJoin } from '../../services/memberships.js';
-import { askFirst, ownerQuestion } from '../questions.js';
+import { askFirst, ownerQuestion, removeQuestion } from '../questions.js';
 import { groupAbilities, loadGroup } from './load.js';
 
 type ListRequest = FastifyRequest<{ Params: { id: string }; Querystring: { q?: string; after?: string } }>;
@@ -29,10 +29,10 @@ function rowActions(viewer: Viewer, ctx: VisibleGroup, m: MemberRow) {
   };
 }
 
-/** A member's row: what the viewer may do, and what handing the group over to it asks (issue 17 item 7). */
+/** A member's row: what the viewer may do, and what handing the group over to it and removing it ask (issue 17 item 7). */
 function memberRow(viewer: Viewer, ctx: VisibleGroup, m: MemberRow) {
   const actions = rowActions(viewer, ctx, m);
-  return { ...m, actions, ownerQuestion: actions.owner ? ownerQuestion(ctx.group, m) : null };
+  return { ...m, actions, ownerQuestion: actions.owner ? ownerQuestion(ctx.group, m) : null, removeQuestion: actions.remove ? removeQuestion(ctx.group, m) : null };
 }
 
 const membersUrl = (groupId: number) => `/groups/${groupId}/members`;
@@ -79,9 +79,19 @@ export default async function memberRoutes(app: FastifyInstance): Promise<void> 
       const groupId = parseId(request.params.id);
       const result = await change(app.db, request.viewer, groupId, parseId(request.params.userId));
       request.session.set('flash', result.ok ? { kind: 'success', message: t(done, { name: result.value.name }) } : { kind: 'error', message: result.message });
-      return reply.redirect(membersUrl(groupId), 303);
+      // Removing is posted from its question, by a form or by htmx after the browser's dialog.
+      return reply.seeOther(membersUrl(groupId));
     });
   }
+
+  // R-G6, issue 17 item 7: removing a member is asked first, on a page that says what the member loses.
+  app.get('/groups/:id/members/:userId/remove', signedIn, async (request: MemberRequest, reply) => {
+    const ctx = await loadGroup(request);
+    const member = await findMember(request.viewer, ctx.group.id, parseId(request.params.userId));
+    if (!member) throw new NotFoundError();
+    if (!can(request.viewer, 'member:remove', { ...ctx, target: { userId: member.id, role: member.role, isExtranet: member.isExtranet } })) throw new ForbiddenError();
+    return askFirst(reply, removeQuestion(ctx.group, member));
+  });
 
   // R-G4, issue 17 item 7: handing over is asked first, on a page that says what changes (works without JavaScript).
   app.get('/groups/:id/members/:userId/owner', signedIn, async (request: MemberRequest, reply) => {
