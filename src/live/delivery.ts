@@ -3,8 +3,10 @@ import { findNewMessages } from '../finders/chat.js';
 import { countUnreadNotifications, UNREAD_CAP } from '../finders/notifications.js';
 import { t } from '../i18n/index.js';
 import { formatDate, formatDateTime, formatNumber } from '../lib/format.js';
+import { findVisibleConversation } from '../policy/chat-scopes.js';
 import { viewersOfSessions } from '../policy/session-viewers.js';
 import type { SignedInViewer } from '../policy/viewer.js';
+import { chatBase, withMessageActions } from '../routes/chat/message-actions.js';
 import { markRead } from '../services/chat.js';
 import type { EventStream } from './event-stream.js';
 
@@ -78,7 +80,11 @@ export class Delivery {
         const items = await findNewMessages(viewer, { id: conversationId, kind: null }, lastMessageId);
         const last = items[items.length - 1];
         if (!last) return;
-        const html = await this.render('partials/chat/live-messages', { ...templateData(viewer), messages: items });
+        // What the viewer may do to each message (edit, delete), as the page shows it: judged on the conversation as it is now.
+        const found = await findVisibleConversation(viewer, { id: conversationId });
+        if (!found) return;
+        const base = chatBase(found.ctx, viewer.id);
+        const html = await this.render('partials/chat/live-messages', { ...templateData(viewer), messages: withMessageActions(viewer, found.ctx, base, items), postUrl: base });
         for (const [s] of group) {
           if (s.conversationId !== conversationId || s.lastMessageId !== lastMessageId) continue;
           s.stream.send('chat', html, last.id);
@@ -90,6 +96,23 @@ export class Delivery {
     );
     // The page shows them: read, as a poll marked them (the chat list's unread counts).
     await Promise.all([...readUpTo.values()].map(({ viewer, id }) => markRead(this.db, viewer, conversationId, id)));
+  }
+
+  /**
+   * A deleted message leaves the pages that show it (issue 18 item 4): those following its conversation that have
+   * read up to it, whose viewer still sees the conversation (R-X1). They are told its id only; the newest message
+   * they have does not change.
+   */
+  async deleted(conversationId: number, messageId: number, subs: Subscriber[]): Promise<void> {
+    const showing = (await this.alive(subs)).filter(([s]) => s.conversationId === conversationId && s.lastMessageId >= messageId);
+    const html = `<li id="message-${messageId}" data-hx-swap-oob="delete"></li>`;
+    await Promise.all(
+      groupBy(showing, ([, v]) => `${v.id}|${v.adminMode}`).map(async (group) => {
+        const viewer = group[0]?.[1];
+        if (!viewer || !(await findVisibleConversation(viewer, { id: conversationId }))) return;
+        for (const [s] of group) s.stream.send('chat', html);
+      }),
+    );
   }
 
   /** The header's unread notification count (R-F5), as the page's header shows it. */

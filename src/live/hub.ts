@@ -83,6 +83,11 @@ export class LiveHub {
       this.users(event.userIds.filter((id) => this.byUser.has(id)));
       return;
     }
+    if (event.kind === 'chat-deleted') {
+      const { conversationId, messageId } = event;
+      if (this.byConversation.has(conversationId)) this.run(`d:${messageId}`, () => this.delivery.deleted(conversationId, messageId, [...(this.byConversation.get(conversationId) ?? [])]));
+      return;
+    }
     // A direct conversation's first message: pages opened before it existed follow it from now on.
     const waiting = event.pair === null ? undefined : this.byPair.get(event.pair);
     if (waiting && event.pair !== null) {

@@ -3,7 +3,7 @@ import { queueMail } from './mail-notifications/preferences.js';
 import { t } from '../i18n/index.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
 import type { FormResult } from '../lib/forms.js';
-import { publishChat } from '../live/channel.js';
+import { publishChat, publishChatDeletion } from '../live/channel.js';
 import { ChatMessage, ChatRead, Conversation } from '../models/chat.js';
 import { can } from '../policy/abilities.js';
 import { directContext, findVisibleConversation } from '../policy/chat-scopes.js';
@@ -146,6 +146,7 @@ export async function deleteMessage(db: Knex, viewer: Viewer, where: { groupId: 
     const { found, message } = await messageFor(trx, viewer, where, messageId, 'chat:delete');
     await withdrawNotifications(trx, { chatMessageId: message.id });
     await ChatMessage.query(trx).deleteById(message.id);
+    await publishChatDeletion(trx, found.conversation.id, message.id);
     await Conversation.query(trx)
       .findById(found.conversation.id)
       .where('lastMessageId', message.id)

@@ -241,6 +241,16 @@ async function toolsInGroup(c: JourneyContext, author: Page, reader: Page, group
   }
   await reader.goto(`${groupUrl}/chat`);
   tally.ok(await reader.getByText(message).first().isVisible(), 'a chat message reaches the colleague');
+  // Issue 18 item 4: the author deletes it (asked first); with JavaScript the colleague's open page drops it at once.
+  const own = author.locator('li.chat__message', { hasText: message });
+  author.once('dialog', (dialog) => void dialog.accept());
+  await own.getByRole('link', { name: 'Delete' }).click();
+  if (!c.js) await author.getByRole('button', { name: 'Delete message' }).click();
+  await own.waitFor({ state: 'detached', timeout: 5_000 });
+  if (c.js) {
+    const dropped = await reader.getByText(message).first().waitFor({ state: 'detached', timeout: 3_000 }).then(() => true, () => false);
+    tally.ok(dropped, 'a deleted chat message leaves the colleague\'s open page without a reload');
+  }
   await reader.goto(`${c.base}/feed`);
   await tally.audit(reader, mode(c));
   await reader.goto(`${c.base}/notifications`);

@@ -91,6 +91,40 @@ t.test('live updates over server-sent events (issue 16)', async (t) => {
     t.equal((await open(`${urlTwo}${chatEvents}`, s)).status, 404, 'a stranger cannot open it');
   });
 
+  t.test('a message arrives with what each reader may do to it, as the page shows it (issue 18 item 4, issue 17 item 7)', async (t) => {
+    const after = await newest();
+    const annas = await open(`${urlTwo}${chatEvents}?after=${after}`, a);
+    const bens = await open(`${urlTwo}${chatEvents}?after=${after}`, b);
+    await Promise.all([annas.next('notifications', 2_000), bens.next('notifications', 2_000)]);
+    await b.post(`/groups/${team.id}/chat`, { message: 'Ben writes' });
+    const id = await newest();
+    const [toAnna, toBen] = await Promise.all([annas.next('chat', 1_000), bens.next('chat', 1_000)]);
+    const edit = `href="/groups/${team.id}/chat/messages/${id}/edit"`;
+    const remove = `data-hx-post="/groups/${team.id}/chat/messages/${id}/delete"`;
+    t.ok(toBen?.data.includes(edit) && toBen.data.includes(remove), 'its author may edit and delete it');
+    t.ok(toAnna?.data.includes(remove), 'the group\'s owner may delete it (moderation)');
+    t.notOk(toAnna?.data.includes(edit), 'but not edit it');
+  });
+
+  t.test('a message deleted in one process leaves the open pages on the other within 1 s (issue 18 item 4)', async (t) => {
+    const before = await newest();
+    await a.post(`/groups/${team.id}/chat`, { message: 'Soon gone' });
+    const gone = await newest();
+    t.ok(gone > before);
+    const bens = await open(`${urlTwo}${chatEvents}?after=${gone}`, b);
+    const strangers = await open(`${urlTwo}${chatEvents}?after=${gone}`, s);
+    t.equal(strangers.status, 404, 'a stranger has no stream to be told on');
+    await bens.next('notifications', 2_000);
+    await a.get(`/groups/${team.id}/chat/messages/${gone}/delete`);
+    t.equal((await a.post(`/groups/${team.id}/chat/messages/${gone}/delete`)).statusCode, 303);
+    const event = await bens.next('chat', 1_000);
+    t.ok(event, 'delivered within 1 s');
+    t.equal(event?.data, `<li id="message-${gone}" data-hx-swap-oob="delete"></li>`, 'the page is told to drop the message, and nothing else');
+    t.equal(event?.id, null, 'the newest message the page has is unchanged (Last-Event-ID)');
+    const later = await open(`${urlTwo}${chatEvents}?after=${before}`, b);
+    t.equal(await later.next('chat', 500), null, 'a page that never had the message is not told');
+  });
+
   t.test('a direct conversation that starts after the page opened', async (t) => {
     const waiting = await open(`${urlTwo}/chat/with/${anna.id}/events?after=0`, b);
     t.equal(waiting.status, 200);

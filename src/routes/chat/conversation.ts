@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { t } from '../../i18n/index.js';
 import { ForbiddenError, HttpError, NotFoundError, parseId } from '../../lib/errors.js';
 import { formValues, type FieldError } from '../../lib/forms.js';
-import { findMessages, findNewMessages, type MessageRow } from '../../finders/chat.js';
 import { can } from '../../policy/abilities.js';
+import { findMessages, findNewMessages, type MessageRow } from '../../finders/chat.js';
 import { directContext, findVisibleConversation, groupChatContext, type ConversationContext } from '../../policy/chat-scopes.js';
 import { usersVisibleTo, type VisibleGroup } from '../../policy/scopes.js';
 import { wantsFragment } from '../../plugins/views.js';
@@ -12,7 +12,8 @@ import { pairKey } from '../../live/channel.js';
 import { deleteMessage, editMessage, markRead, MESSAGE_MAX, postDirect, postToGroup } from '../../services/chat.js';
 import type { Viewer } from '../../policy/viewer.js';
 import type { Submission } from '../../services/submissions.js';
-import { askFirst, messageQuestion } from '../questions.js';
+import { askFirst } from '../questions.js';
+import { withMessageActions } from './message-actions.js';
 import { submitOnce } from '../submit-once.js';
 import { groupAbilities, loadGroupTool } from '../groups/load.js';
 
@@ -31,13 +32,8 @@ type Where =
   | { kind: 'group'; found: VisibleGroup; ctx: ConversationContext; base: string }
   | { kind: 'direct'; other: { id: number; name: string; isExtranet: boolean; deactivated: boolean }; ctx: ConversationContext; base: string };
 
-/** Each message with whether the viewer may edit it (issue 18) and what deleting it asks, where it may (issue 17 item 7). */
-const withEdit = (viewer: Viewer, where: Where, items: MessageRow[]) =>
-  items.map((m) => ({
-    ...m,
-    mayEdit: can(viewer, 'chat:edit', { ctx: where.ctx, authorId: m.authorId }),
-    deleteQuestion: can(viewer, 'chat:delete', { ctx: where.ctx, authorId: m.authorId }) ? messageQuestion(where.base, m) : null,
-  }));
+/** Each message with what the viewer may do to it. */
+const withEdit = (viewer: Viewer, where: Where, items: MessageRow[]) => withMessageActions(viewer, where.ctx, where.base, items);
 
 /** Who reads a chat, for the "@" suggestions (issue 18). */
 const mentionsIn = (where: Where) => (where.kind === 'group' ? `group-${where.found.group.id}` : `with-${where.other.id}`);
