@@ -64,6 +64,8 @@ problems += await check(page, 'task', 375);
 await page.getByRole('textbox', { name: 'Comment' }).fill('First draft is in the shared folder.');
 await page.getByRole('button', { name: 'Add comment' }).click();
 await page.getByText('First draft is in the shared folder.').waitFor();
+// On a phone the header folds its links into the menu: sign out at the desktop width.
+await page.setViewportSize({ width: 1200, height: 900 });
 await page.goto(`${base}/profile`);
 await page.getByRole('button', { name: 'Sign out' }).click();
 await page.getByLabel('E-mail address').fill('admin@example.com');
