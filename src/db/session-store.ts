@@ -5,7 +5,8 @@ import type { ViewerKind, ViewerUser } from '../policy/viewer.js';
 
 type Callback<T = void> = (err?: Error | null, value?: T) => void;
 
-const DEFAULT_TTL_MS = 8 * 60 * 60 * 1000;
+/** A session ends after this long without use (its stored expiry and its cookie's). */
+export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;
 /** The person read with a session is handed to the same request's viewer hook, a moment later, or not at all. */
 const USER_HANDOFF_MS = 2000;
 const USER_HANDOFF_MAX = 1000;
@@ -61,7 +62,7 @@ export class PgSessionStore {
 
   /** Called when the session changed, or its expiry moved on (plugins/session.ts); never for an unchanged reply. */
   set(sid: string, session: Session, cb: Callback): void {
-    const expires = session.cookie?.expires ? new Date(session.cookie.expires) : new Date(Date.now() + DEFAULT_TTL_MS);
+    const expires = session.cookie?.expires ? new Date(session.cookie.expires) : new Date(Date.now() + SESSION_IDLE_MS);
     this.db('sessions')
       .insert({ sid, data: JSON.stringify(session), userId: typeof session.userId === 'number' ? session.userId : null, expiresAt: expires })
       .onConflict('sid')

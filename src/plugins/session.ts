@@ -4,7 +4,7 @@ import fastifySession from '@fastify/session';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Knex } from 'knex';
-import { PgSessionStore } from '../db/session-store.js';
+import { PgSessionStore, SESSION_IDLE_MS } from '../db/session-store.js';
 import { RememberingSigner } from './session-signer.js';
 import { unreadCountColumn } from '../finders/notifications.js';
 import { ADMIN_MODE_REQUESTED } from '../policy/session-read.js';
@@ -24,7 +24,6 @@ declare module 'fastify' {
   }
 }
 
-export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;
 /** How stale a session's stored expiry may get while it is in use: it is saved again (and its cookie re-sent) this often at most. */
 export const SESSION_REFRESH_MS = 60 * 1000;
 
