@@ -22,20 +22,30 @@ export interface BoardColumn {
   after: string | null;
 }
 
-type Row = TaskRow & { creatorId: number; groupArchived: boolean | null; groupTasksOn: boolean | null; taskRole: TaskMemberRole | null; groupRole: Role | null };
+type Row = TaskRow & { creatorId: number; groupArchivedAt?: Date | null; groupTasksOn?: boolean | null; taskRole: TaskMemberRole | null; groupRole?: Role | null };
+
+/** What `task:change-status` needs of a card's group: the same for every card of a group's own board, which has read it. */
+export interface BoardGroup {
+  archived: boolean;
+  tasksOn: boolean;
+  /** The viewer's role in it (null: not an active member). */
+  role: Role | null;
+}
 
 /**
  * The board (R-T9): one keyset page per status column, whatever its size (the
  * filters of the list, plus what `task:change-status` needs to judge each card), all columns in one
  * statement. A status filter shows its column only. `after` holds each column's cursor.
  */
-export async function findBoard(viewer: Viewer, params: TaskListParams, after: Partial<Record<TaskStatus, string>>, size = BOARD_COLUMN_SIZE): Promise<BoardColumn[]> {
+export async function findBoard(viewer: Viewer, params: TaskListParams & { group?: BoardGroup }, after: Partial<Record<TaskStatus, string>>, size = BOARD_COLUMN_SIZE): Promise<BoardColumn[]> {
   if (!viewer.signedIn) return [];
+  if ((params.groupId === undefined) !== (params.group === undefined)) throw new Error('findBoard: a group board needs its group, and only it');
+  const group = params.group;
   const statuses = params.status && params.status !== 'any' ? [params.status] : [...TASK_STATUSES];
   const columns = statuses.map((status) => ({ status, cursor: decodeCursor(after[status], ['number']) }));
   const shape: BoardShape = { viewer, role: params.role ?? 'any', inGroup: params.groupId !== undefined, everyTask: params.everyTask === true, size, columns: columns.map((c) => ({ status: c.status, afterCursor: c.cursor !== null })) };
   const values = [viewer.id, params.groupId ?? 0, ...columns.map((c) => (c.cursor ? (c.cursor[0] as number) : 0))];
-  const rows = await boardStatement.rows<Row & { groupArchivedAt: Date | null }>(Task.knex(), boardKey(shape), shape, values);
+  const rows = await boardStatement.rows<Row>(Task.knex(), boardKey(shape), shape, values);
   return columns.map(({ status, cursor }) => {
     const cards = rows
       .filter((r) => r.status === status)
@@ -45,9 +55,9 @@ export async function findBoard(viewer: Viewer, params: TaskListParams, after: P
         movable: can(viewer, 'task:change-status', {
           task: { creatorId: r.creatorId, responsibleId: r.responsibleId, groupId: r.groupId },
           taskRole: r.taskRole,
-          groupRole: r.groupRole,
-          groupArchived: r.groupArchivedAt !== null && r.groupArchivedAt !== undefined,
-          groupTasksOn: r.groupTasksOn === true,
+          groupRole: group ? group.role : (r.groupRole ?? null),
+          groupArchived: group ? group.archived : r.groupArchivedAt !== null && r.groupArchivedAt !== undefined,
+          groupTasksOn: group ? group.tasksOn : r.groupTasksOn === true,
         }),
       }));
     return { status, page: toPage(cards, size, (c) => [c.id]), after: cursor ? (after[status] ?? null) : null };
@@ -77,8 +87,9 @@ const boardStatement = new QueryTemplate((s: BoardShape, [me = 0, groupId = 0, .
   return { toSQL: () => ({ sql: parts.map((p) => `(${p.sql})`).join(' union all '), bindings: parts.flatMap((p) => p.bindings) }) };
 });
 
-/** A column's page, with what `task:change-status` needs to judge each card. */
+/** A column's page, with what `task:change-status` needs to judge each card; a group's own board has its group's part already (BoardGroup). */
 const boardColumnQuery = (s: TaskPageShape, values: readonly number[]) =>
   taskPageQuery(s, values, (q, viewer) => {
-    q.select('tasks.creatorId', 'groups.archivedAt as groupArchivedAt', raw("'tasks' = any(groups.tools) as ??", ['groupTasksOn']), viewerTaskRoleIn(viewer.id, 'tasks.id').as('taskRole'), viewerGroupRoleIn(viewer.id, 'tasks.groupId').as('groupRole'));
+    q.select('tasks.creatorId', viewerTaskRoleIn(viewer.id, 'tasks.id').as('taskRole'));
+    if (!s.inGroup) q.select('groups.archivedAt as groupArchivedAt', raw("'tasks' = any(groups.tools) as ??", ['groupTasksOn']), viewerGroupRoleIn(viewer.id, 'tasks.groupId').as('groupRole'));
   });

@@ -61,11 +61,13 @@ const IN_ITS_GROUP = [raw('null::text').as('groupName'), raw('false').as('groupI
 
 /** The rows of a task list or board column, filtered as the list is, before order and page. */
 export function taskListQuery(viewer: Viewer & { signedIn: true }, params: TaskListParams) {
+  const inGroup = params.groupId !== undefined;
   const q = (params.groupId !== undefined ? groupTasksVisibleTo(viewer, params.groupId, params.everyTask === true) : tasksVisibleTo(viewer))
-    .leftJoin('groups', 'groups.id', 'tasks.groupId')
     .join('users as resp', 'resp.id', 'tasks.responsibleId')
     .joinRaw(CHECKLIST_PROGRESS)
-    .select('tasks.id', 'tasks.title', 'tasks.status', 'tasks.deadline', 'tasks.startOn', 'tasks.groupId', ...(params.groupId !== undefined ? IN_ITS_GROUP : shownGroupColumns(viewer, 'groups')), 'tasks.responsibleId', 'resp.name as responsibleName', 'resp.isExtranet as responsibleIsExtranet', 'cl.total as checklistTotal', 'cl.done as checklistDone');
+    .select('tasks.id', 'tasks.title', 'tasks.status', 'tasks.deadline', 'tasks.startOn', 'tasks.groupId', ...(inGroup ? IN_ITS_GROUP : shownGroupColumns(viewer, 'groups')), 'tasks.responsibleId', 'resp.name as responsibleName', 'resp.isExtranet as responsibleIsExtranet', 'cl.total as checklistTotal', 'cl.done as checklistDone');
+  // Across groups each row names its group; a group's own list knows it already.
+  if (!inGroup) q.leftJoin('groups', 'groups.id', 'tasks.groupId');
   const me = viewer.id;
   if (params.groupId === undefined) {
     const role = params.role ?? 'any';

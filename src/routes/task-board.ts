@@ -52,7 +52,8 @@ export default async function taskBoardRoutes(app: FastifyInstance): Promise<voi
     const ctx = await loadGroupTool(request, reply, 'tasks');
     if (!ctx) return reply;
     const status = parseStatus(request.query.status);
-    const columns = await findBoard(request.viewer, { groupId: ctx.group.id, everyTask: seesAllOfTool(request.viewer, ctx, 'tasks'), status }, columnCursors(request.query));
+    const group = { archived: ctx.group.archivedAt !== null, tasksOn: ctx.group.tools.includes('tasks'), role: ctx.role };
+    const columns = await findBoard(request.viewer, { groupId: ctx.group.id, everyTask: seesAllOfTool(request.viewer, ctx, 'tasks'), status, group }, columnCursors(request.query));
     const baseUrl = `/groups/${ctx.group.id}/tasks/board?status=${status}`;
     return reply.pageOrPartial('pages/tasks/board', 'partials/tasks/board', {
       title: t('board.groupTitle', { name: ctx.group.name }), group: ctx.group, role: ctx.role, can: groupAbilities(request.viewer, ctx), status, statuses: TASK_STATUSES, roles: null,

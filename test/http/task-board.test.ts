@@ -108,6 +108,7 @@ t.test('the task board (R-T9) with R-T8, R-X1 and archived groups', async (t) =>
     t.ok(boardSql, 'the columns are one statement');
     t.notMatch(boardSql, /visible_to_all/, "a group's own board reads no group visibility per card (it shows no group)");
     t.notMatch(boardSql, /"named"|"tm"/, 'R-T2: a member sees every task of its group, so no card is tested against the task scope');
+    t.notMatch(boardSql, /"groups"|"memberships"/, "issue 16: the group's archive state, tools and the viewer's role are the page's, read once, not per card");
     const first = await o.get(url);
     t.match(first.body, /Card 044/);
     t.notMatch(first.body, /Card 024/, 'a column shows 20 cards');
