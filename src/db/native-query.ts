@@ -5,9 +5,15 @@ export interface NativeResult {
   rows: Record<string, unknown>[];
 }
 
+/** A result read with `rowMode: 'array'`: each row a list of values, in the order of `fields`. */
+export interface NativeArrayResult {
+  rows: unknown[][];
+  fields: { name: string }[];
+}
+
 interface PooledConnection extends PreparingConnection {
   __knexUid?: string;
-  query(config: { name?: string; text: string; values: readonly unknown[] }): Promise<NativeResult>;
+  query(config: { name?: string; text: string; values: readonly unknown[]; rowMode?: 'array' }): Promise<NativeResult | NativeArrayResult>;
 }
 
 interface PoolClient {
@@ -37,6 +43,19 @@ function pgTextOf(db: Knex, sql: string, values: readonly unknown[]): string {
  * Inside a transaction knex runs it: knex guards a transaction's connection once the transaction has ended.
  */
 export async function runAsPgText(db: Knex, sql: string, values: readonly unknown[]): Promise<NativeResult> {
+  return (await run(db, sql, values, false)) as NativeResult;
+}
+
+/**
+ * runAsPgText, with each row as a list of values (pg's `rowMode: 'array'`): pg then builds no object per row, which a
+ * caller that makes its own objects from the rows (QueryTemplate.rows) would only copy. In a transaction knex runs it,
+ * and the rows are objects.
+ */
+export async function runAsPgArrays(db: Knex, sql: string, values: readonly unknown[]): Promise<NativeResult | NativeArrayResult> {
+  return run(db, sql, values, true);
+}
+
+async function run(db: Knex, sql: string, values: readonly unknown[], arrays: boolean): Promise<NativeResult | NativeArrayResult> {
   if ((db as { isTransaction?: boolean }).isTransaction) return (await db.raw(sql, values as Knex.RawBinding[])) as NativeResult;
   const text = pgTextOf(db, sql, values);
   const client = db.client as unknown as PoolClient;
@@ -45,7 +64,8 @@ export async function runAsPgText(db: Knex, sql: string, values: readonly unknow
   client.emit('query', event);
   try {
     const name = preparedNameOn(connection, text);
-    const result = await connection.query(name ? { name, text, values } : { text, values });
+    const rowMode = arrays ? ('array' as const) : undefined;
+    const result = await connection.query(name ? { name, text, values, rowMode } : { text, values, rowMode });
     client.emit('query-response', result, event);
     return result;
   } catch (err) {

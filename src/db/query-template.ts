@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { snakeCaseMappers } from 'objection';
-import { runAsPgText } from './native-query.js';
+import { runAsPgArrays, type NativeArrayResult, type NativeResult } from './native-query.js';
 
 /**
  * Stand-ins no row has, one pair per value (one negative and odd, one positive and even, so a text that
@@ -43,6 +43,17 @@ function camelKey(column: string): string {
     camelKeys.set(column, key);
   }
   return key;
+}
+
+/** Rows as the models would give them, from rows read as lists of values (or, in a transaction, as objects). */
+function camelCaseResult<Row>(result: NativeResult | NativeArrayResult): Row[] {
+  if (!('fields' in result) || !Array.isArray(result.rows[0])) return camelCaseRows<Row>(result.rows as Record<string, unknown>[]);
+  const keys = result.fields.map((f) => camelKey(f.name));
+  return (result.rows as unknown[][]).map((values) => {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < keys.length; i++) row[keys[i] as string] = values[i];
+    return row as Row;
+  });
 }
 
 /** Rows as the models would give them: snake_case columns to camelCase keys (pg gives every row the same columns, in order). */
@@ -96,8 +107,7 @@ export class QueryTemplate<Shape> {
   /** run(), answered as rows with camelCase keys (what a query through the models answers), run as pg's own text. */
   async rows<Row>(db: Knex, key: string, shape: Shape, values: readonly TemplateValue[]): Promise<Row[]> {
     const template = this.template(key, shape, values.length);
-    const result = await runAsPgText(db, template.sql, this.bindings(template, values));
-    return camelCaseRows<Row>(result.rows);
+    return camelCaseResult<Row>(await runAsPgArrays(db, template.sql, this.bindings(template, values)));
   }
 
   /**
