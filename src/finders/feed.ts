@@ -94,9 +94,10 @@ function isSortKey(v: unknown): boolean {
 
 /** `users.id` of the person in `column` is one the viewer may see, as a boolean column. */
 function visible(viewer: Viewer, column: string) {
-  // EXISTS per row (a feed page has a few dozen people), not `in (everyone the viewer may see)`,
-  // which PostgreSQL builds as a hashed set of all visible users for every page (issue 9).
-  return raw('exists ?', [usersVisibleTo(viewer).select(raw('1')).whereColumn('users.id', column)]);
+  // One probe per row (a feed page has a few dozen people), never a set of everyone the viewer may see (issue 9).
+  // A scalar subquery, not EXISTS: PostgreSQL may answer an EXISTS by hashing all its rows when it expects many
+  // calls, and for an external user's group page it read all 344 contacts to name 21 actors (0.5 ms of 1.9).
+  return raw('coalesce(?, false)', [usersVisibleTo(viewer).select(raw('true')).whereColumn('users.id', column)]);
 }
 
 /**
