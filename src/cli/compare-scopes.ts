@@ -7,7 +7,7 @@ import { filesVisibleTo } from '../policy/file-scopes.js';
 import { postsVisibleTo } from '../policy/feed-scopes.js';
 import { Post } from '../models/post.js';
 import { Task } from '../models/task.js';
-import { taskIdsOfExternal, tasksVisibleTo } from '../policy/task-scopes.js';
+import { taskIdsOfExternal, tasksVisibleByProbeTo, tasksVisibleTo } from '../policy/task-scopes.js';
 import { groupsWithToolFor } from '../policy/tool-groups.js';
 import { activeMembership, groupsVisibleTo, memberCountOf, myGroupIds, usersVisibleTo } from '../policy/scopes.js';
 import { isSuperuser, viewerFromUser, type Viewer } from '../policy/viewer.js';
@@ -92,6 +92,8 @@ const REWRITES: Rewrite[] = [
     after: (v) => asModels(v.signedIn && v.isExtranet ? Task.query().select('tasks.id').whereRaw('tasks.id = any(array(?))', [taskIdsOfExternal(v)]) : tasksVisibleTo(v).select('tasks.id')),
     key: ['id'],
   },
+  // A task page reads its task through the probing form: over every task it must give the list form's rows.
+  { name: 'tasksVisibleByProbeTo', before: (v) => asModels(tasksVisibleTo(v).select('tasks.id')), after: (v) => asModels(tasksVisibleByProbeTo(v).select('tasks.id')), key: ['id'] },
 ];
 
 const { options } = parseArgs(process.argv.slice(2));

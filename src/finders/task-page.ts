@@ -1,8 +1,9 @@
 import { readTogether } from '../db/json-arrays.js';
 import { Task } from '../models/task.js';
+import { toVisibleTask, visibleTaskById, type VisibleTask, type VisibleTaskRow } from '../policy/task-scopes.js';
 import type { SignedInViewer } from '../policy/viewer.js';
 import { checklist, taskEvents, type ChecklistRow, type TaskEventRow } from './task-checklist.js';
-import { taskComments, taskNames, taskPeople, toTaskPerson, type CommentRow, type TaskName, type TaskPerson, type TaskPersonRow } from './tasks.js';
+import { taskComments, taskCreatorAndResponsible, taskNames, taskPeople, toTaskPerson, type CommentRow, type TaskName, type TaskPerson, type TaskPersonRow } from './tasks.js';
 
 export interface TaskPageParts {
   people: TaskPerson[];
@@ -13,19 +14,9 @@ export interface TaskPageParts {
   events: TaskEventRow[];
 }
 
-/**
- * What a task page shows besides the task (R-T2, R-T6, R-T9): the same five queries as the finders, each
- * through its scope, read in one round trip instead of five.
- */
-export async function findTaskPageParts(viewer: SignedInViewer, task: Pick<Task, 'id' | 'creatorId' | 'responsibleId'>): Promise<TaskPageParts> {
-  const db = Task.knex();
-  const parts = await readTogether(db, {
-    people: taskPeople.statement(db, viewer, [task.id]),
-    comments: taskComments.statement(db, viewer, [task.id]),
-    names: taskNames.statement(db, viewer, [task.creatorId, task.responsibleId]),
-    checklist: checklist.statement(db, viewer, [task.id]),
-    events: taskEvents.statement(db, viewer, [task.id]),
-  });
+type Parts = Record<'people' | 'comments' | 'names' | 'checklist' | 'events', Record<string, unknown>[]>;
+
+function toParts(parts: Parts): TaskPageParts {
   return {
     people: (parts.people as unknown as TaskPersonRow[]).map(toTaskPerson),
     comments: parts.comments as unknown as CommentRow[],
@@ -33,4 +24,40 @@ export async function findTaskPageParts(viewer: SignedInViewer, task: Pick<Task,
     checklist: parts.checklist as unknown as ChecklistRow[],
     events: parts.events as unknown as TaskEventRow[],
   };
+}
+
+/**
+ * What a task page shows besides the task (R-T2, R-T6, R-T9): the same five queries as the finders, each
+ * through its scope, read in one round trip instead of five.
+ */
+export async function findTaskPageParts(viewer: SignedInViewer, task: Pick<Task, 'id' | 'creatorId' | 'responsibleId'>): Promise<TaskPageParts> {
+  const db = Task.knex();
+  return toParts(
+    await readTogether(db, {
+      people: taskPeople.statement(db, viewer, [task.id]),
+      comments: taskComments.statement(db, viewer, [task.id]),
+      names: taskNames.statement(db, viewer, [task.creatorId, task.responsibleId]),
+      checklist: checklist.statement(db, viewer, [task.id]),
+      events: taskEvents.statement(db, viewer, [task.id]),
+    }),
+  );
+}
+
+/**
+ * A task page in one round trip (issue 16): the task through the viewer's scope, as findVisibleTask reads it, and
+ * its parts, each through its own scope. Undefined when the viewer may not see the task (R-X1): its parts are
+ * then dropped unread by anyone.
+ */
+export async function findTaskPage(viewer: SignedInViewer, id: number): Promise<{ ctx: VisibleTask; parts: TaskPageParts } | undefined> {
+  const db = Task.knex();
+  const { task, ...parts } = await readTogether(db, {
+    task: visibleTaskById.statement(db, viewer, [id]),
+    people: taskPeople.statement(db, viewer, [id]),
+    comments: taskComments.statement(db, viewer, [id]),
+    names: taskCreatorAndResponsible.statement(db, viewer, [id]),
+    checklist: checklist.statement(db, viewer, [id]),
+    events: taskEvents.statement(db, viewer, [id]),
+  });
+  const row = task[0] as VisibleTaskRow | undefined;
+  return row ? { ctx: toVisibleTask(row), parts: toParts(parts) } : undefined;
 }

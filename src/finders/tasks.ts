@@ -4,7 +4,7 @@ import { QueryTemplate } from '../db/query-template.js';
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { TASK_STATUSES, Task, type TaskStatus } from '../models/task.js';
 import { membershipsVisibleTo, shownGroupColumns, usersVisibleTo } from '../policy/scopes.js';
-import { groupTasksVisibleTo, taskCommentsVisibleTo, taskIdsInvolving, taskMembersVisibleTo, tasksVisibleTo } from '../policy/task-scopes.js';
+import { groupTasksVisibleTo, taskCommentsVisibleTo, taskIdsInvolving, taskMembersVisibleTo, tasksVisibleByProbeTo, tasksVisibleTo } from '../policy/task-scopes.js';
 import { scopeShapeKey, scopeStandIn, type SignedInViewer, type Viewer } from '../policy/viewer.js';
 import { viewerQuery } from '../policy/viewer-query.js';
 
@@ -197,6 +197,14 @@ export interface TaskName {
 }
 
 export const taskNames = viewerQuery<TaskName>((viewer, ids) => usersVisibleTo(viewer).whereIn('users.id', ids).select('users.id', 'users.name', 'users.email', 'users.isExtranet', 'users.deactivatedAt').toKnexQuery());
+
+/** The creator and the responsible person of task `taskId`, where the viewer sees the task and them (R-X1). */
+export const taskCreatorAndResponsible = viewerQuery<TaskName>((viewer, [taskId]) =>
+  usersVisibleTo(viewer)
+    .whereIn('users.id', tasksVisibleByProbeTo(viewer).where('tasks.id', taskId ?? 0).select(raw('unnest(array[tasks.creator_id, tasks.responsible_id])')))
+    .select('users.id', 'users.name', 'users.email', 'users.isExtranet', 'users.deactivatedAt')
+    .toKnexQuery(),
+);
 
 /** Names (and addresses) of people on one visible task, through the users scope. */
 export async function findTaskNames(viewer: Viewer, ids: number[]): Promise<TaskName[]> {

@@ -67,6 +67,24 @@ export function tasksVisibleTo(viewer: Viewer): QueryBuilder<Task> {
 }
 
 /**
+ * The same tasks as tasksVisibleTo, each tested by probing the indexes (is the viewer named on it? an active member of
+ * its group, with the tasks tool on?): for reading a task or a few by id. The list form hashes every task that names
+ * the viewer and every group of its to test one row (0.15 of the 0.2 ms a task page's lookup took, issue 16).
+ */
+export function tasksVisibleByProbeTo(viewer: Viewer): QueryBuilder<Task> {
+  const q = Task.query();
+  if (!viewer.signedIn) return q.whereRaw('false');
+  if (isSuperuser(viewer)) return q;
+  return q.where((b) =>
+    b
+      .where('tasks.creatorId', viewer.id)
+      .orWhere('tasks.responsibleId', viewer.id)
+      .orWhereExists(tasksNamingMe(viewer.id).whereColumn('named.taskId', 'tasks.id'))
+      .orWhereExists(myTaskGroupIds(viewer.id).whereColumn('tm.groupId', 'tasks.groupId')),
+  );
+}
+
+/**
  * The tasks of group `groupId` the viewer sees, on the group's own list, board and timeline (R-T2). `everyTask` is
  * seesAllOfTool(…, 'tasks') for that group: then every task of it; else those that name the viewer.
  */
@@ -99,11 +117,11 @@ export interface VisibleTask {
   groupEndsOn: string | null;
 }
 
-type VisibleTaskRow = Task & { groupName: string | null; groupIsExtranet: boolean | null; groupHidden: boolean; groupArchivedAt: Date | null; groupKind: 'workgroup' | 'project' | null; groupStartsOn: string | null; groupEndsOn: string | null; groupTools: string[] | null; taskRole?: TaskMemberRole | null; groupRole?: Role | null };
+export type VisibleTaskRow = Task & { groupName: string | null; groupIsExtranet: boolean | null; groupHidden: boolean; groupArchivedAt: Date | null; groupKind: 'workgroup' | 'project' | null; groupStartsOn: string | null; groupEndsOn: string | null; groupTools: string[] | null; taskRole?: TaskMemberRole | null; groupRole?: Role | null };
 
 /** Every task page and task write starts here: built once per kind of viewer (viewer-query.ts). */
-const visibleTaskById = viewerQuery<VisibleTaskRow>((viewer, [id]) =>
-  tasksVisibleTo(viewer)
+export const visibleTaskById = viewerQuery<VisibleTaskRow>((viewer, [id]) =>
+  tasksVisibleByProbeTo(viewer)
     .findById(id ?? 0)
     .leftJoin('groups', 'groups.id', 'tasks.groupId')
     .select('tasks.*', ...shownGroupColumns(viewer, 'groups'), 'groups.archivedAt as groupArchivedAt', 'groups.kind as groupKind', 'groups.startsOn as groupStartsOn', 'groups.endsOn as groupEndsOn', 'groups.tools as groupTools')
@@ -116,7 +134,11 @@ export async function findVisibleTask(viewer: Viewer, id: number, trx?: Knex.Tra
   // Nobody signed out sees a task (tasksVisibleTo).
   if (!viewer.signedIn) return undefined;
   const [row] = await visibleTaskById(trx ?? Task.knex(), viewer, [id]);
-  if (!row) return undefined;
+  return row ? toVisibleTask(row) : undefined;
+}
+
+/** A row of visibleTaskById as what the abilities judge. */
+export function toVisibleTask(row: VisibleTaskRow): VisibleTask {
   return {
     task: row,
     taskRole: row.taskRole ?? null,

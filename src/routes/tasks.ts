@@ -4,7 +4,7 @@ import { ForbiddenError, NotFoundError, parseId } from '../lib/errors.js';
 import { formValues, type FieldError } from '../lib/forms.js';
 import { TASK_ROLES, findAssignablePeople, findTaskComment, findTaskComments, findTaskNames, findTaskPeople, findTasks, parseRole, parseStatus, type CommentRow } from '../finders/tasks.js';
 import { TASK_STATUSES, type Task } from '../models/task.js';
-import { findTaskPageParts } from '../finders/task-page.js';
+import { findTaskPage, findTaskPageParts, type TaskPageParts } from '../finders/task-page.js';
 import { can, seesAllOfTool } from '../policy/abilities.js';
 import { findVisibleGroup, type VisibleGroup } from '../policy/scopes.js';
 import { findVisibleTask, type VisibleTask } from '../policy/task-scopes.js';
@@ -46,10 +46,16 @@ async function targetGroup(request: FastifyRequest, raw: unknown): Promise<Visib
 }
 
 /** The task page (R-T2: `ctx` came through the scope), with a form's errors when it was refused. */
-export async function showTask(request: TaskRequest, reply: FastifyReply, ctx: VisibleTask, extra: { errors?: FieldError[]; values?: Record<string, string> } = {}, status = 200) {
+export async function showTask(request: TaskRequest, reply: FastifyReply, ctx: VisibleTask, extra: TaskPageExtra = {}, status = 200) {
   const viewer = request.viewer;
   if (!viewer.signedIn) throw new NotFoundError();
-  const { people, comments, names, checklist, events } = await findTaskPageParts(viewer, ctx.task);
+  return renderTask(request, reply, ctx, await findTaskPageParts(viewer, ctx.task), extra, status);
+}
+
+type TaskPageExtra = { errors?: FieldError[]; values?: Record<string, string> };
+
+function renderTask(request: TaskRequest, reply: FastifyReply, ctx: VisibleTask, parts: TaskPageParts, extra: TaskPageExtra = {}, status = 200) {
+  const { people, comments, names, checklist, events } = parts;
   const person = (id: number) => {
     const u = names.find((n) => n.id === id);
     return u ? { id: u.id, name: u.name, isExtranet: u.isExtranet, deactivated: u.deactivatedAt !== null } : null;
@@ -98,7 +104,13 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
     }),
   );
 
-  app.get('/tasks/:id', signedIn, async (request: TaskRequest, reply) => showTask(request, reply, await loadTask(request)));
+  // The task and everything its page shows, in one round trip.
+  app.get('/tasks/:id', signedIn, async (request: TaskRequest, reply) => {
+    const viewer = request.viewer;
+    const page = viewer.signedIn ? await findTaskPage(viewer, parseId(request.params.id)) : undefined;
+    if (!page) throw new NotFoundError();
+    return renderTask(request, reply, page.ctx, page.parts);
+  });
 
   app.get('/tasks/:id/edit', signedIn, async (request: TaskRequest, reply) => {
     const ctx = await loadTask(request);

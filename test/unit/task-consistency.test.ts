@@ -3,7 +3,7 @@
 import t from 'tap';
 import { Task, TaskMember } from '../../src/models/task.js';
 import { can } from '../../src/policy/abilities.js';
-import { findVisibleTask, tasksVisibleTo } from '../../src/policy/task-scopes.js';
+import { findVisibleTask, tasksVisibleByProbeTo, tasksVisibleTo } from '../../src/policy/task-scopes.js';
 import { anonymous, viewerFromUser, type Viewer } from '../../src/policy/viewer.js';
 import { makeUser, testDatabase } from '../helper.js';
 import { makeGroup } from '../fixtures.js';
@@ -57,6 +57,10 @@ t.test('tasksVisibleTo and task:view agree', async (t) => {
   for (const [label, viewer] of personas) {
     const visible = new Set((await tasksVisibleTo(viewer).select('tasks.id')).map((x) => x.id));
     t.same(tasks.filter((x) => visible.has(x.id)).map((x) => x.title).sort(), [...(expected[label] ?? [])].sort(), `${label}: expected tasks`);
+    // Issue 16: the form a task page reads its task through (one probe per row) gives the same tasks, and so does the lookup.
+    const probed = new Set((await tasksVisibleByProbeTo(viewer).select('tasks.id')).map((x) => x.id));
+    t.same([...probed].sort(), [...visible].sort(), `${label}: the probing form gives the same tasks`);
+    for (const task of tasks) t.equal((await findVisibleTask(viewer, task.id)) !== undefined, visible.has(task.id), `${label} / ${task.title}: the lookup agrees`);
     for (const task of tasks) {
       // The single-record rule, judged on a context built without the scope.
       const superCtx = await findVisibleTask(viewerFromUser(admin, true), task.id);
