@@ -4,7 +4,7 @@ import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import type { Role } from '../models/group.js';
 import { Post, type Mention, type PostKind } from '../models/post.js';
 import { activityVisibleTo, groupActivityVisibleTo, groupPostsVisibleTo, newestActivityIdsFor, postsVisibleTo, type PostContext } from '../policy/feed-scopes.js';
-import { activeMembership, usersVisibleTo } from '../policy/scopes.js';
+import { activeMembership, isVisiblePerson, usersVisibleTo } from '../policy/scopes.js';
 import { scopeShapeKey, scopeStandIn, type SignedInViewer, type Viewer } from '../policy/viewer.js';
 
 export const FEED_PAGE_SIZE = 20;
@@ -95,9 +95,7 @@ function isSortKey(v: unknown): boolean {
 /** `users.id` of the person in `column` is one the viewer may see, as a boolean column. */
 function visible(viewer: Viewer, column: string) {
   // One probe per row (a feed page has a few dozen people), never a set of everyone the viewer may see (issue 9).
-  // A scalar subquery, not EXISTS: PostgreSQL may answer an EXISTS by hashing all its rows when it expects many
-  // calls, and for an external user's group page it read all 344 contacts to name 21 actors (0.5 ms of 1.9).
-  return raw('coalesce(?, false)', [usersVisibleTo(viewer).select(raw('true')).whereColumn('users.id', column)]);
+  return isVisiblePerson(viewer, column);
 }
 
 /**

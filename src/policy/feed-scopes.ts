@@ -4,7 +4,7 @@ import { Group, GroupInvitation, Membership, type Role, type Tool } from '../mod
 import { Notification } from '../models/notification.js';
 import { Post, type PostKind } from '../models/post.js';
 import { Activity } from '../models/task.js';
-import { activeMembership, groupsVisibleTo, usersVisibleTo } from './scopes.js';
+import { activeMembership, groupsVisibleTo, isVisiblePerson, usersVisibleTo } from './scopes.js';
 import { tasksVisibleTo } from './task-scopes.js';
 import { groupsWithToolFor, toolOnSql } from './tool-groups.js';
 import type { SignedInViewer, Viewer } from './viewer.js';
@@ -92,7 +92,7 @@ export function notificationsVisibleTo(viewer: Viewer): QueryBuilder<Notificatio
   if (!viewer.signedIn) return q.whereRaw('false');
   return q
     .where('notifications.userId', viewer.id)
-    .where((b) => b.whereNull('notifications.actorId').orWhereExists(usersVisibleTo(viewer).select(Notification.raw('1')).whereColumn('users.id', 'notifications.actorId')))
+    .where((b) => b.whereNull('notifications.actorId').orWhere(isVisiblePerson(viewer, 'notifications.actorId')))
     .where((b) => b.whereNull('notifications.taskId').orWhereExists(tasksVisibleTo(viewer).select(Notification.raw('1')).whereColumn('tasks.id', 'notifications.taskId')))
     .where((b) => b.whereNull('notifications.postId').orWhereExists(postsVisibleTo(viewer).select(Notification.raw('1')).whereColumn('posts.id', 'notifications.postId')))
     // Issue 18: a mention in a group's chat, while the viewer still reads that chat.
