@@ -62,6 +62,12 @@ const CHECKLIST_PROGRESS = 'left join lateral (select count(*)::int as total, (c
 const RESPONSIBLE = 'cross join lateral (select r.name, r.is_extranet from users r where r.id = tasks.responsible_id limit 1) as resp';
 
 /**
+ * Each row's group, looked up the same way: as a join, My tasks at scale 0.1 hashed all 300 groups and so sorted all
+ * 253 of a person's tasks for a page of 50. Its columns are what shownGroupColumns and the board read.
+ */
+const ITS_GROUP = 'left join lateral (select g.id, g.name, g.is_extranet, g.visible_to_all, g.archived_at, g.tools from groups g where g.id = tasks.group_id limit 1) as groups on true';
+
+/**
  * A group's own task list and board show no group per task (the page is the group's): its name, badge and hiding
  * are not read per row (three visibility tests per row, each a set of the viewer's groups built per board column).
  */
@@ -75,7 +81,7 @@ export function taskListQuery(viewer: Viewer & { signedIn: true }, params: TaskL
     .joinRaw(CHECKLIST_PROGRESS)
     .select('tasks.id', 'tasks.title', 'tasks.status', 'tasks.deadline', 'tasks.startOn', 'tasks.groupId', ...(inGroup ? IN_ITS_GROUP : shownGroupColumns(viewer, 'groups')), 'tasks.responsibleId', 'resp.name as responsibleName', 'resp.isExtranet as responsibleIsExtranet', 'cl.total as checklistTotal', 'cl.done as checklistDone');
   // Across groups each row names its group; a group's own list knows it already.
-  if (!inGroup) q.leftJoin('groups', 'groups.id', 'tasks.groupId');
+  if (!inGroup) q.joinRaw(ITS_GROUP);
   const me = viewer.id;
   if (params.groupId === undefined) {
     const role = params.role ?? 'any';
