@@ -167,3 +167,8 @@ export function checklistItemsVisibleTo(viewer: Viewer): QueryBuilder<ChecklistI
 export function taskEventsVisibleTo(viewer: Viewer): QueryBuilder<TaskEvent> {
   return TaskEvent.query().whereIn('taskEvents.taskId', tasksVisibleTo(viewer).select('tasks.id'));
 }
+
+/** What judging a move on a group's own board needs of the group (finders/task-board.ts BoardGroup): the same for every card. */
+export function boardGroupOf(ctx: { group: { archivedAt: Date | null; tools: readonly string[] }; role: Role | null }): { archived: boolean; tasksOn: boolean; role: Role | null } {
+  return { archived: ctx.group.archivedAt !== null, tasksOn: ctx.group.tools.includes('tasks'), role: ctx.role };
+}

@@ -7,7 +7,7 @@ import { findBoard } from '../finders/task-board.js';
 import { TASK_ROLES, parseRole, parseStatus } from '../finders/tasks.js';
 import { TASK_STATUSES, type TaskStatus } from '../models/task.js';
 import { seesAllOfTool } from '../policy/abilities.js';
-import { findVisibleTask } from '../policy/task-scopes.js';
+import { boardGroupOf, findVisibleTask } from '../policy/task-scopes.js';
 import { changeTaskStatus } from '../services/tasks.js';
 import { wantsFragment } from '../plugins/views.js';
 import { groupAbilities, loadGroupTool } from './groups/load.js';
@@ -52,8 +52,7 @@ export default async function taskBoardRoutes(app: FastifyInstance): Promise<voi
     const ctx = await loadGroupTool(request, reply, 'tasks');
     if (!ctx) return reply;
     const status = parseStatus(request.query.status);
-    const group = { archived: ctx.group.archivedAt !== null, tasksOn: ctx.group.tools.includes('tasks'), role: ctx.role };
-    const columns = await findBoard(request.viewer, { groupId: ctx.group.id, everyTask: seesAllOfTool(request.viewer, ctx, 'tasks'), status, group }, columnCursors(request.query));
+    const columns = await findBoard(request.viewer, { groupId: ctx.group.id, everyTask: seesAllOfTool(request.viewer, ctx, 'tasks'), status, group: boardGroupOf(ctx) }, columnCursors(request.query));
     const baseUrl = `/groups/${ctx.group.id}/tasks/board?status=${status}`;
     return reply.pageOrPartial('pages/tasks/board', 'partials/tasks/board', {
       title: t('board.groupTitle', { name: ctx.group.name }), group: ctx.group, role: ctx.role, can: groupAbilities(request.viewer, ctx), status, statuses: TASK_STATUSES, roles: null,
