@@ -4,7 +4,7 @@ import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { TASK_STATUSES, Task, type TaskMemberRole, type TaskStatus } from '../models/task.js';
 import type { Role } from '../models/group.js';
 import { can } from '../policy/abilities.js';
-import { viewerGroupRoleIn, viewerTaskRoleIn } from '../policy/task-scopes.js';
+import { viewerGroupRoleIn, viewerTaskRoleIn, type BoardGroup } from '../policy/task-scopes.js';
 import { scopeShapeKey, type SignedInViewer, type Viewer } from '../policy/viewer.js';
 import { taskPageQuery, toTaskRow, type TaskListParams, type TaskPageShape, type TaskRow } from './tasks.js';
 
@@ -23,14 +23,6 @@ export interface BoardColumn {
 }
 
 type Row = TaskRow & { creatorId: number; groupArchivedAt?: Date | null; groupTasksOn?: boolean | null; taskRole: TaskMemberRole | null; groupRole?: Role | null };
-
-/** What `task:change-status` needs of a card's group: the same for every card of a group's own board, which has read it. */
-export interface BoardGroup {
-  archived: boolean;
-  tasksOn: boolean;
-  /** The viewer's role in it (null: not an active member). */
-  role: Role | null;
-}
 
 /**
  * The board (R-T9): one keyset page per status column, whatever its size (the

@@ -1,4 +1,6 @@
+import type { Knex } from 'knex';
 import { readTogether } from '../db/json-arrays.js';
+import type { Statement } from '../db/query-template.js';
 import { Task } from '../models/task.js';
 import { toVisibleTask, visibleTaskById, type VisibleTask, type VisibleTaskRow } from '../policy/task-scopes.js';
 import type { SignedInViewer } from '../policy/viewer.js';
@@ -14,7 +16,7 @@ export interface TaskPageParts {
   events: TaskEventRow[];
 }
 
-type Parts = Record<'people' | 'comments' | 'names' | 'checklist' | 'events', Record<string, unknown>[]>;
+type Parts = Record<keyof TaskPageParts, Record<string, unknown>[]>;
 
 function toParts(parts: Parts): TaskPageParts {
   return {
@@ -26,21 +28,21 @@ function toParts(parts: Parts): TaskPageParts {
   };
 }
 
-/**
- * What a task page shows besides the task (R-T2, R-T6, R-T9): the same five queries as the finders, each
- * through its scope, read in one round trip instead of five.
- */
+/** A task page's parts (R-T2, R-T6, R-T9), each through its scope; `names` names the creator and the responsible person. */
+function partStatements(db: Knex, viewer: SignedInViewer, taskId: number, names: Statement): Record<keyof TaskPageParts, Statement> {
+  return {
+    people: taskPeople.statement(db, viewer, [taskId]),
+    comments: taskComments.statement(db, viewer, [taskId]),
+    names,
+    checklist: checklist.statement(db, viewer, [taskId]),
+    events: taskEvents.statement(db, viewer, [taskId]),
+  };
+}
+
+/** What a task page shows besides the task: the same five queries as the finders, read in one round trip instead of five. */
 export async function findTaskPageParts(viewer: SignedInViewer, task: Pick<Task, 'id' | 'creatorId' | 'responsibleId'>): Promise<TaskPageParts> {
   const db = Task.knex();
-  return toParts(
-    await readTogether(db, {
-      people: taskPeople.statement(db, viewer, [task.id]),
-      comments: taskComments.statement(db, viewer, [task.id]),
-      names: taskNames.statement(db, viewer, [task.creatorId, task.responsibleId]),
-      checklist: checklist.statement(db, viewer, [task.id]),
-      events: taskEvents.statement(db, viewer, [task.id]),
-    }),
-  );
+  return toParts(await readTogether(db, partStatements(db, viewer, task.id, taskNames.statement(db, viewer, [task.creatorId, task.responsibleId]))));
 }
 
 /**
@@ -50,14 +52,7 @@ export async function findTaskPageParts(viewer: SignedInViewer, task: Pick<Task,
  */
 export async function findTaskPage(viewer: SignedInViewer, id: number): Promise<{ ctx: VisibleTask; parts: TaskPageParts } | undefined> {
   const db = Task.knex();
-  const { task, ...parts } = await readTogether(db, {
-    task: visibleTaskById.statement(db, viewer, [id]),
-    people: taskPeople.statement(db, viewer, [id]),
-    comments: taskComments.statement(db, viewer, [id]),
-    names: taskCreatorAndResponsible.statement(db, viewer, [id]),
-    checklist: checklist.statement(db, viewer, [id]),
-    events: taskEvents.statement(db, viewer, [id]),
-  });
+  const { task, ...parts } = await readTogether(db, { task: visibleTaskById.statement(db, viewer, [id]), ...partStatements(db, viewer, id, taskCreatorAndResponsible.statement(db, viewer, [id])) });
   const row = task[0] as VisibleTaskRow | undefined;
   return row ? { ctx: toVisibleTask(row), parts: toParts(parts) } : undefined;
 }

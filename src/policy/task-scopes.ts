@@ -168,7 +168,15 @@ export function taskEventsVisibleTo(viewer: Viewer): QueryBuilder<TaskEvent> {
   return TaskEvent.query().whereIn('taskEvents.taskId', tasksVisibleTo(viewer).select('tasks.id'));
 }
 
-/** What judging a move on a group's own board needs of the group (finders/task-board.ts BoardGroup): the same for every card. */
-export function boardGroupOf(ctx: { group: { archivedAt: Date | null; tools: readonly string[] }; role: Role | null }): { archived: boolean; tasksOn: boolean; role: Role | null } {
+/** What `task:change-status` needs of a card's group: the same for every card of a group's own board, which has read it. */
+export interface BoardGroup {
+  archived: boolean;
+  tasksOn: boolean;
+  /** The viewer's role in it (null: not an active member). */
+  role: Role | null;
+}
+
+/** A group's own board's BoardGroup, from the group the page has loaded. */
+export function boardGroupOf(ctx: { group: { archivedAt: Date | null; tools: readonly string[] }; role: Role | null }): BoardGroup {
   return { archived: ctx.group.archivedAt !== null, tasksOn: ctx.group.tools.includes('tasks'), role: ctx.role };
 }
