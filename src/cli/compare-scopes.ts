@@ -4,7 +4,8 @@ import { Membership } from '../models/group.js';
 import { DriveFile, DriveShare } from '../models/file.js';
 import { User } from '../models/user.js';
 import { filesVisibleTo } from '../policy/file-scopes.js';
-import { postsVisibleTo } from '../policy/feed-scopes.js';
+import { activityVisibleTo, postsVisibleTo } from '../policy/feed-scopes.js';
+import { findFeed, FEED_PAGE_SIZE } from '../finders/feed.js';
 import { Post } from '../models/post.js';
 import { Task } from '../models/task.js';
 import { taskIdsOfExternal, tasksVisibleByProbeTo, tasksVisibleTo } from '../policy/task-scopes.js';
@@ -134,7 +135,38 @@ async function viewers(): Promise<{ label: string; viewer: Viewer }[]> {
   return out;
 }
 
+/**
+ * The main feed's first pages as plain scopes give them: every visible post and activity row, newest first
+ * (created_at, then posts before activity, then id). findFeed() reads each group's newest activity only down
+ * to the page's last post; its pages must be these.
+ */
+async function feedReference(viewer: Viewer, pages: number): Promise<string[]> {
+  const n = pages * FEED_PAGE_SIZE;
+  const posts = postsVisibleTo(viewer).select(raw("'post' as src"), 'posts.id', 'posts.createdAt').orderByRaw('posts.created_at desc, posts.id desc').limit(n);
+  const activity = activityVisibleTo(viewer).select(raw("'activity' as src"), 'activity.id', 'activity.createdAt').orderByRaw('activity.created_at desc, activity.id desc').limit(n);
+  const rows = (await db.raw(`select * from ((${posts.toKnexQuery().toString()}) union all (${activity.toKnexQuery().toString()})) f order by created_at desc, src desc, id desc limit ?`, [n])).rows as { src: string; id: number }[];
+  return rows.map((r) => `${r.src}:${r.id}`);
+}
+
+async function feedPages(viewer: Viewer, pages: number): Promise<string[]> {
+  const out: string[] = [];
+  let after: string | null | undefined;
+  for (let i = 0; i < pages; i++) {
+    const page = await findFeed(viewer, { after });
+    out.push(...page.items.map((r) => `${r.src}:${r.id}`));
+    after = page.nextCursor;
+    if (!after) break;
+  }
+  return out;
+}
+
 let differences = 0;
+for (const { label, viewer } of await viewers()) {
+  const [before, after] = [await feedReference(viewer, 3), await feedPages(viewer, 3)];
+  const same = before.length === after.length && before.every((id, i) => id === after[i]);
+  if (!same) differences++;
+  console.log(`${same ? 'same' : 'DIFFERENT'}  main feed, 3 pages  ${label}: ${before.length} rows before, ${after.length} after`);
+}
 for (const rewrite of REWRITES) {
   for (const { label, viewer } of await viewers()) {
     const ids = async (q: QueryBuilder<Model, Model[]>) => ((await q) as unknown as Record<string, unknown>[]).map((r) => rewrite.key.map((k) => String(r[k])).join(':')).sort();

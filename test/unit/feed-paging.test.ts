@@ -1,7 +1,7 @@
 // Issue 16: the main feed reads its activity per group (each group's newest, then the newest of those).
 // Paged three at a time it must give exactly the rows one big page gives, for every persona, with task
 // events hidden where the group hides them (R-F1), file events only with the files tool (R-G3), and
-// several entries at one instant (the keyset's tie-break).
+// several entries at one instant (the keyset's tie-break), posts among the events included.
 import t from 'tap';
 import { findFeed, type FeedRow } from '../../src/finders/feed.js';
 import { viewerFromUser, type Viewer } from '../../src/policy/viewer.js';
@@ -33,6 +33,8 @@ t.test('the main feed pages through the same rows as one page (R-F1, R-X1)', asy
   }
   await db('activity').insert(rows);
   await db('posts').insert([0, 1, 2, 3].map((i) => ({ body: `post ${i}`, groupId: groups[i]!.id, authorId: owner.id, createdAt: new Date(base + i * 600_000) })));
+  // Posts between the events, many at an event's instant: the events a page reads stop at its last post (feed.ts).
+  await db('posts').insert(Array.from({ length: 40 }, (_, i) => ({ body: `between ${i}`, groupId: i % 5 === 4 ? null : groups[i % 4]!.id, authorId: owner.id, createdAt: new Date(base + i * 120_000 + (i % 2) * 1000) })));
 
   const personas: [string, Viewer][] = [
     ['owner', viewerFromUser(owner, false)],
