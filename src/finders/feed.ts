@@ -112,15 +112,22 @@ function after<M extends Model, Q extends QueryBuilder<M>>(q: Q, table: string, 
   return q;
 }
 
+const postScope = (viewer: Viewer, group: FeedGroup | undefined) => (group ? groupPostsVisibleTo(viewer, group.groupId, group.everyPost) : postsVisibleTo(viewer));
+const activityScope = (viewer: SignedInViewer, group: FeedGroup | undefined) => (group ? groupActivityVisibleTo(viewer, group.groupId, group.everyPost) : activityVisibleTo(viewer));
+
 /**
- * The first branch of a union cannot carry its own ORDER BY and LIMIT (they would apply to the
- * whole union), so the newest visible posts are picked in a limited subquery.
+ * The page's entries as keys only (src, id, created_at), newest first: each branch limited before the union, so
+ * each reads at most a page. The columns (comments, likes, polls, names) are then read for these rows alone, not
+ * for every candidate of both branches (half of them at most make the page).
  */
-function postBranch(viewer: Viewer, group: FeedGroup | undefined, cursor: (string | number)[] | null, limit: number) {
-  const scope = () => (group ? groupPostsVisibleTo(viewer, group.groupId, group.everyPost) : postsVisibleTo(viewer));
-  const newest = scope().select('posts.id').orderByRaw('posts.created_at desc, posts.id desc').limit(limit);
-  after(newest, 'posts', 'post', cursor);
-  return postRows(viewer, FEED_COMMENTS, scope()).whereIn('posts.id', newest);
+function pageKeys(viewer: SignedInViewer, group: FeedGroup | undefined, cursor: (string | number)[] | null, limit: number) {
+  const posts = postScope(viewer, group).select(raw("'post' as src"), 'posts.id', 'posts.createdAt').orderByRaw('posts.created_at desc, posts.id desc').limit(limit);
+  after(posts, 'posts', 'post', cursor);
+  const activity = activityScope(viewer, group).select(raw("'activity' as src"), 'activity.id', 'activity.createdAt').orderByRaw('activity.created_at desc, activity.id desc').limit(limit);
+  if (!group) activity.whereIn('activity.id', newestActivityIdsFor(viewer, limit, (perGroup) => notOlderThanLastPost(viewer, after(perGroup, 'la', 'activity', cursor), cursor, limit)));
+  after(activity, 'activity', 'activity', cursor);
+  // A branch's own ORDER BY and LIMIT need its parentheses; the limit is a constant of the code, written into the text.
+  return raw(`(?) union all (?) order by created_at desc, src desc, id desc limit ${Math.trunc(limit)}`, [posts, activity]);
 }
 
 /**
@@ -196,9 +203,10 @@ function postRows(viewer: Viewer, commentLimit: number, scope = postsVisibleTo(v
     );
 }
 
-function activityBranch(viewer: SignedInViewer, group: FeedGroup | undefined, cursor: (string | number)[] | null, limit: number) {
-  // The scope joins the activity's group as `ag`; one group's feed reads that group's stream through its index directly.
-  const q = (group ? groupActivityVisibleTo(viewer, group.groupId, group.everyPost) : activityVisibleTo(viewer))
+/** The page's activity rows (`page`, pageKeys()) as feed rows, read through the scope again (it joins the group as `ag`). */
+function activityRows(viewer: SignedInViewer, group: FeedGroup | undefined) {
+  return activityScope(viewer, group)
+    .whereRaw("activity.id in (select page.id from page where page.src = 'activity')")
     .leftJoin('users as fa', 'fa.id', 'activity.actorId')
     .leftJoin('tasks as ft', 'ft.id', 'activity.taskId')
     .select(
@@ -231,11 +239,7 @@ function activityBranch(viewer: SignedInViewer, group: FeedGroup | undefined, cu
       raw("'[]'::jsonb"),
       raw('0::bigint'),
       raw('false'),
-    )
-    .orderByRaw('activity.created_at desc, activity.id desc')
-    .limit(limit);
-  if (!group) q.whereIn('activity.id', newestActivityIdsFor(viewer, limit, (perGroup) => notOlderThanLastPost(viewer, after(perGroup, 'la', 'activity', cursor), cursor, limit)));
-  return after(q, 'activity', 'activity', cursor);
+    );
 }
 
 /**
@@ -267,8 +271,10 @@ export async function findFeed(viewer: Viewer, params: { group?: FeedGroup; afte
 }
 
 function feedQuery(viewer: SignedInViewer, group: FeedGroup | undefined, cursor: (string | number)[] | null, pageSize: number) {
-  return postBranch(viewer, group, cursor, pageSize + 1)
-    .unionAll(activityBranch(viewer, group, cursor, pageSize + 1), true)
+  return postRows(viewer, FEED_COMMENTS, postScope(viewer, group))
+    .with('page', pageKeys(viewer, group, cursor, pageSize + 1))
+    .whereRaw("posts.id in (select page.id from page where page.src = 'post')")
+    .unionAll(activityRows(viewer, group), true)
     .orderByRaw('created_at desc, src desc, id desc')
     .limit(pageSize + 1);
 }
