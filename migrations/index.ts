@@ -16,6 +16,7 @@ import * as replyDeletions from './0015_reply_deletions.js';
 import * as fileNameSearch from './0016_file_name_search.js';
 import * as groupMemberCounts from './0017_group_member_counts.js';
 import * as activityKindInIndex from './0018_activity_kind_in_index.js';
+import * as fileNameWords from './0019_file_name_words.js';
 
 /** Every migration, in order. Add new ones at the end. */
-export const migrations = [platform, groups, extranet, tasks, feed, tools, perf, submissions, signIn, board, mailNotifications, social, calendarFeeds, userLocale, replyDeletions, fileNameSearch, groupMemberCounts, activityKindInIndex];
+export const migrations = [platform, groups, extranet, tasks, feed, tools, perf, submissions, signIn, board, mailNotifications, social, calendarFeeds, userLocale, replyDeletions, fileNameSearch, groupMemberCounts, activityKindInIndex, fileNameWords];

@@ -11,8 +11,11 @@ export const SEARCH_TABLE: Record<SearchKind, string> = { groups: 'groups', peop
 /** Groups and people are listed by name; the rest newest first. */
 export const byName = (kind: SearchKind) => kind === 'groups' || kind === 'people';
 
-/** A kind's full-text vector, of the row under `alias`. File names have no stored vector (0006_tools): the expression is indexed (0016). */
-const vectorOf = (kind: SearchKind, alias: string) => (kind === 'files' ? `to_tsvector('simple', ${alias}.name)` : `${alias}.search_vector`);
+/**
+ * The words as a tsquery for a kind. A file name's punctuation separates its words (0019_file_name_words), so a word
+ * typed with it inside ("budget-8.pdf", kept whole by prefixQuery) is split the same way there: each part a prefix.
+ */
+const queryOf = (kind: SearchKind) => (kind === 'files' ? `to_tsquery('simple', regexp_replace(?, '[@._+-]+', ''':* & ''', 'g'))` : `to_tsquery('simple', ?)`);
 
 /**
  * How a kind's hits are found: `index` for words few rows hold, `walk` for words so common that a page fills after a
@@ -38,8 +41,8 @@ export async function hitPaths(db: Knex, tsquery: string): Promise<Record<Search
 
 /** R-F6 (`?` is the words): the row under the kind's table matches, as `path` reads it. */
 export function matchSql(kind: SearchKind, path: HitPath): string {
-  const vector = vectorOf(kind, SEARCH_TABLE[kind]);
-  return path === 'walk' ? `ts_match_vq(${vector}, to_tsquery('simple', ?))` : `${vector} @@ to_tsquery('simple', ?)`;
+  const vector = `${SEARCH_TABLE[kind]}.search_vector`;
+  return path === 'walk' ? `ts_match_vq(${vector}, ${queryOf(kind)})` : `${vector} @@ ${queryOf(kind)}`;
 }
 
 /**

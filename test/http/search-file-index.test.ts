@@ -1,5 +1,6 @@
 // Issue 16: search matched file names on the fly, reading and vectorising every file of the viewer's
-// groups. The name's vector is indexed now (0016); a rare word is found through the index.
+// groups. The name's vector is indexed now (0016); a rare word is found through the index. A name's
+// punctuation separates its words (0019): a prefix matches one word, not one whole name per file.
 import type pg from 'pg';
 import t from 'tap';
 import { searchKind } from '../../src/finders/search.js';
@@ -33,7 +34,7 @@ t.test('a rare word in file names is looked up in the index, not matched file by
     db.off('query', listener);
   }
   t.same(found.items.map((h) => h.title), ['zanzibar plan.pdf'], 'the one file is found');
-  const query = seen.find((q) => q.sql.includes('to_tsvector'));
+  const query = seen.find((q) => q.sql.includes('files.search_vector'));
   t.ok(query, 'the files query ran');
   // The statement as the driver got it ($1 placeholders), planned as search plans it: with the words.
   const connection = (await db.client.acquireConnection()) as pg.Client;
@@ -46,5 +47,22 @@ t.test('a rare word in file names is looked up in the index, not matched file by
   } finally {
     await db.client.releaseConnection(connection);
   }
-  t.match(plan, /files_name_search/, 'the plan reads the name index');
+  t.match(plan, /files_search/, 'the plan reads the name index');
+});
+
+t.test("a file name's words are found one by one, and the whole name still finds it (R-F6)", async (t) => {
+  const { db } = await build(t);
+  const owner = await makeUser(db, { name: 'Wanda Words' });
+  const group = await makeGroup(db, owner, { name: 'Budgets' });
+  const names = ['budget-8.pdf', 'Q3_Überblick (v2).xlsx', ...Array.from({ length: 300 }, (_, i) => `budget-${100 + i}.txt`)];
+  await db.batchInsert('files', names.map((name, i) => ({ groupId: group.id, name, storageKey: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, mimeType: 'text/plain', size: 1 })), 500);
+  const viewer = viewerFromUser(owner, false);
+  const titles = async (q: string) => (await searchKind(viewer, 'files', prefixQuery(q)!, undefined, 500)).items.map((h) => h.title).sort();
+  t.same(await titles('pdf'), ['budget-8.pdf'], 'a word after a dash and a dot');
+  t.same(await titles('überblick'), ['Q3_Überblick (v2).xlsx'], 'a word after an underscore, with its capital and umlaut');
+  t.same(await titles('budget-8.pdf'), ['budget-8.pdf'], 'the whole name as typed');
+  t.same(await titles('v2 q3'), ['Q3_Überblick (v2).xlsx'], 'words in any order');
+  t.equal((await titles('budget')).length, 301, 'a common word finds every file that has it');
+  const lexemes = await db.raw<{ rows: { n: number }[] }>("select count(*)::int as n from ts_stat('select search_vector from files') where word like 'budget%'");
+  t.equal(lexemes.rows[0]?.n, 1, "the 301 names hold one word 'budget', not 301 names of their own (one index entry for the prefix)");
 });
