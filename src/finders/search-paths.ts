@@ -32,11 +32,17 @@ export type HitPath = 'index' | 'walk';
 /** Words (together) held by at least this share of a kind's rows are walked to; rarer ones are looked up. */
 const WALK_FROM_SHARE = 0.05;
 
+/**
+ * Kinds always looked up: a viewer's files (its groups' and its own) are a small part of the table for everyone, so a
+ * walk through all files in order tested ~40 rows for each of its own (search 19 % dearer at scale 1 for 'budget').
+ */
+const NEVER_WALKED: readonly SearchKind[] = ['files'];
+
 /** Each kind's path for a query prefixQuery() made, from PostgreSQL's statistics of its vector (db/word-frequency.ts). */
 export async function hitPaths(db: Knex, tsquery: string): Promise<Record<SearchKind, HitPath>> {
   const prefixes = prefixesOf(tsquery);
   const shares = await Promise.all(SEARCH_KINDS.map((kind) => prefixShare(db, SEARCH_TABLE[kind], prefixes)));
-  return Object.fromEntries(SEARCH_KINDS.map((kind, i) => [kind, (shares[i] ?? 0) >= WALK_FROM_SHARE ? 'walk' : 'index'])) as Record<SearchKind, HitPath>;
+  return Object.fromEntries(SEARCH_KINDS.map((kind, i) => [kind, !NEVER_WALKED.includes(kind) && (shares[i] ?? 0) >= WALK_FROM_SHARE ? 'walk' : 'index'])) as Record<SearchKind, HitPath>;
 }
 
 /** R-F6 (`?` is the words): the row under the kind's table matches, as `path` reads it. */

@@ -4,6 +4,8 @@
 import type pg from 'pg';
 import t from 'tap';
 import { searchKind } from '../../src/finders/search.js';
+import { hitPaths } from '../../src/finders/search-paths.js';
+import { forgetWordFrequencies } from '../../src/db/word-frequency.js';
 import { prefixQuery } from '../../src/lib/full-text.js';
 import { viewerFromUser } from '../../src/policy/viewer.js';
 import { makeGroup } from '../fixtures.js';
@@ -65,4 +67,8 @@ t.test("a file name's words are found one by one, and the whole name still finds
   t.equal((await titles('budget')).length, 301, 'a common word finds every file that has it');
   const lexemes = await db.raw<{ rows: { n: number }[] }>("select count(*)::int as n from ts_stat('select search_vector from files') where word like 'budget%'");
   t.equal(lexemes.rows[0]?.n, 1, "the 301 names hold one word 'budget', not 301 names of their own (one index entry for the prefix)");
+  await db.raw('analyze files');
+  forgetWordFrequencies();
+  const paths = await hitPaths(db, prefixQuery('budget')!);
+  t.equal(paths.files, 'index', 'a word in nearly every file name is still looked up: a viewer\'s files are a small part of all files');
 });
