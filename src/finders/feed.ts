@@ -3,7 +3,7 @@ import { QueryTemplate } from '../db/query-template.js';
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import type { Role } from '../models/group.js';
 import { Post, type Mention, type PostKind } from '../models/post.js';
-import { activityVisibleTo, groupActivityVisibleTo, groupPostsVisibleTo, newestActivityIdsFor, postsVisibleTo, type PostContext } from '../policy/feed-scopes.js';
+import { activityVisibleTo, groupActivityVisibleTo, groupPostsVisibleTo, newestActivityFor, postsVisibleTo, type PostContext } from '../policy/feed-scopes.js';
 import { activeMembership, isVisiblePerson, usersVisibleTo } from '../policy/scopes.js';
 import { scopeShapeKey, scopeStandIn, type SignedInViewer, type Viewer } from '../policy/viewer.js';
 
@@ -121,13 +121,17 @@ const activityScope = (viewer: SignedInViewer, group: FeedGroup | undefined) => 
  * for every candidate of both branches (half of them at most make the page).
  */
 function pageKeys(viewer: SignedInViewer, group: FeedGroup | undefined, cursor: (string | number)[] | null, limit: number) {
-  const posts = postScope(viewer, group).select(raw("'post' as src"), 'posts.id', 'posts.createdAt').orderByRaw('posts.created_at desc, posts.id desc').limit(limit);
-  after(posts, 'posts', 'post', cursor);
-  const activity = activityScope(viewer, group).select(raw("'activity' as src"), 'activity.id', 'activity.createdAt').orderByRaw('activity.created_at desc, activity.id desc').limit(limit);
-  if (!group) activity.whereIn('activity.id', newestActivityIdsFor(viewer, limit, (perGroup) => notOlderThanLastPost(viewer, after(perGroup, 'la', 'activity', cursor), cursor, limit)));
-  after(activity, 'activity', 'activity', cursor);
+  // The main feed's activity keys are its groups' newest shown rows themselves (read through the scope after, with their columns).
+  const activity = group
+    ? after(activityScope(viewer, group).select(raw("'activity' as src"), 'activity.id', 'activity.createdAt').orderByRaw('activity.created_at desc, activity.id desc').limit(limit), 'activity', 'activity', cursor)
+    : raw("select 'activity' as src, k.id, k.created_at from (?) as k", [newestActivityFor(viewer, limit, (perGroup) => notOlderThanLastPost(after(perGroup, 'la', 'activity', cursor), limit))]);
   // A branch's own ORDER BY and LIMIT need its parentheses; the limit is a constant of the code, written into the text.
-  return raw(`(?) union all (?) order by created_at desc, src desc, id desc limit ${Math.trunc(limit)}`, [posts, activity]);
+  return raw(`(select * from page_posts) union all (?) order by created_at desc, src desc, id desc limit ${Math.trunc(limit)}`, [activity]);
+}
+
+/** The newest `limit` posts' keys after the cursor (`page_posts`, read by pageKeys() and notOlderThanLastPost()). */
+function pagePosts(viewer: SignedInViewer, group: FeedGroup | undefined, cursor: (string | number)[] | null, limit: number) {
+  return after(postScope(viewer, group).select(raw("'post' as src"), 'posts.id', 'posts.createdAt').orderByRaw('posts.created_at desc, posts.id desc').limit(limit), 'posts', 'post', cursor);
 }
 
 /**
@@ -243,15 +247,13 @@ function activityRows(viewer: SignedInViewer, group: FeedGroup | undefined) {
 }
 
 /**
- * The main feed's activity candidates, each group's newest, stop at the `limit`-th newest visible post (after the
- * cursor): anything older ranks below that many posts and cannot be on the page. Each of an employee's 40 groups
+ * The main feed's activity candidates, each group's newest, stop at the `limit`-th newest visible post after the
+ * cursor (`page_posts`): anything older ranks below that many posts and cannot be on the page. Each of an employee's 40 groups
  * gave 21 index rows before; now a few (a quarter of the feed query's cost at scale 1).
  */
-function notOlderThanLastPost<Q extends QueryBuilder<Model>>(viewer: Viewer, perGroup: Q, cursor: (string | number)[] | null, limit: number): Q {
-  const newestPosts = postsVisibleTo(viewer).select('posts.createdAt').orderByRaw('posts.created_at desc, posts.id desc').limit(limit);
-  after(newestPosts, 'posts', 'post', cursor);
+function notOlderThanLastPost<Q extends QueryBuilder<Model>>(perGroup: Q, limit: number): Q {
   // Not OFFSET: a bound offset leaves the generic plan guessing (a limit is written into the text, db/prepared-statements.ts).
-  return perGroup.whereRaw("la.created_at >= coalesce((select case when count(*) >= ? then min(lp.created_at) end from ? as lp), '-infinity'::timestamptz)", [limit, newestPosts]);
+  return perGroup.whereRaw("la.created_at >= coalesce((select case when count(*) >= ? then min(page_posts.created_at) end from page_posts), '-infinity'::timestamptz)", [limit]);
 }
 
 /**
@@ -272,6 +274,7 @@ export async function findFeed(viewer: Viewer, params: { group?: FeedGroup; afte
 
 function feedQuery(viewer: SignedInViewer, group: FeedGroup | undefined, cursor: (string | number)[] | null, pageSize: number) {
   return postRows(viewer, FEED_COMMENTS, postScope(viewer, group))
+    .with('page_posts', pagePosts(viewer, group, cursor, pageSize + 1))
     .with('page', pageKeys(viewer, group, cursor, pageSize + 1))
     .whereRaw("posts.id in (select page.id from page where page.src = 'post')")
     .unionAll(activityRows(viewer, group), true)

@@ -61,9 +61,9 @@ export function activityVisibleTo(viewer: Viewer): QueryBuilder<Activity> {
  * Candidates for the main feed's activity: each feed group's newest shown rows (`la`, narrowed by
  * `narrow`, e.g. a keyset cursor) through the (group_id, created_at, id) index, then the newest of
  * those. Reading the whole stream newest first and keeping the viewer's groups read about 9,000 rows
- * for an external user at scale 1. Only candidates: the feed still reads them through activityVisibleTo().
+ * for an external user at scale 1. Ids and instants (the feed's page keys); the feed reads the rows it shows through activityVisibleTo().
  */
-export function newestActivityIdsFor(viewer: SignedInViewer, limit: number, narrow: (perGroup: QueryBuilder<Activity>) => void): QueryBuilder<Group> {
+export function newestActivityFor(viewer: SignedInViewer, limit: number, narrow: (perGroup: QueryBuilder<Activity>) => void): QueryBuilder<Group> {
   const perGroup = Activity.query()
     .alias('la')
     .select('la.id', 'la.createdAt')
@@ -74,7 +74,7 @@ export function newestActivityIdsFor(viewer: SignedInViewer, limit: number, narr
   narrow(perGroup);
   return Group.query()
     .alias('lg')
-    .select('na.id')
+    .select('na.id', 'na.createdAt')
     .whereIn('lg.id', groupsWithToolFor(viewer, 'feed'))
     .joinRaw('cross join lateral ? as na', [perGroup])
     .orderByRaw('na.created_at desc, na.id desc')

@@ -3,7 +3,7 @@
 // (migration 0018) the candidates come from the index alone, not from a heap fetch per row.
 import t from 'tap';
 import type { Group } from '../../src/models/group.js';
-import { newestActivityIdsFor } from '../../src/policy/feed-scopes.js';
+import { newestActivityFor } from '../../src/policy/feed-scopes.js';
 import { viewerFromUser, type SignedInViewer } from '../../src/policy/viewer.js';
 import { makeGroup } from '../fixtures.js';
 import { makeUser, testDatabase } from '../helper.js';
@@ -17,7 +17,7 @@ t.test("the feed's activity candidates are read from the index alone", async (t)
   await db('activity').insert(Array.from({ length: 3000 }, (_, i) => ({ groupId: groups[i % groups.length]!.id, actorId: me.id, kind: kinds[i % kinds.length], createdAt: new Date(Date.now() - i * 60_000) })));
   await db.raw('vacuum analyze activity');
   const viewer = viewerFromUser(me, false) as SignedInViewer;
-  const query = newestActivityIdsFor(viewer, 21, () => {}).toKnexQuery().toString();
+  const query = newestActivityFor(viewer, 21, () => {}).toKnexQuery().toString();
   const plan = await db.transaction(async (trx) => {
     // The scan each group gets, whatever the planner would pick for this small table.
     await trx.raw('set local enable_seqscan = off; set local enable_bitmapscan = off');
