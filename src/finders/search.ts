@@ -52,8 +52,12 @@ function scopeOf(viewer: SignedInViewer, kind: SearchKind, path: HitPath): Searc
       if (viewer.isExtranet && path === 'walk') visible.whereRaw('tasks.id = any(array(?))', [taskIdsOfExternal(viewer)]);
       return asSearch(visible);
     }
-    case 'posts':
-      return asSearch(postsVisibleTo(viewer));
+    case 'posts': {
+      const visible = postsVisibleTo(viewer);
+      // The same for an external user's posts: its groups' post ids read once from their index, then walked in order.
+      if (viewer.isExtranet && path === 'walk') visible.whereRaw('posts.id = any(array(?))', [postsVisibleTo(viewer).select('posts.id')]);
+      return asSearch(visible);
+    }
     case 'files':
       return asSearch(filesVisibleTo(viewer));
   }
@@ -65,7 +69,7 @@ function scopeOf(viewer: SignedInViewer, kind: SearchKind, path: HitPath): Searc
  */
 function hitIds(viewer: SignedInViewer, kind: SearchKind, path: HitPath, words: number, cursor: readonly number[] | null, limit: number): SearchQuery {
   const table = SEARCH_TABLE[kind];
-  const key = sortKey(kind, path, !viewer.isExtranet || kind === 'tasks');
+  const key = sortKey(kind, path, !viewer.isExtranet || kind === 'tasks' || kind === 'posts');
   const q = scopeOf(viewer, kind, path).whereRaw(matchSql(kind, path), [words]).select(`${table}.id`);
   if (byName(kind)) {
     if (cursor) q.whereRaw(`(${key}, ${table}.id) > (?, ?)`, [cursor[0] ?? 0, cursor[1] ?? 0]);

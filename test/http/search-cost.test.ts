@@ -18,6 +18,7 @@ const OTHERS = 30000;
 const BOUND = 400;
 
 interface PlanNode {
+  Filter?: string;
   'Actual Rows'?: number;
   'Actual Loops'?: number;
   'Rows Removed by Filter'?: number;
@@ -32,11 +33,17 @@ function rowsRead(node: PlanNode): number {
   return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child), 0);
 }
 
+/** Rows a plan tested against the words one by one (a filter calling ts_match_vq, the walk's test). */
+function rowsTestedForWords(node: PlanNode): number {
+  const own = node.Filter?.includes('ts_match_vq') ? ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0)) * (node['Actual Loops'] ?? 1) : 0;
+  return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsTestedForWords(child), 0);
+}
+
 /**
  * What the statement reads as Atrium runs it: prepared, with a plan made once for any values (request pools keep
  * generic plans, db/knex.ts), here on a fresh connection state.
  */
-async function rowsReadAsRun(db: Knex, sql: string, bindings: readonly unknown[]): Promise<number> {
+async function rowsReadAsRun(db: Knex, sql: string, bindings: readonly unknown[], measure: (plan: PlanNode) => number = rowsRead): Promise<number> {
   const connection = (await db.client.acquireConnection()) as pg.Client;
   try {
     const literal = (v: unknown) => connection.escapeLiteral(v instanceof Date ? v.toISOString() : String(v));
@@ -45,7 +52,7 @@ async function rowsReadAsRun(db: Knex, sql: string, bindings: readonly unknown[]
     const args = bindings.length ? `(${bindings.map(literal).join(', ')})` : '';
     const res = await connection.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`explain (analyze, format json) execute search_cost${args}`);
     await connection.query('deallocate search_cost');
-    return rowsRead(res.rows[0]!['QUERY PLAN'][0]!.Plan);
+    return measure(res.rows[0]!['QUERY PLAN'][0]!.Plan);
   } finally {
     await db.client.releaseConnection(connection);
   }
@@ -148,5 +155,33 @@ t.test('a common word is walked to, and finds what its scope holds and nothing e
     }
     const all = await searchAll(viewer, common);
     t.same(all.tasks.items.map((h) => h.id), (await expected('tasks', group.id, SEARCH_CAP)), `${who}: the page of all kinds shows the same tasks`);
+  }
+});
+
+t.test("an external user's walk to a common word goes through its groups' posts in order, not all of them (R-F6, R-X1)", async (t) => {
+  const { db, me, stranger, partner, mine } = await company(t);
+  // A company of many groups (so PostgreSQL knows one group is a small part of all posts), and the external
+  // member's group with many posts, a third of them holding the common word.
+  const crowd = (await db.raw(`insert into groups (name) select 'Crowd ' || i from generate_series(1, 300) i returning id`)).rows as { id: number }[];
+  await db.raw(`insert into posts (body, group_id, author_id) select 'other ' || i, (array[${crowd.map((g) => g.id).join(',')}])[1 + i % 300], ? from generate_series(1, 30000) i`, [stranger.id]);
+  await db.raw(`insert into posts (body, group_id, author_id) select case when i % 3 = 0 then 'budget ' || i else 'other ' || i end, ?, ? from generate_series(1, 3000) i`, [mine.id, me.id]);
+  await db.raw('analyze posts');
+  forgetWordFrequencies();
+  const common = prefixQuery('budget')!;
+  t.equal((await hitPaths(db, common)).posts, 'walk', 'posts holding "budget" are walked to');
+  const viewer = viewerFromUser(partner, false);
+  let found: Awaited<ReturnType<typeof searchKind>> | undefined;
+  const statements = await statementsOf(db, async () => {
+    found = await searchKind(viewer, 'posts', common, undefined);
+  });
+  const want = (await db('posts').where('group_id', mine.id).whereRaw("search_vector @@ to_tsquery('simple', ?)", [common]).orderBy('id', 'desc').limit(2 * SEARCH_CAP).pluck('id')) as number[];
+  t.same(found!.items.map((h) => h.id), want.slice(0, SEARCH_CAP), 'the newest of its group, as a plain read gives them');
+  const second = await searchKind(viewer, 'posts', common, found!.nextCursor);
+  t.same(second.items.map((h) => h.id), want.slice(SEARCH_CAP), 'and the next page after the cursor');
+  t.ok(statements.length > 0, 'the search ran');
+  for (const s of statements) {
+    // Its group's 3,006 post ids come from their index once; the walk then tests posts in order until the page is full.
+    const tested = await rowsReadAsRun(db, s.sql, s.bindings, rowsTestedForWords);
+    t.ok(tested > 0 && tested <= 100, `the external user's posts search tests ${tested} posts against the words (at most 100; each of its group's 3,006 before)`);
   }
 });
