@@ -39,28 +39,38 @@ type SearchQuery = QueryBuilder<Model, Model[]>;
 const asSearch = <M extends Model>(q: QueryBuilder<M, M[]>): SearchQuery => q as unknown as SearchQuery;
 
 /** R-F6, R-X1: the kind's scope, which a search only narrows. */
-function scopeOf(viewer: SignedInViewer, kind: SearchKind, path: HitPath): SearchQuery {
+function kindScope(viewer: SignedInViewer, kind: SearchKind): SearchQuery {
   switch (kind) {
     case 'groups':
       return asSearch(groupsVisibleTo(viewer));
     case 'people':
       return asSearch(usersVisibleTo(viewer));
-    case 'tasks': {
-      const visible = tasksVisibleTo(viewer);
-      // An external user's walk goes through its few groups' tasks only (an index condition, in order). Words
-      // looked up in the index leave it out: there the index's few rows are tested, not each of these.
-      if (viewer.isExtranet && path === 'walk') visible.whereRaw('tasks.id = any(array(?))', [taskIdsOfExternal(viewer)]);
-      return asSearch(visible);
-    }
-    case 'posts': {
-      const visible = postsVisibleTo(viewer);
-      // The same for an external user's posts: its groups' post ids read once from their index, then walked in order.
-      if (viewer.isExtranet && path === 'walk') visible.whereRaw('posts.id = any(array(?))', [postsVisibleTo(viewer).select('posts.id')]);
-      return asSearch(visible);
-    }
+    case 'tasks':
+      return asSearch(tasksVisibleTo(viewer));
+    case 'posts':
+      return asSearch(postsVisibleTo(viewer));
     case 'files':
       return asSearch(filesVisibleTo(viewer));
   }
+}
+
+/** Kinds whose rows an external user's walk reaches through their ids (externalIds()); its other kinds are sorted after. */
+const WALKED_BY_IDS: readonly SearchKind[] = ['tasks', 'posts'];
+
+/** The ids of an external user's own rows of a kind, read once from their indexes (its few groups, and tasks naming it). */
+function externalIds(viewer: SignedInViewer, kind: SearchKind) {
+  return kind === 'tasks' ? taskIdsOfExternal(viewer) : postsVisibleTo(viewer).select('posts.id');
+}
+
+/**
+ * The kind's scope along the path. An external user's walk goes through its own rows only, as an index condition on
+ * their ids, in order: walking the whole table would look for its few rows among everyone's. Words looked up in the
+ * index leave the ids out: there the index's few rows are tested, not each of these.
+ */
+function scopeOf(viewer: SignedInViewer, kind: SearchKind, path: HitPath): SearchQuery {
+  const scope = kindScope(viewer, kind);
+  if (viewer.isExtranet && path === 'walk' && WALKED_BY_IDS.includes(kind)) scope.whereRaw(`${SEARCH_TABLE[kind]}.id = any(array(?))`, [externalIds(viewer, kind)]);
+  return scope;
 }
 
 /**
@@ -69,7 +79,7 @@ function scopeOf(viewer: SignedInViewer, kind: SearchKind, path: HitPath): Searc
  */
 function hitIds(viewer: SignedInViewer, kind: SearchKind, path: HitPath, words: number, cursor: readonly number[] | null, limit: number): SearchQuery {
   const table = SEARCH_TABLE[kind];
-  const key = sortKey(kind, path, !viewer.isExtranet || kind === 'tasks' || kind === 'posts');
+  const key = sortKey(kind, path, !viewer.isExtranet || WALKED_BY_IDS.includes(kind));
   const q = scopeOf(viewer, kind, path).whereRaw(matchSql(kind, path), [words]).select(`${table}.id`);
   if (byName(kind)) {
     if (cursor) q.whereRaw(`(${key}, ${table}.id) > (?, ?)`, [cursor[0] ?? 0, cursor[1] ?? 0]);
@@ -86,7 +96,7 @@ function hitIds(viewer: SignedInViewer, kind: SearchKind, path: HitPath, words: 
  * scope again like every read. Every kind names the same columns, so all kinds can be united.
  */
 function hitColumns(viewer: SignedInViewer, kind: SearchKind, ids: SearchQuery): SearchQuery {
-  const hits = scopeOf(viewer, kind, 'index').whereIn(`${SEARCH_TABLE[kind]}.id`, ids);
+  const hits = kindScope(viewer, kind).whereIn(`${SEARCH_TABLE[kind]}.id`, ids);
   const label = raw('?::text', [kind]).as('kind');
   const none = { int: raw('null::int'), text: raw('null::text'), bool: raw('null::boolean') };
   const noGroup = [none.int.as('groupId'), none.text.as('groupName'), none.bool.as('groupIsExtranet'), raw('false').as('groupHidden')];
