@@ -248,8 +248,8 @@ function activityRows(viewer: SignedInViewer, group: FeedGroup | undefined) {
 
 /**
  * The main feed's activity candidates, each group's newest, stop at the `limit`-th newest visible post after the
- * cursor (`page_posts`): anything older ranks below that many posts and cannot be on the page. Each of an employee's 40 groups
- * gave 21 index rows before; now a few (a quarter of the feed query's cost at scale 1).
+ * cursor (`page_posts`): anything older ranks below that many posts and cannot be on the page. Each of an employee's
+ * 40 groups gave 21 index rows before; now a few (a quarter of the feed query's cost at scale 1).
  */
 function notOlderThanLastPost<Q extends QueryBuilder<Model>>(perGroup: Q, limit: number): Q {
   // Not OFFSET: a bound offset leaves the generic plan guessing (a limit is written into the text, db/prepared-statements.ts).

@@ -64,6 +64,7 @@ t.test("a file name's words are found one by one, and the whole name still finds
   t.same(await titles('überblick'), ['Q3_Überblick (v2).xlsx'], 'a word after an underscore, with its capital and umlaut');
   t.same(await titles('budget-8.pdf'), ['budget-8.pdf'], 'the whole name as typed');
   t.same(await titles('v2 q3'), ['Q3_Überblick (v2).xlsx'], 'words in any order');
+  t.same(await titles('..budget--8@@pdf..'), ['budget-8.pdf'], 'runs of punctuation typed around and inside the words: no error, the same file');
   t.equal((await titles('budget')).length, 301, 'a common word finds every file that has it');
   const lexemes = await db.raw<{ rows: { n: number }[] }>("select count(*)::int as n from ts_stat('select search_vector from files') where word like 'budget%'");
   t.equal(lexemes.rows[0]?.n, 1, "the 301 names hold one word 'budget', not 301 names of their own (one index entry for the prefix)");
