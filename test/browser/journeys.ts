@@ -99,6 +99,8 @@ export async function groupJourney(c: JourneyContext): Promise<void> {
   await oscar.getByRole('checkbox', { name: /Emma Employee/ }).check();
   await tally.audit(oscar, mode(c));
   await oscar.getByRole('button', { name: 'Send invitations' }).click();
+  // The click returns before the answer: the colleague looks only once the invitation exists.
+  await oscar.getByText('Invitations sent: 1').waitFor();
 
   const emma = await signInAs(c, 'emma@example.com');
   await emma.getByRole('link', { name: 'Invitations' }).click();
@@ -286,6 +288,7 @@ export async function extranetJourney(c: JourneyContext): Promise<void> {
   await tally.audit(oscar, mode(c));
   await oscar.getByLabel('E-mail addresses').fill(address);
   await oscar.getByRole('button', { name: 'Send invitations' }).click();
+  await oscar.getByText('Invitation sent to 1 address').waitFor();
 
   const admin = await signInAs(c, 'admin@example.com');
   await admin.goto(`${c.base}/profile`);
