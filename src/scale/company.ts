@@ -1,5 +1,6 @@
 import { BENCH_EMPLOYEE_GROUPS, BENCH_EXTERNAL_GROUPS, instantAt, isoDate, type Counts } from './plan.js';
 import { Random, WeightedPicker } from './random.js';
+import { personName } from './words.js';
 
 export interface ScaleGroup {
   id: number;
@@ -22,6 +23,8 @@ export interface ScaleGroup {
 export interface Company {
   employees: number;
   extranetUsers: number;
+  /** Each person's full name, by id - 1 (what a mention of them writes). */
+  names: string[];
   groups: ScaleGroup[];
   /** Group sizes as weights, for picking where content goes. */
   groupPicker: WeightedPicker;
@@ -96,7 +99,8 @@ export function buildCompany(counts: Counts, random: Random): Company {
   for (const g of groups) {
     for (const m of g.members.slice(1)) if (m <= E && random.chance(0.08)) g.moderators.add(m);
   }
-  return { employees: E, extranetUsers: X, groups, groupPicker: new WeightedPicker(groups.map((g) => g.members.length)) };
+  const names = Array.from({ length: E + X }, () => personName(random));
+  return { employees: E, extranetUsers: X, names, groups, groupPicker: new WeightedPicker(groups.map((g) => g.members.length)) };
 }
 
 /** A group chosen with probability proportional to its size. */

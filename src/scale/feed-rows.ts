@@ -18,7 +18,28 @@ function someoneIn(company: Company, random: Random, groupId: number): number {
   return random.pick(company.groups[groupId - 1]?.members ?? [1]);
 }
 
-/** Posts (group and company-wide, polls, appreciations), poll options, comments on posts and tasks, the activity stream, notifications. */
+/** Every tenth text names someone who can read it (issue 18): "@Full Name …", and the mention as the app stores it. */
+function maybeMentioning(company: Company, random: Random, groupId: number, author: number, text: string): [string, string] {
+  const named = someoneIn(company, random, groupId);
+  if (named === author || !random.chance(0.1)) return [text, '[]'];
+  const name = company.names[named - 1] ?? '';
+  return [`@${name} ${text}`, JSON.stringify([{ id: named, name }])];
+}
+
+/**
+ * Likes (issue 18): about `mean` on each of `count` items (ids 1..count), from distinct people of the item's group,
+ * at most a day after the item.
+ */
+function* likes(company: Company, random: Random, count: number, mean: number, groupOf: (id: number) => number, createdOf: (id: number) => Date): Generator<Cell[]> {
+  for (let id = 1; id <= count; id++) {
+    const wanted = Math.floor(random.next() * (2 * mean + 1));
+    const likers = new Set<number>();
+    for (let i = 0; i < wanted; i++) likers.add(someoneIn(company, random, groupOf(id)));
+    for (const user of likers) yield [id, user, later(createdOf(id), random, 24 * 60)];
+  }
+}
+
+/** Posts (group and company-wide, polls, appreciations, every tenth naming someone), their likes, poll options, comments on posts (liked too) and tasks, the activity stream, notifications. */
 export async function loadFeed(client: pg.ClientBase, company: Company, random: Random, counts: Counts, tasks: TaskFacts): Promise<Record<string, number>> {
   const P = counts.posts;
   const postGroup = new Int32Array(P + 1);
@@ -31,33 +52,46 @@ export async function loadFeed(client: pg.ClientBase, company: Company, random: 
         postGroup[id] = g.id;
         const poll = random.chance(0.01);
         if (poll) polls.push(id);
-        yield [id, g.id, random.pick(g.members), poll ? 'poll' : 'post', sentence(random, 8, 60), null, created, created];
+        const author = random.pick(g.members);
+        yield [id, g.id, author, poll ? 'poll' : 'post', ...maybeMentioning(company, random, g.id, author, sentence(random, 8, 60)), null, created, created];
       } else {
         const author = pickEmployee(company, random);
         const appreciation = random.chance(0.25);
         let appreciated: number | null = null;
         if (appreciation) appreciated = author === 1 ? 3 : 1 + (author % company.employees);
-        yield [id, null, author, appreciation ? 'appreciation' : 'post', sentence(random, 8, 60), appreciated, created, created];
+        yield [id, null, author, appreciation ? 'appreciation' : 'post', sentence(random, 8, 60), '[]', appreciated, created, created];
       }
     }
   }
   const rows: Record<string, number> = {};
-  rows.posts = await copyRows(client, 'posts', ['id', 'group_id', 'author_id', 'kind', 'body', 'appreciated_id', 'created_at', 'updated_at'], posts());
+  rows.posts = await copyRows(client, 'posts', ['id', 'group_id', 'author_id', 'kind', 'body', 'mentions', 'appreciated_id', 'created_at', 'updated_at'], posts());
+  const postCreated = (post: number) => instantAt((post - 1) / P);
+  rows.post_likes = await copyRows(client, 'post_likes', ['post_id', 'user_id', 'created_at'], likes(company, random, P, counts.postLikes / P, (post) => postGroup[post] ?? 0, postCreated));
 
   function* pollOptions(): Generator<Cell[]> {
     for (const post of polls) for (let position = 1; position <= 3; position++) yield [post, position, `Option ${position}`];
   }
   rows.poll_options = await copyRows(client, 'poll_options', ['post_id', 'position', 'label'], pollOptions());
 
+  // Comments are numbered 1.. in the order they are loaded (the tables were emptied with their sequences).
+  const C = counts.postComments;
+  const commentPost = new Int32Array(C + 1);
+  const commentCreated = new Float64Array(C + 1);
   function* postComments(): Generator<Cell[]> {
-    for (let i = 0; i < counts.postComments; i++) {
+    for (let id = 1; id <= C; id++) {
       // Newer posts get more comments: pick from the newest half twice as often.
       const post = random.chance(0.5) ? random.int(Math.ceil(P / 2), P) : random.int(1, P);
-      const created = later(instantAt((post - 1) / P), random, 3 * 24 * 60);
-      yield [post, someoneIn(company, random, postGroup[post] ?? 0), sentence(random, 3, 25), created];
+      const created = later(postCreated(post), random, 3 * 24 * 60);
+      const group = postGroup[post] ?? 0;
+      const author = someoneIn(company, random, group);
+      commentPost[id] = post;
+      commentCreated[id] = created.getTime();
+      yield [post, author, ...maybeMentioning(company, random, group, author, sentence(random, 3, 25)), created];
     }
   }
-  rows.post_comments = await copyRows(client, 'post_comments', ['post_id', 'author_id', 'body', 'created_at'], postComments());
+  rows.post_comments = await copyRows(client, 'post_comments', ['post_id', 'author_id', 'body', 'mentions', 'created_at'], postComments());
+  const commentGroup = (comment: number) => postGroup[commentPost[comment] ?? 0] ?? 0;
+  rows.comment_likes = await copyRows(client, 'comment_likes', ['comment_id', 'user_id', 'created_at'], likes(company, random, C, counts.commentLikes / C, commentGroup, (comment) => new Date(commentCreated[comment] ?? 0)));
 
   const groupTask = (): number => {
     for (;;) {

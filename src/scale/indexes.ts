@@ -1,7 +1,7 @@
 import type pg from 'pg';
 
 /** The big tables: their secondary indexes are dropped for the load and built again after it. */
-export const BULK_TABLES = ['memberships', 'tasks', 'task_members', 'task_comments', 'posts', 'post_comments', 'activity', 'notifications', 'files', 'events', 'chat_messages'];
+export const BULK_TABLES = ['memberships', 'tasks', 'task_members', 'task_comments', 'posts', 'post_comments', 'post_likes', 'comment_likes', 'activity', 'notifications', 'files', 'events', 'chat_messages'];
 
 export interface SavedIndex {
   name: string;

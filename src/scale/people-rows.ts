@@ -3,7 +3,7 @@ import { BENCH_EMPLOYEE_ID, type Company } from './company.js';
 import { copyRows, type Cell } from './copy.js';
 import { BENCH_EMPLOYEE_EMAIL, BENCH_EXTERNAL_EMAIL, instantAt } from './plan.js';
 import type { Random } from './random.js';
-import { groupName, JOB_TITLES, personName, sentence } from './words.js';
+import { groupName, JOB_TITLES, sentence } from './words.js';
 
 /** Users, groups (each gets its chat from the groups trigger) and memberships. */
 export async function loadPeople(client: pg.ClientBase, company: Company, random: Random, passwordHash: string): Promise<Record<string, number>> {
@@ -16,7 +16,7 @@ export async function loadPeople(client: pg.ClientBase, company: Company, random
       if (id === BENCH_EMPLOYEE_ID) email = BENCH_EMPLOYEE_EMAIL;
       if (id === E + 1) email = BENCH_EXTERNAL_EMAIL;
       const created = instantAt(random.next() * 0.3);
-      yield [id, email, personName(random), external ? 'Partner' : random.pick(JOB_TITLES), 'Europe/Berlin', passwordHash, id === 1, external, created, created];
+      yield [id, email, company.names[id - 1] ?? `Person ${id}`, external ? 'Partner' : random.pick(JOB_TITLES), 'Europe/Berlin', passwordHash, id === 1, external, created, created];
     }
   }
   const userCount = await copyRows(client, 'users', ['id', 'email', 'name', 'job_title', 'time_zone', 'password_hash', 'is_admin', 'is_extranet', 'created_at', 'updated_at'], users());

@@ -7,6 +7,8 @@ export const BASE_COUNTS = {
   posts: 600_000,
   activity: 400_000,
   postComments: 150_000,
+  postLikes: 1_200_000,
+  commentLikes: 150_000,
   taskComments: 50_000,
   files: 100_000,
   events: 20_000,
