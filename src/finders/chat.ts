@@ -44,7 +44,8 @@ function messagesOf(viewer: Viewer, conversationId: number, kind: ConversationKi
 const shape = (viewer: Viewer, rows: Raw[]): MessageRow[] =>
   rows.map((r) => ({ id: Number(r.id), createdAt: r.createdAt, authorId: r.authorId, authorName: r.authorName ?? null, authorIsExtranet: r.authorIsExtranet === true, mine: viewer.signedIn && r.authorId === viewer.id, html: linkify(r.body, r.mentions ?? []), body: r.body, editedAt: r.editedAt ?? null }));
 
-type MessageWindow = 'latest' | 'before' | 'after';
+/** The latest messages, those before or after a message, or that message alone. */
+type MessageWindow = 'latest' | 'before' | 'after' | 'only';
 
 /**
  * Messages of one conversation, built once per kind of viewer and window (db/query-template.ts) with the
@@ -58,6 +59,7 @@ const messageWindow = new QueryTemplate((s: { viewer: SignedInViewer; window: Me
   // scale 1) and sorted them.
   const ids = messagesIn(viewer, conversationId ?? 0, s.kind).select('chatMessages.id');
   if (s.window === 'after') ids.where('chatMessages.id', '>', from ?? 0).orderBy('chatMessages.id').limit(NEW_MESSAGES_MAX);
+  else if (s.window === 'only') ids.where('chatMessages.id', from ?? 0);
   else {
     if (s.window === 'before') ids.where('chatMessages.id', '<', from ?? 0);
     ids.orderBy('chatMessages.id', 'desc').limit(MESSAGES_SHOWN + 1);
@@ -84,6 +86,12 @@ export async function findMessages(viewer: Viewer, conversation: ConversationRef
   const rows = await readWindow(viewer, before === undefined ? 'latest' : 'before', conversation, before ?? 0);
   const items = shape(viewer, rows.slice(0, MESSAGES_SHOWN)).reverse();
   return { items, earlier: rows.length > MESSAGES_SHOWN && items[0] ? items[0].id : null };
+}
+
+/** One message of the conversation, as a page shows it (undefined when it is gone or not the viewer's to see). */
+export async function findMessage(viewer: Viewer, conversation: ConversationRef, id: number): Promise<MessageRow | undefined> {
+  if (!viewer.signedIn) return undefined;
+  return shape(viewer, await readWindow(viewer, 'only', conversation, id))[0];
 }
 
 /** Messages after `after` (the newest the page shows), oldest first: what a poll brings. */

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { findNewMessages } from '../finders/chat.js';
+import { findMessage, findNewMessages } from '../finders/chat.js';
 import { countUnreadNotifications, UNREAD_CAP } from '../finders/notifications.js';
 import { t } from '../i18n/index.js';
 import { formatDate, formatDateTime, formatNumber } from '../lib/format.js';
@@ -110,6 +110,27 @@ export class Delivery {
       groupBy(showing, ([, v]) => `${v.id}|${v.adminMode}`).map(async (group) => {
         const viewer = group[0]?.[1];
         if (!viewer || !(await findVisibleConversation(viewer, { id: conversationId }))) return;
+        for (const [s] of group) s.stream.send('chat', html);
+      }),
+    );
+  }
+
+  /**
+   * An edited message shows itself anew on the pages that show it (issue 18 item 4): those following its conversation
+   * that have read up to it, each as its viewer may see it now (R-X1) and with what the viewer may do to it. The
+   * newest message they have does not change.
+   */
+  async edited(conversationId: number, messageId: number, subs: Subscriber[]): Promise<void> {
+    const showing = (await this.alive(subs)).filter(([s]) => s.conversationId === conversationId && s.lastMessageId >= messageId);
+    await Promise.all(
+      groupBy(showing, ([, v]) => `${v.id}|${v.adminMode}`).map(async (group) => {
+        const viewer = group[0]?.[1];
+        if (!viewer) return;
+        const found = await findVisibleConversation(viewer, { id: conversationId });
+        const message = found ? await findMessage(viewer, { id: conversationId, kind: null }, messageId) : undefined;
+        if (!found || !message) return;
+        const base = chatBase(found.ctx, viewer.id);
+        const html = await this.render('partials/chat/messages', { ...templateData(viewer), messages: withMessageActions(viewer, found.ctx, base, [message]), postUrl: base, replacing: true });
         for (const [s] of group) s.stream.send('chat', html);
       }),
     );

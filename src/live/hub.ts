@@ -83,9 +83,12 @@ export class LiveHub {
       this.users(event.userIds.filter((id) => this.byUser.has(id)));
       return;
     }
-    if (event.kind === 'chat-deleted') {
+    if (event.kind === 'chat-deleted' || event.kind === 'chat-edited') {
       const { conversationId, messageId } = event;
-      if (this.byConversation.has(conversationId)) this.run(`d:${messageId}`, () => this.delivery.deleted(conversationId, messageId, [...(this.byConversation.get(conversationId) ?? [])]));
+      const subs = this.byConversation.get(conversationId);
+      if (!subs) return;
+      if (event.kind === 'chat-deleted') this.run(`d:${messageId}`, () => this.delivery.deleted(conversationId, messageId, [...subs]));
+      else this.run(`e:${messageId}`, () => this.delivery.edited(conversationId, messageId, [...subs]));
       return;
     }
     // A direct conversation's first message: pages opened before it existed follow it from now on.

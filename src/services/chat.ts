@@ -3,7 +3,7 @@ import { queueMail } from './mail-notifications/preferences.js';
 import { t } from '../i18n/index.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
 import type { FormResult } from '../lib/forms.js';
-import { publishChat, publishChatDeletion } from '../live/channel.js';
+import { publishChat, publishChatDeletion, publishChatEdit } from '../live/channel.js';
 import { ChatMessage, ChatRead, Conversation } from '../models/chat.js';
 import { can } from '../policy/abilities.js';
 import { directContext, findVisibleConversation } from '../policy/chat-scopes.js';
@@ -129,6 +129,7 @@ export async function editMessage(db: Knex, viewer: Viewer, where: { groupId: nu
     if (!named.ok) return named;
     if (named.value.text === message.body) return { ok: true, value: message };
     const edited = await ChatMessage.query(trx).patchAndFetchById(message.id, { body: named.value.text, mentions: named.value.mentions, editedAt: new Date() });
+    await publishChatEdit(trx, message.conversationId, message.id);
     if ('groupId' in where) await notifyChatMentions(trx, viewer.id, where.groupId, message.id, newlyMentioned(named.value.mentions, message.mentions ?? []));
     return { ok: true, value: edited };
   });

@@ -243,14 +243,24 @@ async function toolsInGroup(c: JourneyContext, author: Page, reader: Page, group
   }
   await reader.goto(`${groupUrl}/chat`);
   tally.ok(await reader.getByText(message).first().isVisible(), 'a chat message reaches the colleague');
-  // Issue 18 item 4: the author deletes it (asked first); with JavaScript the colleague's open page drops it at once.
-  const own = author.locator('li.chat__message', { hasText: message });
+  // Issue 18 item 4: the author corrects it on its own page; with JavaScript the colleague's open page shows the new text at once.
+  const corrected = `See you at half past ten (${mode(c)})`;
+  await author.locator('li.chat__message', { hasText: message }).getByRole('link', { name: 'Edit' }).click();
+  await author.getByRole('textbox', { name: 'Message' }).fill(corrected);
+  await author.getByRole('button', { name: 'Save changes' }).click();
+  await author.getByText(corrected).first().waitFor();
+  if (c.js) {
+    const shown = await reader.getByText(corrected).first().waitFor({ timeout: 3_000 }).then(() => true, () => false);
+    tally.ok(shown && (await reader.getByText(message).count()) === 0, 'an edited chat message changes on the colleague\'s open page without a reload');
+  }
+  // Then deletes it (asked first); with JavaScript the colleague's open page drops it at once.
+  const own = author.locator('li.chat__message', { hasText: corrected });
   author.once('dialog', (dialog) => void dialog.accept());
   await own.getByRole('link', { name: 'Delete' }).click();
   if (!c.js) await author.getByRole('button', { name: 'Delete message' }).click();
   await own.waitFor({ state: 'detached', timeout: 5_000 });
   if (c.js) {
-    const dropped = await reader.getByText(message).first().waitFor({ state: 'detached', timeout: 3_000 }).then(() => true, () => false);
+    const dropped = await reader.getByText(corrected).first().waitFor({ state: 'detached', timeout: 3_000 }).then(() => true, () => false);
     tally.ok(dropped, 'a deleted chat message leaves the colleague\'s open page without a reload');
   }
   await reader.goto(`${c.base}/feed`);

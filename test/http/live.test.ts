@@ -126,6 +126,26 @@ t.test('live updates over server-sent events (issue 16)', async (t) => {
     t.equal(await later.next('chat', 500), null, 'a page that never had the message is not told');
   });
 
+  t.test('a message edited in one process changes on the open pages on the other (issue 18 item 4)', async (t) => {
+    await a.post(`/groups/${team.id}/chat`, { message: 'First draft' });
+    const id = await newest();
+    const bens = await open(`${urlTwo}${chatEvents}?after=${id}`, b);
+    const annas = await open(`${urlTwo}${chatEvents}?after=${id}`, a);
+    await Promise.all([bens.next('notifications', 2_000), annas.next('notifications', 2_000)]);
+    await a.get(`/groups/${team.id}/chat/messages/${id}/edit`);
+    t.equal((await a.post(`/groups/${team.id}/chat/messages/${id}/edit`, { message: 'Final <i>text</i>' })).statusCode, 303);
+    const [toBen, toAnna] = await Promise.all([bens.next('chat', 3_000), annas.next('chat', 3_000)]);
+    t.match(toBen?.data.trim(), new RegExp(`^<li class="chat__message" id="message-${id}" data-hx-swap-oob="outerHTML">`), 'the message replaces itself where it stands');
+    t.match(toBen?.data, /Final &lt;i&gt;text&lt;\/i&gt;/, 'with the new text, escaped');
+    t.match(toBen?.data, /class="muted edited"/, 'marked as edited');
+    t.notOk(toBen?.data.includes('First draft'), 'the old text is gone');
+    t.notOk(toBen?.data.includes(`/messages/${id}/edit"`), 'a reader may not edit it');
+    t.ok(toAnna?.data.includes(`href="/groups/${team.id}/chat/messages/${id}/edit"`), 'its author still may');
+    t.equal(toBen?.id, null, 'the newest message the page has is unchanged (Last-Event-ID)');
+    await a.post(`/groups/${team.id}/chat/messages/${id}/edit`, { message: 'Final <i>text</i>' });
+    t.equal(await bens.next('chat', 800), null, 'saving the same text tells nobody');
+  });
+
   t.test('a direct conversation that starts after the page opened', async (t) => {
     const waiting = await open(`${urlTwo}/chat/with/${anna.id}/events?after=0`, b);
     t.equal(waiting.status, 200);

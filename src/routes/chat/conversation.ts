@@ -150,7 +150,7 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     return message;
   }
 
-  /** Issue 18: the author edits a message on its own page (the chat's polling shows only new messages). */
+  /** Issue 18: the author edits a message on its own page; open chat pages show the edit by their event stream (a poll brings only new messages). */
   async function editPage(request: Req, reply: FastifyReply, where: Where, form: { errors?: FieldError[]; values?: Record<string, string> } = {}, status = 200) {
     const message = await messageOn(request, where);
     if (!can(request.viewer, 'chat:edit', { ctx: where.ctx, authorId: message.authorId })) throw new ForbiddenError();
