@@ -151,6 +151,11 @@ t.test('live updates over server-sent events (issue 16)', async (t) => {
     t.equal(waiting.status, 200);
     await a.post(`/chat/with/${ben.id}`, { message: 'Hello Ben, directly' });
     t.match((await waiting.next('chat', 1_000))?.data, /Hello Ben, directly/);
+    // Issue 18 item 4: an edit of a direct message reaches the other person's open page too.
+    const id = await newest();
+    t.equal((await a.post(`/chat/with/${ben.id}/messages/${id}/edit`, { message: 'Hello Ben, edited' })).statusCode, 303);
+    const edit = await waiting.next('chat', 3_000);
+    t.match(edit?.data, new RegExp(`id="message-${id}" data-hx-swap-oob="outerHTML"[^]*Hello Ben, edited`), 'the edit arrives on the open page');
   });
 
   t.test('the header unread count event (R-F5)', async (t) => {
