@@ -186,6 +186,7 @@ t.test('chat: mentions and editing; descriptions: links (items 3, 4, 6)', async 
   const { ChatMessage } = await import('../../src/models/chat.js');
 
   t.match((await c.anna.get(`/groups/${group.id}`)).body, '<a href="https://wiki.example/chatty" rel="noopener nofollow ugc">https://wiki.example/chatty</a>', 'a group description links');
+  t.match((await c.anna.get(`/groups/${group.id}/about`)).body, '<div class="prose">Wiki at <a href="https://wiki.example/chatty" rel="noopener nofollow ugc">https://wiki.example/chatty</a></div>', 'on the group\'s About page too');
   t.equal((await c.anna.post(`/groups/${group.id}/chat`, { message: 'Hi @Alice Alpha, see www.example.com' })).statusCode, 303);
   const message = await ChatMessage.query(db).orderBy('id', 'desc').first();
   const page = await c.alice.get(`/groups/${group.id}/chat`);
