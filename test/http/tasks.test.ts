@@ -89,6 +89,9 @@ t.test('tasks (R-T1..R-T8)', async (t) => {
     t.equal((await p.post(`${url}/delete`)).statusCode, 403);
     t.equal((await o.post(`${url}/comments`, { comment: 'Looks good <b>' })).statusCode, 303, 'a participant comments');
     t.match((await o.get(url)).body, /Looks good &lt;b&gt;/);
+    // Issue 18 item 6: a task comment's addresses are links, as a post comment's are.
+    t.equal((await o.post(`${url}/comments`, { comment: 'Draft at https://docs.example/copy?v=2.' })).statusCode, 303);
+    t.match((await o.get(url)).body, '<p class="prose">Draft at <a href="https://docs.example/copy?v=2" rel="noopener nofollow ugc">https://docs.example/copy?v=2</a>.</p>');
     t.equal((await o.post(`${url}/status`, { status: 'completed' })).statusCode, 303);
     t.ok((await Task.query(db).findById(task?.id ?? 0))?.completedAt);
     t.ok(await Activity.query(db).findOne({ kind: 'task.completed', taskId: task?.id ?? 0 }));
