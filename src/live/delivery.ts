@@ -9,6 +9,7 @@ import type { SignedInViewer } from '../policy/viewer.js';
 import { chatBase, withMessageActions } from '../routes/chat/message-actions.js';
 import { markRead } from '../services/chat.js';
 import type { EventStream } from './event-stream.js';
+import { chatChangesSince } from './replay.js';
 
 /** One open stream and what it follows. */
 export interface Subscriber {
@@ -21,6 +22,8 @@ export interface Subscriber {
   pair: string | null;
   /** The newest message the page has. */
   lastMessageId: number;
+  /** A chat page: when it was made (edits and deletions since then are replayed when its stream opens), if known. */
+  since: Date | null;
 }
 
 export type Render = (template: string, data: Record<string, unknown>) => Promise<string>;
@@ -104,7 +107,37 @@ export class Delivery {
    * they have does not change.
    */
   async deleted(conversationId: number, messageId: number, subs: Subscriber[]): Promise<void> {
-    const showing = (await this.alive(subs)).filter(([s]) => s.conversationId === conversationId && s.lastMessageId >= messageId);
+    await this.sendDeletion(conversationId, messageId, await this.alive(subs));
+  }
+
+  /**
+   * An edited message shows itself anew on the pages that show it (issue 18 item 4): those following its conversation
+   * that have read up to it, each as its viewer may see it now (R-X1) and with what the viewer may do to it. The
+   * newest message they have does not change.
+   */
+  async edited(conversationId: number, messageId: number, subs: Subscriber[]): Promise<void> {
+    await this.sendEdit(conversationId, messageId, await this.alive(subs));
+  }
+
+  /**
+   * Edits and deletions since `since` (logged in chat_changes) to the pages among `subs` that show them: pages that
+   * missed their events (a stream reconnecting, the LISTEN connection lost). A message's last change counts, a
+   * deletion above all; each is sent as its live event would have been, so a page that had it already is unchanged.
+   */
+  async replay(conversationId: number, since: Date, subs: Subscriber[]): Promise<void> {
+    const changes = await chatChangesSince(this.db, conversationId, since);
+    if (changes.length === 0) return;
+    const last = new Map<number, 'edited' | 'deleted'>();
+    for (const c of changes) if (last.get(c.messageId) !== 'deleted') last.set(c.messageId, c.kind);
+    const alive = await this.alive(subs);
+    for (const [messageId, kind] of last) {
+      if (kind === 'deleted') await this.sendDeletion(conversationId, messageId, alive);
+      else await this.sendEdit(conversationId, messageId, alive);
+    }
+  }
+
+  private async sendDeletion(conversationId: number, messageId: number, alive: [Subscriber, SignedInViewer][]): Promise<void> {
+    const showing = alive.filter(([s]) => s.conversationId === conversationId && s.lastMessageId >= messageId);
     const html = `<li id="message-${messageId}" data-hx-swap-oob="delete"></li>`;
     await Promise.all(
       groupBy(showing, ([, v]) => `${v.id}|${v.adminMode}`).map(async (group) => {
@@ -115,13 +148,8 @@ export class Delivery {
     );
   }
 
-  /**
-   * An edited message shows itself anew on the pages that show it (issue 18 item 4): those following its conversation
-   * that have read up to it, each as its viewer may see it now (R-X1) and with what the viewer may do to it. The
-   * newest message they have does not change.
-   */
-  async edited(conversationId: number, messageId: number, subs: Subscriber[]): Promise<void> {
-    const showing = (await this.alive(subs)).filter(([s]) => s.conversationId === conversationId && s.lastMessageId >= messageId);
+  private async sendEdit(conversationId: number, messageId: number, alive: [Subscriber, SignedInViewer][]): Promise<void> {
+    const showing = alive.filter(([s]) => s.conversationId === conversationId && s.lastMessageId >= messageId);
     await Promise.all(
       groupBy(showing, ([, v]) => `${v.id}|${v.adminMode}`).map(async (group) => {
         const viewer = group[0]?.[1];

@@ -7,6 +7,8 @@ export const STREAMS_PER_SESSION = 10;
 export const STREAMS_PER_USER = 50;
 /** A comment this often keeps proxies from closing an idle stream; sessions are checked as often. */
 export const HEARTBEAT_MS = 25_000;
+/** Edits and deletions are replayed from this much before the page was made or the connection lost (clocks, a NOTIFY in flight). */
+const REPLAY_MARGIN_MS = 10_000;
 
 type Log = (level: 'info' | 'warn', message: string, err?: unknown) => void;
 
@@ -37,7 +39,9 @@ export class LiveHub {
   private readonly bySession = new Map<string, Set<Subscriber>>();
   /** Work running, by key; true when it must run once more. */
   private readonly running = new Map<string, boolean>();
-  private stale = false;
+  /** Since when deliveries have failed (the database away), until a resync. */
+  private stale: Date | null = null;
+  private replays = 0;
   private closing = false;
   private readonly heartbeat: NodeJS.Timeout;
 
@@ -66,6 +70,8 @@ export class LiveHub {
     else if (sub.pair !== null) addTo(this.byPair, sub.pair, sub);
     // Whatever happened between the page and its stream: caught up at once.
     if (sub.conversationId !== null) this.chat(sub.conversationId);
+    const { conversationId, since } = sub;
+    if (conversationId !== null && since !== null) this.run(`r:${conversationId}:${++this.replays}`, () => this.delivery.replay(conversationId, new Date(since.getTime() - REPLAY_MARGIN_MS), [sub]));
     this.users([sub.userId]);
     return true;
   }
@@ -103,10 +109,17 @@ export class LiveHub {
     if (this.byConversation.has(event.conversationId)) this.chat(event.conversationId);
   }
 
-  /** After the LISTEN connection was lost (or a delivery failed): every stream catches up. */
-  resync(): void {
-    this.stale = false;
-    for (const id of this.byConversation.keys()) this.chat(id);
+  /**
+   * After the LISTEN connection was lost at `lostAt` (or a delivery failed then): every stream catches up, with the
+   * edits and deletions made since (a few seconds more: a NOTIFY in flight when the connection went is lost too).
+   */
+  resync(lostAt: Date): void {
+    this.stale = null;
+    const since = new Date(lostAt.getTime() - REPLAY_MARGIN_MS);
+    for (const id of this.byConversation.keys()) {
+      this.chat(id);
+      this.run(`r:${id}`, () => this.delivery.replay(id, since, [...(this.byConversation.get(id) ?? [])]));
+    }
     this.users([...this.byUser.keys()]);
   }
 
@@ -140,7 +153,7 @@ export class LiveHub {
       } catch (err) {
         // The database is away: the next heartbeat (or the LISTEN reconnect) catches everyone up.
         if (!this.stale) this.log('warn', 'live updates: delivery failed; retrying with the next heartbeat', err);
-        this.stale = true;
+        this.stale ??= new Date();
       }
       if (this.running.get(key) === true && !this.closing) {
         this.running.set(key, false);
@@ -156,7 +169,7 @@ export class LiveHub {
     if (this.all.size === 0) return;
     for (const sub of this.all) sub.stream.comment('heartbeat');
     if (this.stale) {
-      this.resync();
+      this.resync(this.stale);
       return;
     }
     this.run('sessions', async () => {

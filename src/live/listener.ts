@@ -4,8 +4,8 @@ export interface ListenerOptions {
   url: string;
   channel: string;
   onNotification(payload: string): void;
-  /** After a lost connection is back: whatever was sent meanwhile was missed. */
-  onReconnect(): void;
+  /** After a lost connection is back: whatever was sent since `lostAt` was missed. */
+  onReconnect(lostAt: Date): void;
   log(level: 'info' | 'warn', message: string, err?: unknown): void;
 }
 
@@ -23,6 +23,8 @@ export class LiveListener {
   private stopped = false;
   private everConnected = false;
   private attempt = 0;
+  /** When the connection was lost, until it is back. */
+  private lostAt: Date | null = null;
   private timer: NodeJS.Timeout | null = null;
   private waiters: (() => void)[] = [];
 
@@ -67,6 +69,7 @@ export class LiveListener {
     const onLost = (err?: unknown) => {
       if (lost) return;
       lost = true;
+      this.lostAt ??= new Date();
       if (this.client === client) this.client = null;
       client.end().catch(() => {});
       this.retry(err);
@@ -90,9 +93,11 @@ export class LiveListener {
     }
     this.client = client;
     this.attempt = 0;
+    const lostAt = this.lostAt;
+    this.lostAt = null;
     if (this.everConnected) {
       this.opts.log('info', 'live updates: listening again');
-      this.opts.onReconnect();
+      this.opts.onReconnect(lostAt ?? new Date());
     }
     this.everConnected = true;
     for (const w of this.waiters) w();

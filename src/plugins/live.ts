@@ -15,6 +15,8 @@ export interface Follow {
   pair?: string | null;
   /** The newest message the page shows. */
   after?: number;
+  /** When the page was made (its edits and deletions since then are replayed). */
+  since?: Date | null;
 }
 
 export interface Live {
@@ -62,7 +64,7 @@ export default fp(
         const event = parseLiveEvent(payload);
         if (event) hub.handle(event);
       },
-      onReconnect: () => hub.resync(),
+      onReconnect: (lostAt) => hub.resync(lostAt),
       log,
     });
 
@@ -80,6 +82,7 @@ export default fp(
         conversationId: follow.conversationId ?? null,
         pair: follow.conversationId ? null : (follow.pair ?? null),
         lastMessageId: Math.max(follow.after ?? 0, lastEventId(request)),
+        since: follow.since ?? null,
       };
       if (!hub.admit(sub)) {
         stream.close();

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { pruneChatChanges } from '../live/replay.js';
 import { pruneLoginFailures } from './login.js';
 import type { MailDispatcher } from './mail.js';
 import { endExpiredMemberships } from './membership-expiry.js';
@@ -13,6 +14,7 @@ export function startMaintenance(db: Knex, mail: MailDispatcher, log: (msg: stri
       await pruneLoginFailures(db);
       await pruneSubmissions(db);
       await prunePasswordResets(db);
+      await pruneChatChanges(db);
     } catch (err) {
       log(`maintenance failed: ${String(err)}`);
     }

@@ -3,7 +3,7 @@
 // worker processes do; streams are read over real HTTP.
 import type { FastifyInstance } from 'fastify';
 import t from 'tap';
-import { SseClient } from '../../src/bench/sse-client.js';
+import { SseClient, type SseEvent } from '../../src/bench/sse-client.js';
 import { Membership } from '../../src/models/group.js';
 import { notify } from '../../src/services/notifications.js';
 import { applyAdminUserAction } from '../../src/services/users.js';
@@ -19,6 +19,16 @@ async function listen(app: FastifyInstance): Promise<string> {
 }
 
 const cookieOf = (client: Client) => ({ cookie: client.sessionCookie });
+
+/** The first chat event at or after index `from` whose data matches, or null after `timeoutMs` (replays come in between). */
+async function chatMatching(stream: SseClient, pattern: RegExp, timeoutMs: number, from = stream.events.length): Promise<SseEvent | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (let i = from; ; ) {
+    const event = await stream.next('chat', Math.max(1, deadline - Date.now()), i);
+    if (!event || pattern.test(event.data)) return event;
+    i = stream.events.indexOf(event) + 1;
+  }
+}
 
 t.test('live updates over server-sent events (issue 16)', async (t) => {
   const { app: one, db } = await build(t);
@@ -45,7 +55,7 @@ t.test('live updates over server-sent events (issue 16)', async (t) => {
 
   t.test('a chat page connects to its conversation stream; other pages to /events', async (t) => {
     const page = await b.get(`/groups/${team.id}/chat`);
-    t.match(page.body, new RegExp(`data-hx-ext="sse" data-sse-connect="${chatEvents}\\?after=0" data-sse-close="close"`));
+    t.match(page.body, new RegExp(`data-hx-ext="sse" data-sse-connect="${chatEvents}\\?after=0&amp;since=\\d{13}" data-sse-close="close"`), 'the stream URL carries the page\'s time (replayed edits and deletions)');
     t.match(page.body, /<li id="chat-live" class="chat__poll" data-sse-swap="chat" data-hx-swap="beforebegin"/);
     t.match(page.body, /id="chat-poll"[^>]*data-live-poll[^>]*data-hx-trigger="chat-poll"/, 'polling is off until app.js finds no EventSource');
     t.match(page.body, /<script src="\/public\/vendor\/sse.min.js" defer><\/script>/);
@@ -146,6 +156,40 @@ t.test('live updates over server-sent events (issue 16)', async (t) => {
     t.equal(await bens.next('chat', 800), null, 'saving the same text tells nobody');
   });
 
+  t.test('edits and deletions a page missed are replayed when its stream opens or reconnects, and after a LISTEN loss', async (t) => {
+    await a.post(`/groups/${team.id}/chat`, { message: 'Kept, then edited' });
+    const kept = await newest();
+    await a.post(`/groups/${team.id}/chat`, { message: 'Removed while away' });
+    const removed = await newest();
+    const pageMadeAt = Date.now();
+    // The page was made; its stream is not open yet (or is reconnecting) when both change.
+    t.equal((await a.post(`/groups/${team.id}/chat/messages/${kept}/edit`, { message: 'Kept, edited while away' })).statusCode, 303);
+    t.equal((await a.post(`/groups/${team.id}/chat/messages/${removed}/delete`)).statusCode, 303);
+    const bens = await open(`${urlTwo}${chatEvents}?after=${removed}&since=${pageMadeAt}`, b);
+    // Sent as the stream opens (with the changes of the seconds before, which a page has already): read from its first event on.
+    t.ok(await chatMatching(bens, new RegExp(`id="message-${kept}" data-hx-swap-oob="outerHTML">[^]*Kept, edited while away`), 3_000, 0), 'the edit is replayed');
+    t.ok(await chatMatching(bens, new RegExp(`^<li id="message-${removed}" data-hx-swap-oob="delete"></li>$`), 3_000, 0), 'the deletion is replayed');
+    const fresh = await open(`${urlTwo}${chatEvents}?after=${removed}&since=${Date.now() + 60_000}`, b);
+    t.equal(await fresh.next('chat', 800), null, 'a page made after them is told nothing');
+    const strangers = await open(`${urlTwo}${chatEvents}?after=${removed}&since=${pageMadeAt}`, s);
+    t.equal(strangers.status, 404, 'a stranger has no stream to be told on');
+    t.equal((await b.get(`${chatEvents}?after=${removed}&since=soon`, { accept: 'text/event-stream' })).statusCode, 400, 'a malformed time is refused');
+
+    // A process that lost its LISTEN connection catches its open pages up from the time it was lost.
+    const lostAt = new Date();
+    await b.post(`/groups/${team.id}/chat`, { message: 'Ben, soon corrected' });
+    const bensMessage = await newest();
+    const annas = await open(`${urlTwo}${chatEvents}?after=${bensMessage}`, a);
+    await annas.next('notifications', 2_000);
+    await db('chat_messages').where({ id: bensMessage }).update({ body: 'Ben, corrected unseen', editedAt: new Date() });
+    const { conversationId } = (await db('chat_messages').where({ id: bensMessage }).first()) as { conversationId: number };
+    await db('chat_changes').insert({ conversationId, messageId: bensMessage, kind: 'edited' });
+    t.equal(await annas.next('chat', 500), null, 'an edit whose NOTIFY was lost reaches nobody by itself');
+    const from = annas.events.length;
+    two.live.hub.resync(lostAt);
+    t.ok(await chatMatching(annas, /Ben, corrected unseen/, 3_000, from), 'the resync replays it');
+  });
+
   t.test('a direct conversation that starts after the page opened', async (t) => {
     const waiting = await open(`${urlTwo}/chat/with/${anna.id}/events?after=0`, b);
     t.equal(waiting.status, 200);
@@ -208,10 +252,10 @@ t.test('live updates over server-sent events (issue 16)', async (t) => {
     const killed = await db.raw(`select pg_terminate_backend(pid) from pg_stat_activity where datname = ? and application_name = 'atrium-live'`, [dbName]);
     t.ok(killed.rows.length >= 2, 'both processes were listening');
     await a.post(`/groups/${team.id}/chat`, { message: 'Sent while nobody listened' });
-    t.match((await stream.next('chat', 15_000))?.data, /Sent while nobody listened/, 'delivered after the reconnect');
+    t.ok(await chatMatching(stream, /Sent while nobody listened/, 15_000), 'delivered after the reconnect');
     const sentAt = performance.now();
     await a.post(`/groups/${team.id}/chat`, { message: 'And live again' });
-    t.match((await stream.next('chat', 1_000))?.data, /And live again/);
+    t.ok(await chatMatching(stream, /And live again/, 1_000));
     t.ok(performance.now() - sentAt < 1_000);
   });
 

@@ -17,7 +17,7 @@ import { withMessageActions } from './message-actions.js';
 import { submitOnce } from '../submit-once.js';
 import { groupAbilities, loadGroupTool } from '../groups/load.js';
 
-type Req = FastifyRequest<{ Params: { id: string; messageId?: string }; Body: Record<string, unknown>; Querystring: { after?: string; before?: string } }>;
+type Req = FastifyRequest<{ Params: { id: string; messageId?: string }; Body: Record<string, unknown>; Querystring: { after?: string; before?: string; since?: string } }>;
 const signedIn = { config: { access: 'signed-in' as const } };
 
 /** A message id from the query string: absent, or a positive integer; anything else is a 400. */
@@ -85,7 +85,8 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
       // Only the latest messages keep up by themselves; an earlier page stays as it is.
       pollUrl: before === undefined ? `${where.base}/messages?after=${last?.id ?? 0}` : null,
       // Issue 16: new messages pushed by the page's event stream (polling where EventSource is missing).
-      liveUrl: before === undefined ? `${where.base}/events?after=${last?.id ?? 0}` : undefined,
+      // `since`: the page's time, so its stream replays the edits and deletions it may miss before it opens or while it reconnects.
+      liveUrl: before === undefined ? `${where.base}/events?after=${last?.id ?? 0}&since=${Date.now()}` : undefined,
       postUrl: where.base,
       mayPost: can(viewer, 'chat:post', where.ctx),
       maxLength: MESSAGE_MAX,
@@ -112,9 +113,10 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
   /** Issue 16: the page's event stream: this conversation's new messages and the header's unread count. */
   async function events(request: Req, reply: FastifyReply, where: Where) {
     const after = messageId(request.query.after) ?? 0;
+    const since = messageId(request.query.since);
     const id = await conversationId(request, where);
     const pair = where.kind === 'direct' && request.viewer.signedIn ? pairKey(request.viewer.id, where.other.id) : null;
-    return app.live.open(request, reply, { conversationId: id, pair, after });
+    return app.live.open(request, reply, { conversationId: id, pair, after, since: since === undefined ? null : new Date(since) });
   }
 
   async function post(request: Req, reply: FastifyReply, where: Where) {

@@ -1,0 +1,31 @@
+import type { Knex } from 'knex';
+
+/** How long edits and deletions of chat messages are kept for pages that missed them. */
+const KEEP_MS = 24 * 60 * 60 * 1000;
+/** At most this many are replayed to a page at once (the newest): a page older than that is reloaded by its reader. */
+export const REPLAY_MAX = 200;
+
+export interface ChatChange {
+  conversationId: number;
+  messageId: number;
+  kind: 'edited' | 'deleted';
+}
+
+/**
+ * Edits and deletions of a conversation's messages since `since`, oldest first. Ids only, read for the live
+ * deliveries, which re-read what each page may be sent through its viewer's scope (R-X1).
+ */
+export async function chatChangesSince(db: Knex, conversationId: number, since: Date): Promise<ChatChange[]> {
+  const rows = (await db('chat_changes')
+    .select('conversationId', 'messageId', 'kind')
+    .where('conversationId', conversationId)
+    .where('createdAt', '>=', since)
+    .orderBy('id', 'desc')
+    .limit(REPLAY_MAX)) as ChatChange[];
+  return rows.reverse();
+}
+
+/** Housekeeping: changes older than a day are of no page's use (services/maintenance.ts). */
+export async function pruneChatChanges(db: Knex): Promise<number> {
+  return db('chat_changes').where('createdAt', '<', new Date(Date.now() - KEEP_MS)).delete();
+}
