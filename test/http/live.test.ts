@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import t from 'tap';
 import { SseClient, type SseEvent } from '../../src/bench/sse-client.js';
+import { pruneChatChanges } from '../../src/live/replay.js';
 import { Membership } from '../../src/models/group.js';
 import { notify } from '../../src/services/notifications.js';
 import { applyAdminUserAction } from '../../src/services/users.js';
@@ -188,6 +189,13 @@ t.test('live updates over server-sent events (issue 16)', async (t) => {
     const from = annas.events.length;
     two.live.hub.resync(lostAt);
     t.ok(await chatMatching(annas, /Ben, corrected unseen/, 3_000, from), 'the resync replays it');
+
+    // Kept a day: maintenance prunes what no page can still need.
+    const dayAgo = new Date(Date.now() - 25 * 60 * 60 * 1000);
+    await db('chat_changes').insert({ conversationId, messageId: bensMessage, kind: 'edited', createdAt: dayAgo });
+    const before = Number(((await db('chat_changes').count('* as n').first()) as { n: string }).n);
+    t.equal(await pruneChatChanges(db), 1, 'the day-old change is pruned');
+    t.equal(Number(((await db('chat_changes').count('* as n').first()) as { n: string }).n), before - 1, 'the recent ones are kept');
   });
 
   t.test('a direct conversation that starts after the page opened', async (t) => {
