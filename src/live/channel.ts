@@ -38,14 +38,11 @@ export async function publishChat(db: Db, conversationId: number, messageId: num
   await send(db, pair ? `c:${conversationId}:${messageId}:${pairKey(pair[0], pair[1])}` : `c:${conversationId}:${messageId}`);
 }
 
-/** Edits and deletions are also logged (chat_changes, kept a day), for pages that miss the event (live/replay.ts). */
 export async function publishChatDeletion(db: Db, conversationId: number, messageId: number): Promise<void> {
-  await db('chat_changes').insert({ conversationId, messageId, kind: 'deleted' });
   await send(db, `d:${conversationId}:${messageId}`);
 }
 
 export async function publishChatEdit(db: Db, conversationId: number, messageId: number): Promise<void> {
-  await db('chat_changes').insert({ conversationId, messageId, kind: 'edited' });
   await send(db, `e:${conversationId}:${messageId}`);
 }
 

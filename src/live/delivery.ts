@@ -9,7 +9,7 @@ import type { SignedInViewer } from '../policy/viewer.js';
 import { chatBase, withMessageActions } from '../routes/chat/message-actions.js';
 import { markRead } from '../services/chat.js';
 import type { EventStream } from './event-stream.js';
-import { chatChangesSince } from './replay.js';
+import { chatChangesSince } from '../services/chat-changes.js';
 
 /** One open stream and what it follows. */
 export interface Subscriber {

@@ -4,6 +4,7 @@ import { t } from '../i18n/index.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
 import type { FormResult } from '../lib/forms.js';
 import { publishChat, publishChatDeletion, publishChatEdit } from '../live/channel.js';
+import { recordChatChange } from './chat-changes.js';
 import { ChatMessage, ChatRead, Conversation } from '../models/chat.js';
 import { can } from '../policy/abilities.js';
 import { directContext, findVisibleConversation } from '../policy/chat-scopes.js';
@@ -129,6 +130,7 @@ export async function editMessage(db: Knex, viewer: Viewer, where: { groupId: nu
     if (!named.ok) return named;
     if (named.value.text === message.body) return { ok: true, value: message };
     const edited = await ChatMessage.query(trx).patchAndFetchById(message.id, { body: named.value.text, mentions: named.value.mentions, editedAt: new Date() });
+    await recordChatChange(trx, message.conversationId, message.id, 'edited');
     await publishChatEdit(trx, message.conversationId, message.id);
     if ('groupId' in where) await notifyChatMentions(trx, viewer.id, where.groupId, message.id, newlyMentioned(named.value.mentions, message.mentions ?? []));
     return { ok: true, value: edited };
@@ -147,6 +149,7 @@ export async function deleteMessage(db: Knex, viewer: Viewer, where: { groupId: 
     const { found, message } = await messageFor(trx, viewer, where, messageId, 'chat:delete');
     await withdrawNotifications(trx, { chatMessageId: message.id });
     await ChatMessage.query(trx).deleteById(message.id);
+    await recordChatChange(trx, found.conversation.id, message.id, 'deleted');
     await publishChatDeletion(trx, found.conversation.id, message.id);
     await Conversation.query(trx)
       .findById(found.conversation.id)

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { pruneChatChanges } from '../live/replay.js';
+import { pruneChatChanges } from './chat-changes.js';
 import { pruneLoginFailures } from './login.js';
 import type { MailDispatcher } from './mail.js';
 import { endExpiredMemberships } from './membership-expiry.js';

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import t from 'tap';
 import { SseClient, type SseEvent } from '../../src/bench/sse-client.js';
-import { pruneChatChanges } from '../../src/live/replay.js';
+import { pruneChatChanges } from '../../src/services/chat-changes.js';
 import { Membership } from '../../src/models/group.js';
 import { notify } from '../../src/services/notifications.js';
 import { applyAdminUserAction } from '../../src/services/users.js';

@@ -1,5 +1,10 @@
 import type { Knex } from 'knex';
 
+/*
+ * Issue 18 item 4: edits and deletions of chat messages, logged for the live pages that miss their events
+ * (migrations/0020_chat_changes.ts, live/delivery.ts replay()).
+ */
+
 /** How long edits and deletions of chat messages are kept for pages that missed them. */
 const KEEP_MS = 24 * 60 * 60 * 1000;
 /** At most this many are replayed to a page at once (the newest): a page older than that is reloaded by its reader. */
@@ -9,6 +14,11 @@ export interface ChatChange {
   conversationId: number;
   messageId: number;
   kind: 'edited' | 'deleted';
+}
+
+/** Called inside the transaction that edits or deletes the message (services/chat.ts), beside its NOTIFY. */
+export async function recordChatChange(db: Knex | Knex.Transaction, conversationId: number, messageId: number, kind: ChatChange['kind']): Promise<void> {
+  await db('chat_changes').insert({ conversationId, messageId, kind });
 }
 
 /**
