@@ -8,8 +8,8 @@ import { viewersOfSessions } from '../policy/session-viewers.js';
 import type { SignedInViewer } from '../policy/viewer.js';
 import { chatBase, withMessageActions } from '../routes/chat/message-actions.js';
 import { markRead } from '../services/chat.js';
-import type { EventStream } from './event-stream.js';
 import { chatChangesSince } from '../services/chat-changes.js';
+import type { EventStream } from './event-stream.js';
 
 /** One open stream and what it follows. */
 export interface Subscriber {
@@ -45,6 +45,11 @@ function groupBy<T>(items: T[], key: (item: T) => string): T[][] {
     else groups.set(k, [item]);
   }
   return [...groups.values()];
+}
+
+/** The streams whose page shows the message: they follow its conversation and have read up to it. */
+function showingMessage(alive: [Subscriber, SignedInViewer][], conversationId: number, messageId: number): [Subscriber, SignedInViewer][] {
+  return alive.filter(([s]) => s.conversationId === conversationId && s.lastMessageId >= messageId);
 }
 
 /**
@@ -137,7 +142,7 @@ export class Delivery {
   }
 
   private async sendDeletion(conversationId: number, messageId: number, alive: [Subscriber, SignedInViewer][]): Promise<void> {
-    const showing = alive.filter(([s]) => s.conversationId === conversationId && s.lastMessageId >= messageId);
+    const showing = showingMessage(alive, conversationId, messageId);
     const html = `<li id="message-${messageId}" data-hx-swap-oob="delete"></li>`;
     await Promise.all(
       groupBy(showing, ([, v]) => `${v.id}|${v.adminMode}`).map(async (group) => {
@@ -149,7 +154,7 @@ export class Delivery {
   }
 
   private async sendEdit(conversationId: number, messageId: number, alive: [Subscriber, SignedInViewer][]): Promise<void> {
-    const showing = alive.filter(([s]) => s.conversationId === conversationId && s.lastMessageId >= messageId);
+    const showing = showingMessage(alive, conversationId, messageId);
     await Promise.all(
       groupBy(showing, ([, v]) => `${v.id}|${v.adminMode}`).map(async (group) => {
         const viewer = group[0]?.[1];

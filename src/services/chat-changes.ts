@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 /** How long edits and deletions of chat messages are kept for pages that missed them. */
 const KEEP_MS = 24 * 60 * 60 * 1000;
 /** At most this many are replayed to a page at once (the newest): a page older than that is reloaded by its reader. */
-export const REPLAY_MAX = 200;
+const REPLAY_MAX = 200;
 
 export interface ChatChange {
   conversationId: number;

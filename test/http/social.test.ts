@@ -205,6 +205,11 @@ t.test('chat: mentions and editing; descriptions: links (items 3, 4, 6)', async 
   t.equal((await c.lars.get(edit)).statusCode, 404, 'a chat the viewer may not read');
   t.equal((await c.lars.post(edit, { message: 'x' })).statusCode, 404);
   t.equal((await c.anna.post(`/groups/${group.id}/chat/messages/999999/edit`, { message: 'x' })).statusCode, 404);
+  const other = await makeGroup(db, owner, { name: 'Elsewhere', tools: ['chat'] }, [[anna]]);
+  t.equal((await c.anna.post(`/groups/${other.id}/chat`, { message: 'In the other room' })).statusCode, 303);
+  const elsewhere = await ChatMessage.query(db).orderBy('id', 'desc').first();
+  t.equal((await c.anna.get(`/groups/${group.id}/chat/messages/${elsewhere!.id}/edit`)).statusCode, 404, 'her own message of another chat, through this chat: 404');
+  t.equal((await c.anna.get(`/groups/${group.id}/chat/messages/1x/edit`)).statusCode, 400, 'a malformed message id');
   t.equal((await c.anna.post(edit, { message: 'Hi @Lars Loner' })).statusCode, 422);
   t.equal((await c.anna.post(edit, { message: 'Hi all, edited' })).statusCode, 303);
   const after = await ChatMessage.query(db).findById(message!.id);

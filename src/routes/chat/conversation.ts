@@ -3,7 +3,7 @@ import { t } from '../../i18n/index.js';
 import { ForbiddenError, HttpError, NotFoundError, parseId } from '../../lib/errors.js';
 import { formValues, type FieldError } from '../../lib/forms.js';
 import { can } from '../../policy/abilities.js';
-import { findMessages, findNewMessages, type MessageRow } from '../../finders/chat.js';
+import { findMessage, findMessages, findNewMessages, type MessageRow } from '../../finders/chat.js';
 import { directContext, findVisibleConversation, groupChatContext, type ConversationContext } from '../../policy/chat-scopes.js';
 import { usersVisibleTo, type VisibleGroup } from '../../policy/scopes.js';
 import { wantsFragment } from '../../plugins/views.js';
@@ -147,8 +147,9 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
   /** The message named in the address, through the chat's scope; 404 for one of another conversation or none. */
   async function messageOn(request: Req, where: Where): Promise<MessageRow> {
     const id = await conversationId(request, where);
-    const message = id === null ? undefined : (await findMessages(request.viewer, { id, kind: where.kind }, messageId(request.params.messageId) === undefined ? undefined : Number(request.params.messageId) + 1)).items.at(-1);
-    if (!message || String(message.id) !== request.params.messageId) throw new NotFoundError();
+    const wanted = messageId(request.params.messageId);
+    const message = id === null || wanted === undefined ? undefined : await findMessage(request.viewer, { id, kind: where.kind }, wanted);
+    if (!message) throw new NotFoundError();
     return message;
   }
 
