@@ -8,7 +8,7 @@ import { viewersOfSessions } from '../policy/session-viewers.js';
 import type { SignedInViewer } from '../policy/viewer.js';
 import { chatBase, withMessageActions } from '../routes/chat/message-actions.js';
 import { markRead } from '../services/chat.js';
-import { chatChangesSince } from '../services/chat-changes.js';
+import { chatChangesSince, lastChangeOf } from '../services/chat-changes.js';
 import type { EventStream } from './event-stream.js';
 
 /** One open stream and what it follows. */
@@ -132,10 +132,8 @@ export class Delivery {
   async replay(conversationId: number, since: Date, subs: Subscriber[]): Promise<void> {
     const changes = await chatChangesSince(this.db, conversationId, since);
     if (changes.length === 0) return;
-    const last = new Map<number, 'edited' | 'deleted'>();
-    for (const c of changes) if (last.get(c.messageId) !== 'deleted') last.set(c.messageId, c.kind);
     const alive = await this.alive(subs);
-    for (const [messageId, kind] of last) {
+    for (const [messageId, kind] of lastChangeOf(changes)) {
       if (kind === 'deleted') await this.sendDeletion(conversationId, messageId, alive);
       else await this.sendEdit(conversationId, messageId, alive);
     }

@@ -1,3 +1,4 @@
+import { CHANGE_MARGIN_MS } from '../services/chat-changes.js';
 import type { LiveEvent } from './channel.js';
 import type { Delivery, Subscriber } from './delivery.js';
 
@@ -7,8 +8,6 @@ export const STREAMS_PER_SESSION = 10;
 export const STREAMS_PER_USER = 50;
 /** A comment this often keeps proxies from closing an idle stream; sessions are checked as often. */
 export const HEARTBEAT_MS = 25_000;
-/** Edits and deletions are replayed from this much before the page was made or the connection lost (clocks, a NOTIFY in flight). */
-const REPLAY_MARGIN_MS = 10_000;
 
 type Log = (level: 'info' | 'warn', message: string, err?: unknown) => void;
 
@@ -71,7 +70,7 @@ export class LiveHub {
     // Whatever happened between the page and its stream: caught up at once.
     if (sub.conversationId !== null) this.chat(sub.conversationId);
     const { conversationId, since } = sub;
-    if (conversationId !== null && since !== null) this.run(`r:${conversationId}:${++this.replays}`, () => this.delivery.replay(conversationId, new Date(since.getTime() - REPLAY_MARGIN_MS), [sub]));
+    if (conversationId !== null && since !== null) this.run(`r:${conversationId}:${++this.replays}`, () => this.delivery.replay(conversationId, new Date(since.getTime() - CHANGE_MARGIN_MS), [sub]));
     this.users([sub.userId]);
     return true;
   }
@@ -115,7 +114,7 @@ export class LiveHub {
    */
   resync(lostAt: Date): void {
     this.stale = null;
-    const since = new Date(lostAt.getTime() - REPLAY_MARGIN_MS);
+    const since = new Date(lostAt.getTime() - CHANGE_MARGIN_MS);
     for (const id of this.byConversation.keys()) {
       this.chat(id);
       this.run(`r:${id}`, () => this.delivery.replay(id, since, [...(this.byConversation.get(id) ?? [])]));

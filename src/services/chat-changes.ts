@@ -9,11 +9,14 @@ import type { Knex } from 'knex';
 const KEEP_MS = 24 * 60 * 60 * 1000;
 /** At most this many are replayed to a page at once (the newest): a page older than that is reloaded by its reader. */
 const REPLAY_MAX = 200;
+/** Changes are read from this much before a page was made or its connection lost: clocks, a NOTIFY in flight. */
+export const CHANGE_MARGIN_MS = 10_000;
 
 export interface ChatChange {
   conversationId: number;
   messageId: number;
   kind: 'edited' | 'deleted';
+  createdAt: Date;
 }
 
 /** Called inside the transaction that edits or deletes the message (services/chat.ts), beside its NOTIFY. */
@@ -27,12 +30,19 @@ export async function recordChatChange(db: Knex | Knex.Transaction, conversation
  */
 export async function chatChangesSince(db: Knex, conversationId: number, since: Date): Promise<ChatChange[]> {
   const rows = (await db('chat_changes')
-    .select('conversationId', 'messageId', 'kind')
+    .select('conversationId', 'messageId', 'kind', 'createdAt')
     .where('conversationId', conversationId)
     .where('createdAt', '>=', since)
     .orderBy('id', 'desc')
     .limit(REPLAY_MAX)) as ChatChange[];
   return rows.reverse();
+}
+
+/** Each changed message's last change, a deletion above all, oldest first. */
+export function lastChangeOf(changes: readonly ChatChange[]): Map<number, ChatChange['kind']> {
+  const last = new Map<number, ChatChange['kind']>();
+  for (const c of changes) if (last.get(c.messageId) !== 'deleted') last.set(c.messageId, c.kind);
+  return last;
 }
 
 /** Housekeeping: changes older than a day are of no page's use (services/maintenance.ts). */

@@ -243,6 +243,13 @@ async function toolsInGroup(c: JourneyContext, author: Page, reader: Page, group
   }
   await reader.goto(`${groupUrl}/chat`);
   tally.ok(await reader.getByText(message).first().isVisible(), 'a chat message reaches the colleague');
+  // Where EventSource is missing the page polls instead (app.js): edits and deletions come with a poll too.
+  const polling = c.js ? await reader.context().newPage() : null;
+  if (polling) {
+    await polling.addInitScript({ content: "Object.defineProperty(window, 'EventSource', { value: undefined, configurable: true });" });
+    await polling.goto(`${groupUrl}/chat`);
+    await polling.getByText(message).first().waitFor();
+  }
   // Issue 18 item 4: the author corrects it on its own page; with JavaScript the colleague's open page shows the new text at once.
   const corrected = `See you at half past ten (${mode(c)})`;
   await author.locator('li.chat__message', { hasText: message }).getByRole('link', { name: 'Edit' }).click();
@@ -253,6 +260,10 @@ async function toolsInGroup(c: JourneyContext, author: Page, reader: Page, group
     const shown = await reader.getByText(corrected).first().waitFor({ timeout: 3_000 }).then(() => true, () => false);
     tally.ok(shown && (await reader.getByText(message).count()) === 0, 'an edited chat message changes on the colleague\'s open page without a reload');
   }
+  if (polling) {
+    const polled = await polling.getByText(corrected).first().waitFor({ timeout: 8_000 }).then(() => true, () => false);
+    tally.ok(polled && (await polling.getByText(message).count()) === 0, 'without EventSource, an edited chat message changes with the next poll');
+  }
   // Then deletes it (asked first); with JavaScript the colleague's open page drops it at once.
   const own = author.locator('li.chat__message', { hasText: corrected });
   author.once('dialog', (dialog) => void dialog.accept());
@@ -262,6 +273,11 @@ async function toolsInGroup(c: JourneyContext, author: Page, reader: Page, group
   if (c.js) {
     const dropped = await reader.getByText(corrected).first().waitFor({ state: 'detached', timeout: 3_000 }).then(() => true, () => false);
     tally.ok(dropped, 'a deleted chat message leaves the colleague\'s open page without a reload');
+  }
+  if (polling) {
+    const gone = await polling.getByText(corrected).first().waitFor({ state: 'detached', timeout: 8_000 }).then(() => true, () => false);
+    tally.ok(gone, 'without EventSource, a deleted chat message leaves with the next poll');
+    await polling.close();
   }
   await reader.goto(`${c.base}/feed`);
   await tally.audit(reader, mode(c));

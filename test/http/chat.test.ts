@@ -66,6 +66,38 @@ t.test('chat (R-F4)', async (t) => {
     t.match(bad.body, /Enter a message/);
   });
 
+  t.test('a polling page is told of edits and deletions too (issue 18 item 4, where EventSource is missing)', async (t) => {
+    const room = await makeGroup(db, anna, { name: 'Poll Room' }, [[ben]]);
+    const kept = await a.post(`/groups/${room.id}/chat`, { message: 'Poll me: first words' });
+    t.equal(kept.statusCode, 303);
+    const doomed = await a.post(`/groups/${room.id}/chat`, { message: 'Poll me: soon gone' });
+    t.equal(doomed.statusCode, 303);
+    const [first, second] = await ChatMessage.query(db).where('body', 'like', 'Poll me:%').orderBy('id');
+    const page = await b.get(`/groups/${room.id}/chat`);
+    const pollUrl = /data-live-poll data-hx-get="([^"]+)"/.exec(page.body)?.[1]?.replaceAll('&amp;', '&');
+    t.match(pollUrl, new RegExp(`^/groups/${room.id}/chat/messages\\?after=${second!.id}&since=\\d{13}$`), "the poll carries the page's time");
+    t.equal((await b.get(pollUrl!, { 'hx-request': 'true' })).statusCode, 204, 'nothing changed since the page: no content');
+
+    t.equal((await a.post(`/groups/${room.id}/chat/messages/${first!.id}/edit`, { message: 'Poll me: <b>corrected</b>' })).statusCode, 303);
+    t.equal((await a.post(`/groups/${room.id}/chat/messages/${second!.id}/delete`, {})).statusCode, 303);
+    const poll = await b.get(pollUrl!, { 'hx-request': 'true' });
+    t.equal(poll.statusCode, 200);
+    t.match(poll.body, new RegExp(`<li class="chat__message" id="message-${first!.id}" data-hx-swap-oob="outerHTML">`), 'the edited message takes the place of the old');
+    t.match(poll.body, /Poll me: &lt;b&gt;corrected&lt;\/b&gt;/, 'its new text, escaped');
+    t.notMatch(poll.body, /first words/, 'not its old text');
+    t.notMatch(poll.body, new RegExp(`/messages/${first!.id}/edit`), 'without the edit link: the reader is not its author');
+    t.match(poll.body, new RegExp(`<li id="message-${second!.id}" data-hx-swap-oob="delete"></li>`), 'the deleted message leaves the page');
+    t.notMatch(poll.body, /soon gone/);
+    const next = /id="chat-poll"[^>]*data-hx-get="([^"]+)"/.exec(poll.body)?.[1]?.replaceAll('&amp;', '&');
+    t.match(next, new RegExp(`^/groups/${room.id}/chat/messages\\?after=${second!.id}&since=\\d{13}$`), 'the next poll asks after the same message');
+    t.equal((await b.get(next!, { 'hx-request': 'true' })).statusCode, 204, 'the next poll is not told the same changes again');
+
+    const author = await a.get(pollUrl!, { 'hx-request': 'true' });
+    t.match(author.body, new RegExp(`/messages/${first!.id}/edit`), 'the author keeps her edit link');
+    t.equal((await d.get(pollUrl!, { 'hx-request': 'true' })).statusCode, 404, 'a stranger polls nothing');
+    t.equal((await b.get(`/groups/${room.id}/chat/messages?after=${second!.id}&since=soon`, { 'hx-request': 'true' })).statusCode, 400, 'a malformed time is refused');
+  });
+
   t.test('unread counts', async (t) => {
     await a.post(`/groups/${team.id}/chat`, { message: 'Third' });
     const list = await c.get('/chat');

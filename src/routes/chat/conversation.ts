@@ -10,6 +10,7 @@ import { wantsFragment } from '../../plugins/views.js';
 import type { ChatMessage } from '../../models/chat.js';
 import { pairKey } from '../../live/channel.js';
 import { deleteMessage, editMessage, markRead, MESSAGE_MAX, postDirect, postToGroup } from '../../services/chat.js';
+import { CHANGE_MARGIN_MS, chatChangesSince, lastChangeOf } from '../../services/chat-changes.js';
 import type { Viewer } from '../../policy/viewer.js';
 import type { Submission } from '../../services/submissions.js';
 import { askFirst } from '../questions.js';
@@ -31,6 +32,9 @@ function messageId(raw: unknown): number | undefined {
 type Where =
   | { kind: 'group'; found: VisibleGroup; ctx: ConversationContext; base: string }
   | { kind: 'direct'; other: { id: number; name: string; isExtranet: boolean; deactivated: boolean }; ctx: ConversationContext; base: string };
+
+/** A chat page's poll: messages after `after`, and (when `since` is known) edits and deletions from then on. */
+const pollUrlOf = (where: Where, after: number, since: number | undefined) => `${where.base}/messages?after=${after}${since === undefined ? '' : `&since=${since}`}`;
 
 /** Each message with what the viewer may do to it. */
 const withEdit = (viewer: Viewer, where: Where, items: MessageRow[]) => withMessageActions(viewer, where.ctx, where.base, items);
@@ -82,8 +86,9 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
       values: extra.values ?? {},
       messages: withEdit(viewer, where, messages.items),
       earlierUrl: messages.earlier === null ? null : `${where.base}?before=${messages.earlier}`,
-      // Only the latest messages keep up by themselves; an earlier page stays as it is.
-      pollUrl: before === undefined ? `${where.base}/messages?after=${last?.id ?? 0}` : null,
+      // Only the latest messages keep up by themselves; an earlier page stays as it is. `since`: edits and deletions
+      // from then on come with the poll (a little before the page: a change in flight when it was read).
+      pollUrl: before === undefined ? pollUrlOf(where, last?.id ?? 0, Date.now() - CHANGE_MARGIN_MS) : null,
       // Issue 16: new messages pushed by the page's event stream (polling where EventSource is missing).
       // `since`: the page's time, so its stream replays the edits and deletions it may miss before it opens or while it reconnects.
       liveUrl: before === undefined ? `${where.base}/events?after=${last?.id ?? 0}&since=${Date.now()}` : undefined,
@@ -99,15 +104,50 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     return reply.page('pages/chat/direct', { ...data, title: t('chat.directTitle', { name: where.other.name }), other: where.other }, status);
   }
 
-  /** What a poll brings: the new messages and the next poll, or 204 when nothing is new. */
+  /**
+   * Issue 18 item 4: edits and deletions since `since` of the messages a polling page shows (up to `after`), each
+   * edited one as the viewer may see it now (R-X1); `until` is where the next poll starts. Null when none.
+   */
+  async function changesShown(viewer: Viewer, where: Where, conversationId: number, after: number, since: number) {
+    const changes = await chatChangesSince(app.db, conversationId, new Date(since));
+    if (changes.length === 0) return null;
+    const edited: MessageRow[] = [];
+    const deleted: number[] = [];
+    for (const [id, kind] of lastChangeOf(changes)) {
+      if (id > after) continue; // not on the page yet: it comes as it is now, with the new messages
+      if (kind === 'deleted') deleted.push(id);
+      else {
+        const message = await findMessage(viewer, { id: conversationId, kind: where.kind }, id);
+        if (message) edited.push(message);
+      }
+    }
+    // A change's time is the microsecond its transaction began: the next poll starts just after the newest.
+    const until = Math.max(...changes.map((c) => c.createdAt.getTime())) + 1;
+    return { edited: withEdit(viewer, where, edited), deleted, until };
+  }
+
+  /**
+   * What a poll brings: the new messages, the edits and deletions since its `since` (issue 18 item 4: pages where
+   * EventSource is missing), and the next poll; 204 when there is nothing.
+   */
   async function poll(request: Req, reply: FastifyReply, where: Where) {
     const after = messageId(request.query.after) ?? 0;
+    const since = messageId(request.query.since);
     const conversation = await conversationOf(request, where);
-    const items = conversation === null ? [] : await findNewMessages(request.viewer, { id: conversation.id, kind: where.kind }, after);
+    if (conversation === null) return reply.code(204).send();
+    const ref = { id: conversation.id, kind: where.kind };
+    const [items, changed] = await Promise.all([findNewMessages(request.viewer, ref, after), since === undefined ? null : changesShown(request.viewer, where, conversation.id, after, since)]);
     const last = items[items.length - 1];
-    if (!last || conversation === null) return reply.code(204).send();
-    await readUpTo(request, conversation, last.id);
-    return reply.header('Vary', 'HX-Request').page('partials/chat/new-messages', { title: '', messages: withEdit(request.viewer, where, items), postUrl: where.base, pollUrl: `${where.base}/messages?after=${last.id}` });
+    if (!last && !changed?.edited.length && !changed?.deleted.length) return reply.code(204).send();
+    if (last) await readUpTo(request, conversation, last.id);
+    return reply.header('Vary', 'HX-Request').page('partials/chat/new-messages', {
+      title: '',
+      messages: withEdit(request.viewer, where, items),
+      edited: changed?.edited ?? [],
+      deleted: changed?.deleted ?? [],
+      postUrl: where.base,
+      pollUrl: pollUrlOf(where, last?.id ?? after, changed?.until ?? since),
+    });
   }
 
   /** Issue 16: the page's event stream: this conversation's new messages and the header's unread count. */
@@ -153,7 +193,7 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     return message;
   }
 
-  /** Issue 18: the author edits a message on its own page; open chat pages show the edit by their event stream (a poll brings only new messages). */
+  /** Issue 18: the author edits a message on its own page; open chat pages show the edit by their event stream or their next poll. */
   async function editPage(request: Req, reply: FastifyReply, where: Where, form: { errors?: FieldError[]; values?: Record<string, string> } = {}, status = 200) {
     const message = await messageOn(request, where);
     if (!can(request.viewer, 'chat:edit', { ctx: where.ctx, authorId: message.authorId })) throw new ForbiddenError();
