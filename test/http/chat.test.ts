@@ -96,6 +96,19 @@ t.test('chat (R-F4)', async (t) => {
     t.match(author.body, new RegExp(`/messages/${first!.id}/edit`), 'the author keeps her edit link');
     t.equal((await d.get(pollUrl!, { 'hx-request': 'true' })).statusCode, 404, 'a stranger polls nothing');
     t.equal((await b.get(`/groups/${room.id}/chat/messages?after=${second!.id}&since=soon`, { 'hx-request': 'true' })).statusCode, 400, 'a malformed time is refused');
+
+    // A page that missed more edits than a poll re-reads (20, a query each) is loaded anew.
+    const behind = /id="chat-poll"[^>]*data-hx-get="([^"]+)"/.exec((await b.get(next!, { 'hx-request': 'true' })).body ?? '')?.[1] ?? next!;
+    const many = [];
+    for (let i = 0; i < 21; i++) {
+      t.equal((await a.post(`/groups/${room.id}/chat`, { message: `Poll me: number ${i}` })).statusCode, 303);
+      many.push((await ChatMessage.query(db).orderBy('id', 'desc').first())!.id);
+    }
+    const caughtUp = /id="chat-poll"[^>]*data-hx-get="([^"]+)"/.exec((await b.get(behind, { 'hx-request': 'true' })).body)?.[1]?.replaceAll('&amp;', '&');
+    for (const [i, id] of many.entries()) await a.post(`/groups/${room.id}/chat/messages/${id}/edit`, { message: `Poll me: number ${i}, edited` });
+    const far = await b.get(caughtUp!, { 'hx-request': 'true' });
+    t.equal(far.headers['hx-refresh'], 'true', 'twenty-one edits: the page reloads');
+    t.notMatch(far.body, /edited/, 'and is sent none of them');
   });
 
   t.test('unread counts', async (t) => {

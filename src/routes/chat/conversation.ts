@@ -33,6 +33,9 @@ type Where =
   | { kind: 'group'; found: VisibleGroup; ctx: ConversationContext; base: string }
   | { kind: 'direct'; other: { id: number; name: string; isExtranet: boolean; deactivated: boolean }; ctx: ConversationContext; base: string };
 
+/** Edited messages a poll re-reads at most; a page that missed more is reloaded (each is a query). */
+const EDITS_PER_POLL = 20;
+
 /** A chat page's poll: messages after `after`, and (when `since` is known) edits and deletions from then on. */
 const pollUrlOf = (where: Where, after: number, since: number | undefined) => `${where.base}/messages?after=${after}${since === undefined ? '' : `&since=${since}`}`;
 
@@ -106,20 +109,21 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
 
   /**
    * Issue 18 item 4: edits and deletions since `since` of the messages a polling page shows (up to `after`), each
-   * edited one as the viewer may see it now (R-X1); `until` is where the next poll starts. Null when none.
+   * edited one as the viewer may see it now (R-X1); `until` is where the next poll starts. Null when none;
+   * 'reload' when more messages were edited than a poll re-reads (a page that far behind is loaded anew).
    */
   async function changesShown(viewer: Viewer, where: Where, conversationId: number, after: number, since: number) {
     const changes = await chatChangesSince(app.db, conversationId, new Date(since));
     if (changes.length === 0) return null;
+    // Not on the page yet (after `after`): those come as they are now, with the new messages.
+    const shown = [...lastChangeOf(changes)].filter(([id]) => id <= after);
+    const editedIds = shown.filter(([, kind]) => kind === 'edited').map(([id]) => id);
+    if (editedIds.length > EDITS_PER_POLL) return 'reload' as const;
+    const deleted = shown.filter(([, kind]) => kind === 'deleted').map(([id]) => id);
     const edited: MessageRow[] = [];
-    const deleted: number[] = [];
-    for (const [id, kind] of lastChangeOf(changes)) {
-      if (id > after) continue; // not on the page yet: it comes as it is now, with the new messages
-      if (kind === 'deleted') deleted.push(id);
-      else {
-        const message = await findMessage(viewer, { id: conversationId, kind: where.kind }, id);
-        if (message) edited.push(message);
-      }
+    for (const id of editedIds) {
+      const message = await findMessage(viewer, { id: conversationId, kind: where.kind }, id);
+      if (message) edited.push(message);
     }
     // A change's time is the microsecond its transaction began: the next poll starts just after the newest.
     const until = Math.max(...changes.map((c) => c.createdAt.getTime())) + 1;
@@ -137,6 +141,7 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     if (conversation === null) return reply.code(204).send();
     const ref = { id: conversation.id, kind: where.kind };
     const [items, changed] = await Promise.all([findNewMessages(request.viewer, ref, after), since === undefined ? null : changesShown(request.viewer, where, conversation.id, after, since)]);
+    if (changed === 'reload') return reply.header('HX-Refresh', 'true').code(200).send('');
     const last = items[items.length - 1];
     if (!last && !changed?.edited.length && !changed?.deleted.length) return reply.code(204).send();
     if (last) await readUpTo(request, conversation, last.id);
