@@ -250,6 +250,12 @@ async function toolsInGroup(c: JourneyContext, author: Page, reader: Page, group
     await polling.goto(`${groupUrl}/chat`);
     await polling.getByText(message).first().waitFor();
   }
+  // The author's other open chat page, with focus on the message's Edit link: a live edit must not take it away.
+  const watching = c.js ? await author.context().newPage() : null;
+  if (watching) {
+    await watching.goto(`${groupUrl}/chat`);
+    await watching.locator('li.chat__message', { hasText: message }).getByRole('link', { name: 'Edit' }).focus();
+  }
   // Issue 18 item 4: the author corrects it on its own page; with JavaScript the colleague's open page shows the new text at once.
   const corrected = `See you at half past ten (${mode(c)})`;
   await author.locator('li.chat__message', { hasText: message }).getByRole('link', { name: 'Edit' }).click();
@@ -259,6 +265,12 @@ async function toolsInGroup(c: JourneyContext, author: Page, reader: Page, group
   if (c.js) {
     const shown = await reader.getByText(corrected).first().waitFor({ timeout: 3_000 }).then(() => true, () => false);
     tally.ok(shown && (await reader.getByText(message).count()) === 0, 'an edited chat message changes on the colleague\'s open page without a reload');
+  }
+  if (watching) {
+    await watching.getByText(corrected).first().waitFor({ timeout: 3_000 }).catch(() => undefined);
+    const kept = await watching.locator('li.chat__message a:focus', { hasText: 'Edit' }).waitFor({ state: 'attached', timeout: 2_000 }).then(() => true, () => false);
+    tally.ok(kept && (await watching.getByText(corrected).count()) > 0, 'a live edit keeps focus on the Edit link that had it');
+    await watching.close();
   }
   if (polling) {
     const polled = await polling.getByText(corrected).first().waitFor({ timeout: 8_000 }).then(() => true, () => false);
