@@ -8,7 +8,7 @@ import { viewersOfSessions } from '../policy/session-viewers.js';
 import type { SignedInViewer } from '../policy/viewer.js';
 import { chatBase, withMessageActions } from '../routes/chat/message-actions.js';
 import { markRead } from '../services/chat.js';
-import { chatChangesSince, lastChangeOf } from '../services/chat-changes.js';
+import { chatChangesSince, EDITS_REREAD_MAX, lastChangeOf } from '../services/chat-changes.js';
 import type { EventStream } from './event-stream.js';
 
 /** One open stream and what it follows. */
@@ -128,12 +128,17 @@ export class Delivery {
    * Edits and deletions since `since` (logged in chat_changes) to the pages among `subs` that show them: pages that
    * missed their events (a stream reconnecting, the LISTEN connection lost). A message's last change counts, a
    * deletion above all; each is sent as its live event would have been, so a page that had it already is unchanged.
+   * Of the edited messages only the EDITS_REREAD_MAX last edited are re-read (a query each): older ones stay as the
+   * page shows them until it is reloaded.
    */
   async replay(conversationId: number, since: Date, subs: Subscriber[]): Promise<void> {
     const changes = await chatChangesSince(this.db, conversationId, since);
     if (changes.length === 0) return;
+    const last = lastChangeOf(changes);
+    const edited = [...last].filter(([, kind]) => kind === 'edited');
+    for (const [messageId] of edited.slice(0, Math.max(0, edited.length - EDITS_REREAD_MAX))) last.delete(messageId);
     const alive = await this.alive(subs);
-    for (const [messageId, kind] of lastChangeOf(changes)) {
+    for (const [messageId, kind] of last) {
       if (kind === 'deleted') await this.sendDeletion(conversationId, messageId, alive);
       else await this.sendEdit(conversationId, messageId, alive);
     }

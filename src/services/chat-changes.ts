@@ -38,10 +38,17 @@ export async function chatChangesSince(db: Knex, conversationId: number, since: 
   return rows.reverse();
 }
 
-/** Each changed message's last change, a deletion above all, oldest first. */
+/** Edited messages one replay or poll re-reads at most: each is a query, and a page that missed more is far behind. */
+export const EDITS_REREAD_MAX = 20;
+
+/** Each changed message's last change, a deletion above all, in the order of those changes (oldest first). */
 export function lastChangeOf(changes: readonly ChatChange[]): Map<number, ChatChange['kind']> {
   const last = new Map<number, ChatChange['kind']>();
-  for (const c of changes) if (last.get(c.messageId) !== 'deleted') last.set(c.messageId, c.kind);
+  for (const c of changes) {
+    if (last.get(c.messageId) === 'deleted') continue;
+    last.delete(c.messageId);
+    last.set(c.messageId, c.kind);
+  }
   return last;
 }
 

@@ -190,6 +190,24 @@ t.test('live updates over server-sent events (issue 16)', async (t) => {
     two.live.hub.resync(lostAt);
     t.ok(await chatMatching(annas, /Ben, corrected unseen/, 3_000, from), 'the resync replays it');
 
+    // A page that missed edits of more messages than a replay re-reads (20, a query each) is sent the last edited ones.
+    const many: number[] = [];
+    for (let i = 0; i < 22; i++) {
+      await a.post(`/groups/${team.id}/chat`, { message: `Many ${i}` });
+      many.push(await newest());
+    }
+    const manyAt = Date.now();
+    for (const [i, id] of many.entries()) {
+      await db('chat_messages').where({ id }).update({ body: `Many ${i}, edited`, editedAt: new Date() });
+      await db('chat_changes').insert({ conversationId, messageId: id, kind: 'edited' });
+    }
+    const behind = await open(`${urlTwo}${chatEvents}?after=${many[many.length - 1]}&since=${manyAt}`, b);
+    await chatMatching(behind, /Many 21, edited/, 3_000, 0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const replayed = behind.events.filter((e) => e.event === 'chat' && /Many \d+, edited/.test(e.data)).map((e) => Number(/Many (\d+), edited/.exec(e.data)?.[1]));
+    t.same(replayed.sort((x, y) => x - y), [...Array(20).keys()].map((i) => i + 2), 'the 20 last edited, not the first two');
+    for (const stream of [bens, fresh, annas, behind]) stream.close();
+
     // Kept a day: maintenance prunes what no page can still need.
     const dayAgo = new Date(Date.now() - 25 * 60 * 60 * 1000);
     await db('chat_changes').insert({ conversationId, messageId: bensMessage, kind: 'edited', createdAt: dayAgo });

@@ -10,7 +10,7 @@ import { wantsFragment } from '../../plugins/views.js';
 import type { ChatMessage } from '../../models/chat.js';
 import { pairKey } from '../../live/channel.js';
 import { deleteMessage, editMessage, markRead, MESSAGE_MAX, postDirect, postToGroup } from '../../services/chat.js';
-import { CHANGE_MARGIN_MS, chatChangesSince, lastChangeOf } from '../../services/chat-changes.js';
+import { CHANGE_MARGIN_MS, chatChangesSince, EDITS_REREAD_MAX, lastChangeOf } from '../../services/chat-changes.js';
 import type { Viewer } from '../../policy/viewer.js';
 import type { Submission } from '../../services/submissions.js';
 import { askFirst } from '../questions.js';
@@ -32,9 +32,6 @@ function messageId(raw: unknown): number | undefined {
 type Where =
   | { kind: 'group'; found: VisibleGroup; ctx: ConversationContext; base: string }
   | { kind: 'direct'; other: { id: number; name: string; isExtranet: boolean; deactivated: boolean }; ctx: ConversationContext; base: string };
-
-/** Edited messages a poll re-reads at most; a page that missed more is reloaded (each is a query). */
-const EDITS_PER_POLL = 20;
 
 /** A chat page's poll: messages after `after`, and (when `since` is known) edits and deletions from then on. */
 const pollUrlOf = (where: Where, after: number, since: number | undefined) => `${where.base}/messages?after=${after}${since === undefined ? '' : `&since=${since}`}`;
@@ -118,7 +115,7 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     // Not on the page yet (after `after`): those come as they are now, with the new messages.
     const shown = [...lastChangeOf(changes)].filter(([id]) => id <= after);
     const editedIds = shown.filter(([, kind]) => kind === 'edited').map(([id]) => id);
-    if (editedIds.length > EDITS_PER_POLL) return 'reload' as const;
+    if (editedIds.length > EDITS_REREAD_MAX) return 'reload' as const;
     const deleted = shown.filter(([, kind]) => kind === 'deleted').map(([id]) => id);
     const edited: MessageRow[] = [];
     for (const id of editedIds) {
