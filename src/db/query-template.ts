@@ -104,6 +104,12 @@ export class QueryTemplate<Shape> {
     return db.raw(template.sql, this.bindings(template, values) as Knex.RawBinding[]);
   }
 
+  /** run()'s text and bindings as they are, without building a knex query to read them back (db/json-arrays.ts). */
+  statement(key: string, shape: Shape, values: readonly TemplateValue[]): Statement {
+    const template = this.template(key, shape, values.length);
+    return { sql: template.sql, bindings: this.bindings(template, values) };
+  }
+
   /** run(), answered as rows with camelCase keys (what a query through the models answers), run as pg's own text. */
   async rows<Row>(db: Knex, key: string, shape: Shape, values: readonly TemplateValue[]): Promise<Row[]> {
     const template = this.template(key, shape, values.length);

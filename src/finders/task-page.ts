@@ -1,4 +1,3 @@
-import type { Knex } from 'knex';
 import { readTogether } from '../db/json-arrays.js';
 import type { Statement } from '../db/query-template.js';
 import { Task } from '../models/task.js';
@@ -29,20 +28,20 @@ function toParts(parts: Parts): TaskPageParts {
 }
 
 /** A task page's parts (R-T2, R-T6, R-T9), each through its scope; `names` names the creator and the responsible person. */
-function partStatements(db: Knex, viewer: SignedInViewer, taskId: number, names: Statement): Record<keyof TaskPageParts, Statement> {
+function partStatements(viewer: SignedInViewer, taskId: number, names: Statement): Record<keyof TaskPageParts, Statement> {
   return {
-    people: taskPeople.statement(db, viewer, [taskId]),
-    comments: taskComments.statement(db, viewer, [taskId]),
+    people: taskPeople.statement(viewer, [taskId]),
+    comments: taskComments.statement(viewer, [taskId]),
     names,
-    checklist: checklist.statement(db, viewer, [taskId]),
-    events: taskEvents.statement(db, viewer, [taskId]),
+    checklist: checklist.statement(viewer, [taskId]),
+    events: taskEvents.statement(viewer, [taskId]),
   };
 }
 
 /** What a task page shows besides the task: the same five queries as the finders, read in one round trip instead of five. */
 export async function findTaskPageParts(viewer: SignedInViewer, task: Pick<Task, 'id' | 'creatorId' | 'responsibleId'>): Promise<TaskPageParts> {
   const db = Task.knex();
-  return toParts(await readTogether(db, partStatements(db, viewer, task.id, taskNames.statement(db, viewer, [task.creatorId, task.responsibleId]))));
+  return toParts(await readTogether(db, partStatements(viewer, task.id, taskNames.statement(viewer, [task.creatorId, task.responsibleId]))));
 }
 
 /**
@@ -52,7 +51,7 @@ export async function findTaskPageParts(viewer: SignedInViewer, task: Pick<Task,
  */
 export async function findTaskPage(viewer: SignedInViewer, id: number): Promise<{ ctx: VisibleTask; parts: TaskPageParts } | undefined> {
   const db = Task.knex();
-  const { task, ...parts } = await readTogether(db, { task: visibleTaskById.statement(db, viewer, [id]), ...partStatements(db, viewer, id, taskCreatorAndResponsible.statement(db, viewer, [id])) });
+  const { task, ...parts } = await readTogether(db, { task: visibleTaskById.statement(viewer, [id]), ...partStatements(viewer, id, taskCreatorAndResponsible.statement(viewer, [id])) });
   const row = task[0] as VisibleTaskRow | undefined;
   return row ? { ctx: toVisibleTask(row), parts: toParts(parts) } : undefined;
 }

@@ -10,7 +10,7 @@ import { scopeShapeKey, scopeStandIn, type SignedInViewer } from './viewer.js';
 export interface ViewerQuery<Row> {
   (db: Knex, viewer: SignedInViewer, values: readonly number[]): Promise<Row[]>;
   /** The statement with its bindings, to read together with others (db/json-arrays.ts). */
-  statement(db: Knex, viewer: SignedInViewer, values: readonly number[]): Statement;
+  statement(viewer: SignedInViewer, values: readonly number[]): Statement;
 }
 
 export function viewerQuery<Row>(build: (viewer: SignedInViewer, values: readonly number[]) => Buildable): ViewerQuery<Row> {
@@ -18,6 +18,6 @@ export function viewerQuery<Row>(build: (viewer: SignedInViewer, values: readonl
   const key = (viewer: SignedInViewer, values: readonly number[]) => `${scopeShapeKey(viewer)}|${values.length}`;
   const rows = (db: Knex, viewer: SignedInViewer, values: readonly number[]): Promise<Row[]> => template.rows<Row>(db, key(viewer, values), viewer, [viewer.id, ...values]);
   return Object.assign(rows, {
-    statement: (db: Knex, viewer: SignedInViewer, values: readonly number[]) => template.run(db, key(viewer, values), viewer, [viewer.id, ...values]).toSQL(),
+    statement: (viewer: SignedInViewer, values: readonly number[]) => template.statement(key(viewer, values), viewer, [viewer.id, ...values]),
   });
 }
