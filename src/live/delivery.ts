@@ -3,12 +3,12 @@ import { findMessage, findNewMessages } from '../finders/chat.js';
 import { countUnreadNotifications, UNREAD_CAP } from '../finders/notifications.js';
 import { t } from '../i18n/index.js';
 import { formatDate, formatDateTime, formatNumber } from '../lib/format.js';
-import { findVisibleConversation } from '../policy/chat-scopes.js';
+import { findVisibleConversation, type ConversationContext } from '../policy/chat-scopes.js';
 import { viewersOfSessions } from '../policy/session-viewers.js';
 import type { SignedInViewer } from '../policy/viewer.js';
-import { chatBase, withMessageActions } from '../routes/chat/message-actions.js';
+import { chatBase, messageGone, withMessageActions } from '../routes/chat/message-actions.js';
 import { markRead } from '../services/chat.js';
-import { chatChangesSince, EDITS_REREAD_MAX, lastChangeOf } from '../services/chat-changes.js';
+import { chatChangesSince, EDITS_REREAD_MAX, lastChangeOf, type ChatChange } from '../services/chat-changes.js';
 import type { EventStream } from './event-stream.js';
 
 /** One open stream and what it follows. */
@@ -45,11 +45,6 @@ function groupBy<T>(items: T[], key: (item: T) => string): T[][] {
     else groups.set(k, [item]);
   }
   return [...groups.values()];
-}
-
-/** The streams whose page shows the message: they follow its conversation and have read up to it. */
-function showingMessage(alive: [Subscriber, SignedInViewer][], conversationId: number, messageId: number): [Subscriber, SignedInViewer][] {
-  return alive.filter(([s]) => s.conversationId === conversationId && s.lastMessageId >= messageId);
 }
 
 /**
@@ -112,7 +107,7 @@ export class Delivery {
    * they have does not change.
    */
   async deleted(conversationId: number, messageId: number, subs: Subscriber[]): Promise<void> {
-    await this.sendDeletion(conversationId, messageId, await this.alive(subs));
+    await this.sendChanges(conversationId, new Map([[messageId, 'deleted']]), await this.alive(subs));
   }
 
   /**
@@ -121,7 +116,7 @@ export class Delivery {
    * newest message they have does not change.
    */
   async edited(conversationId: number, messageId: number, subs: Subscriber[]): Promise<void> {
-    await this.sendEdit(conversationId, messageId, await this.alive(subs));
+    await this.sendChanges(conversationId, new Map([[messageId, 'edited']]), await this.alive(subs));
   }
 
   /**
@@ -137,39 +132,38 @@ export class Delivery {
     const last = lastChangeOf(changes);
     const edited = [...last].filter(([, kind]) => kind === 'edited');
     for (const [messageId] of edited.slice(0, Math.max(0, edited.length - EDITS_REREAD_MAX))) last.delete(messageId);
-    const alive = await this.alive(subs);
-    for (const [messageId, kind] of last) {
-      if (kind === 'deleted') await this.sendDeletion(conversationId, messageId, alive);
-      else await this.sendEdit(conversationId, messageId, alive);
-    }
+    await this.sendChanges(conversationId, last, await this.alive(subs));
   }
 
-  private async sendDeletion(conversationId: number, messageId: number, alive: [Subscriber, SignedInViewer][]): Promise<void> {
-    const showing = showingMessage(alive, conversationId, messageId);
-    const html = `<li id="message-${messageId}" data-hx-swap-oob="delete"></li>`;
+  /**
+   * Edits and deletions (`changes`, by message id, in order) to the streams whose page shows each message. Per person,
+   * the conversation is read once through its scope (R-X1); an edited message is re-read as that person may see it.
+   */
+  private async sendChanges(conversationId: number, changes: Map<number, ChatChange['kind']>, alive: [Subscriber, SignedInViewer][]): Promise<void> {
+    const following = alive.filter(([s]) => s.conversationId === conversationId);
     await Promise.all(
-      groupBy(showing, ([, v]) => `${v.id}|${v.adminMode}`).map(async (group) => {
+      groupBy(following, ([, v]) => `${v.id}|${v.adminMode}`).map(async (group) => {
         const viewer = group[0]?.[1];
-        if (!viewer || !(await findVisibleConversation(viewer, { id: conversationId }))) return;
-        for (const [s] of group) s.stream.send('chat', html);
-      }),
-    );
-  }
-
-  private async sendEdit(conversationId: number, messageId: number, alive: [Subscriber, SignedInViewer][]): Promise<void> {
-    const showing = showingMessage(alive, conversationId, messageId);
-    await Promise.all(
-      groupBy(showing, ([, v]) => `${v.id}|${v.adminMode}`).map(async (group) => {
-        const viewer = group[0]?.[1];
-        if (!viewer) return;
+        const showing = (messageId: number) => group.filter(([s]) => s.lastMessageId >= messageId);
+        if (!viewer || ![...changes.keys()].some((id) => showing(id).length > 0)) return;
         const found = await findVisibleConversation(viewer, { id: conversationId });
-        const message = found ? await findMessage(viewer, { id: conversationId, kind: null }, messageId) : undefined;
-        if (!found || !message) return;
+        if (!found) return;
         const base = chatBase(found.ctx, viewer.id);
-        const html = await this.render('partials/chat/messages', { ...templateData(viewer), messages: withMessageActions(viewer, found.ctx, base, [message]), postUrl: base, replacing: true });
-        for (const [s] of group) s.stream.send('chat', html);
+        for (const [messageId, kind] of changes) {
+          const streams = showing(messageId);
+          if (streams.length === 0) continue;
+          const html = kind === 'deleted' ? messageGone(messageId) : await this.editedHtml(viewer, found.ctx, base, conversationId, messageId);
+          if (html) for (const [s] of streams) s.stream.send('chat', html);
+        }
       }),
     );
+  }
+
+  /** An edited message as the viewer may see it now, to take the place of the one its page shows; null when gone. */
+  private async editedHtml(viewer: SignedInViewer, ctx: ConversationContext, base: string, conversationId: number, messageId: number): Promise<string | null> {
+    const message = await findMessage(viewer, { id: conversationId, kind: null }, messageId);
+    if (!message) return null;
+    return this.render('partials/chat/messages', { ...templateData(viewer), messages: withMessageActions(viewer, ctx, base, [message]), postUrl: base, replacing: true });
   }
 
   /** The header's unread notification count (R-F5), as the page's header shows it. */

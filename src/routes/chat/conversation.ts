@@ -14,7 +14,7 @@ import { CHANGE_MARGIN_MS, chatChangesSince, EDITS_REREAD_MAX, lastChangeOf } fr
 import type { Viewer } from '../../policy/viewer.js';
 import type { Submission } from '../../services/submissions.js';
 import { askFirst } from '../questions.js';
-import { withMessageActions } from './message-actions.js';
+import { messageGone, withMessageActions } from './message-actions.js';
 import { submitOnce } from '../submit-once.js';
 import { groupAbilities, loadGroupTool } from '../groups/load.js';
 
@@ -146,7 +146,7 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
       title: '',
       messages: withEdit(request.viewer, where, items),
       edited: changed?.edited ?? [],
-      deleted: changed?.deleted ?? [],
+      gone: (changed?.deleted ?? []).map(messageGone).join(''),
       postUrl: where.base,
       pollUrl: pollUrlOf(where, last?.id ?? after, changed?.until ?? since),
     });

@@ -21,3 +21,8 @@ export function withMessageActions(viewer: Viewer, ctx: ConversationContext, bas
     deleteQuestion: can(viewer, 'chat:delete', { ctx, authorId: m.authorId }) ? messageQuestion(base, m) : null,
   }));
 }
+
+/** What tells a page that shows a message to drop it (htmx out-of-band): the id alone, for the stream and the poll alike. */
+export function messageGone(messageId: number): string {
+  return `<li id="message-${messageId}" data-hx-swap-oob="delete"></li>`;
+}
