@@ -28,6 +28,9 @@ function messageId(raw: unknown): number | undefined {
   return Number(raw);
 }
 
+/** A page's time from the query string (ms since 1970, as the page wrote it): absent, or a 400 like a malformed id. */
+const pageTime = messageId;
+
 /** Either side of a chat page: a group's chat, or a direct conversation with one person. */
 type Where =
   | { kind: 'group'; found: VisibleGroup; ctx: ConversationContext; base: string }
@@ -133,7 +136,7 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
    */
   async function poll(request: Req, reply: FastifyReply, where: Where) {
     const after = messageId(request.query.after) ?? 0;
-    const since = messageId(request.query.since);
+    const since = pageTime(request.query.since);
     const conversation = await conversationOf(request, where);
     if (conversation === null) return reply.code(204).send();
     const ref = { id: conversation.id, kind: where.kind };
@@ -155,7 +158,7 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
   /** Issue 16: the page's event stream: this conversation's new messages and the header's unread count. */
   async function events(request: Req, reply: FastifyReply, where: Where) {
     const after = messageId(request.query.after) ?? 0;
-    const since = messageId(request.query.since);
+    const since = pageTime(request.query.since);
     const id = await conversationId(request, where);
     const pair = where.kind === 'direct' && request.viewer.signedIn ? pairKey(request.viewer.id, where.other.id) : null;
     return app.live.open(request, reply, { conversationId: id, pair, after, since: since === undefined ? null : new Date(since) });
