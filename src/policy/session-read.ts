@@ -26,6 +26,13 @@ export function viewerKindOf(user: ViewerUser, data: Session): ViewerKind {
   return { isExtranet, isAdmin, adminMode };
 }
 
+/**
+ * The session's person, looked up by id. A plain join left PostgreSQL free to merge the sessions with the whole users
+ * table in id order, which it chose when its statistics of the sessions had seen only low ids: every request then
+ * read every person up to its own (9 ms for the highest id). The limit keeps the subquery a lookup per session.
+ */
+const PERSON_BY_ID = 'select * from users where users.id = s.user_id and users.deactivated_at is null limit 1';
+
 interface Row extends Omit<ViewerUser, 'id'> {
   data: Session;
   expiresAt: Date;
@@ -50,7 +57,7 @@ export function sessionReader(unreadFor: ((kind: ViewerKind) => UnreadCountColum
         sql: `select s.data, s.expires_at as "expiresAt", s.user_id as "userId",
   ${VIEWER_USER_COLUMNS('u')},
   ${unread ? unread.sql : 'null'} as unread
-  from sessions s left join users u on u.id = s.user_id and u.deactivated_at is null
+  from sessions s left join lateral (${PERSON_BY_ID}) u on true
   where s.sid = ? and s.expires_at > ?`,
         bindings: unread?.bindings ?? [],
       };
