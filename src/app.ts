@@ -14,6 +14,7 @@ import securityHeadersPlugin from './plugins/security-headers.js';
 import livePlugin from './plugins/live.js';
 import errorsPlugin from './plugins/errors.js';
 import sessionPlugin from './plugins/session.js';
+import csrfPlugin from './plugins/csrf.js';
 import uploadsPlugin from './plugins/uploads.js';
 import viewerPlugin from './plugins/viewer.js';
 import viewsPlugin from './plugins/views.js';
@@ -105,6 +106,7 @@ export async function buildApp({ config, db, production = false, logger = false,
   await app.register(fastifyFormbody);
   await app.register(uploadsPlugin, { tmpDir: path.join(config.dataDir, 'tmp'), defaultFileSize: 100 * 1024 * 1024 });
   await app.register(sessionPlugin, { db, secret: config.sessionSecret });
+  await app.register(csrfPlugin, { secret: config.sessionSecret });
   await app.register(headerGuardPlugin);
   await app.register(viewerPlugin);
   await app.register(viewsPlugin, { production });

@@ -81,23 +81,30 @@ export async function makeUser(db: Knex, attrs: Partial<Pick<User, 'name' | 'ema
 
 type Form = Record<string, string | string[]>;
 
-/** A browser-like client: keeps the session cookie and the last CSRF token it saw. */
+/** A browser-like client: keeps its cookies (the session's, a signed-out visitor's form cookie) and the last CSRF token it saw. */
 export class Client {
-  private cookie = '';
+  private readonly cookies = new Map<string, string>();
   csrf = '';
 
   constructor(readonly app: FastifyInstance) {}
 
   private remember(res: LightMyRequestResponse): LightMyRequestResponse {
-    const set = res.cookies.find((c) => c.name === 'atrium.sid');
-    if (set) this.cookie = set.value ? `atrium.sid=${set.value}` : '';
+    for (const set of res.cookies) {
+      if (set.value) this.cookies.set(set.name, set.value);
+      else this.cookies.delete(set.name);
+    }
     const token = /name="_csrf" value="([^"]+)"/.exec(res.body) ?? /"x-csrf-token": "([^"]+)"/.exec(res.body);
     if (token?.[1]) this.csrf = token[1];
     return res;
   }
 
+  private get cookie(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
   get sessionCookie(): string {
-    return this.cookie;
+    const sid = this.cookies.get('atrium.sid');
+    return sid ? `atrium.sid=${sid}` : '';
   }
 
   async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {

@@ -1,5 +1,4 @@
 import fastifyCookie from '@fastify/cookie';
-import fastifyCsrf from '@fastify/csrf-protection';
 import fastifySession from '@fastify/session';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -27,7 +26,7 @@ declare module 'fastify' {
 /** How stale a session's stored expiry may get while it is in use: it is saved again (and its cookie re-sent) this often at most. */
 export const SESSION_REFRESH_MS = 60 * 1000;
 
-/** Cookie + PostgreSQL-backed sessions (R-U2) + CSRF tokens kept in the session. */
+/** Cookie + PostgreSQL-backed sessions (R-U2); CSRF tokens are plugins/csrf.ts's. */
 export default fp(
   async function sessionPlugin(app: FastifyInstance, opts: { db: Knex; secret: string }) {
     await app.register(fastifyCookie);
@@ -44,14 +43,6 @@ export default fp(
       cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', path: '/', maxAge: SESSION_IDLE_MS },
     });
     app.addHook('onRequest', refreshRecentUse);
-    await app.register(fastifyCsrf, { sessionPlugin: '@fastify/session', getToken: (req) => csrfTokenOf(req.body) ?? (req.headers['x-csrf-token'] as string | undefined) });
-    // Checked after the body is parsed (preHandler), for every state-changing request.
-    app.addHook('preHandler', (request, reply, done) => {
-      const method = request.method;
-      if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return done();
-      if (request.routeOptions.config.csrf === false) return done();
-      app.csrfProtection(request, reply, done);
-    });
   },
   { name: 'session' },
 );
@@ -79,12 +70,4 @@ function refreshRecentUse(request: FastifyRequest, _reply: FastifyReply, done: (
     if (storedExpiry.getTime() < now + SESSION_IDLE_MS - SESSION_REFRESH_MS) session.set('usedAt', now);
   }
   done();
-}
-
-function csrfTokenOf(body: unknown): string | undefined {
-  if (body && typeof body === 'object' && '_csrf' in body) {
-    const v = (body as { _csrf: unknown })._csrf;
-    return typeof v === 'string' ? v : undefined;
-  }
-  return undefined;
 }

@@ -143,3 +143,33 @@ t.test('an idle session ends; one in use moves its expiry on at most once a minu
   t.equal(expired.statusCode, 303, 'eight hours without use: signed out');
   t.match(String(expired.headers.location), /^\/login/);
 });
+
+t.test('a visitor who is not signed in costs no session: their forms are protected by a signed cookie (R-U2)', async (t) => {
+  const { app, db } = await build(t);
+  const user = await makeUser(db, { email: 'visitor@example.com' });
+  // Every GET of a form page used to store a session for its CSRF secret: anyone could fill the table.
+  for (const url of ['/login', '/login/reset', '/login', '/login/reset']) {
+    const res = await app.inject({ url });
+    t.equal(res.statusCode, 200, url);
+    t.notOk(res.cookies.find((c) => c.name === 'atrium.sid'), `${url}: no session cookie`);
+    const form = res.cookies.find((c) => c.name === 'atrium.form');
+    t.ok(form?.httpOnly && form.sameSite === 'Lax', `${url}: an HttpOnly, SameSite=Lax form cookie`);
+  }
+  t.equal(Number((await db('sessions').count({ n: '*' }))[0]?.n), 0, 'no session row is written');
+
+  const mine = new Client(app);
+  await mine.get('/login');
+  const other = new Client(app);
+  await other.get('/login');
+  t.equal((await other.post('/login', { email: user.email, password: 'correct-horse-battery' }, { csrf: mine.csrf })).statusCode, 403, "another visitor's token is refused");
+  const forged = await app.inject({ method: 'POST', url: '/login', headers: { cookie: 'atrium.form=forged-secret', 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${encodeURIComponent(mine.csrf)}&email=${user.email}&password=correct-horse-battery` });
+  t.equal(forged.statusCode, 403, 'an unsigned form cookie is refused');
+  t.equal((await mine.post('/login', { email: user.email, password: 'correct-horse-battery' })).statusCode, 303, 'the form signs in');
+
+  const first = await signIn(app, user);
+  const second = await signIn(app, user);
+  const page = await second.get('/profile');
+  t.notOk(page.cookies.length, 'a signed-in page sets no cookie');
+  t.equal((await second.post('/logout', {}, { csrf: first.csrf })).statusCode, 403, "a token of the person's other session is refused");
+  t.equal((await second.post('/logout', {})).statusCode, 303, "the session's own token signs out");
+});
