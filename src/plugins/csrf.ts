@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import Tokens from '@fastify/csrf';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { SESSION_IDLE_MS } from '../db/session-store.js';
 import { loadedSession } from './session.js';
 import { RememberingSigner } from './session-signer.js';
 
@@ -61,7 +62,8 @@ export default fp(
       let secret = visitorSecret(this.request);
       if (!secret) {
         secret = tokens.secretSync();
-        this.setCookie(FORM_COOKIE, signer.sign(secret), { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto' });
+        // As long as a session lasts unused (a form open that long still works), and kept across a browser's restart.
+        this.setCookie(FORM_COOKIE, signer.sign(secret), { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: SESSION_IDLE_MS / 1000 });
         // Later calls for this reply (a page and its fragments) use the same secret.
         this.request.cookies[FORM_COOKIE] = signer.sign(secret);
       }

@@ -154,6 +154,7 @@ t.test('a visitor who is not signed in costs no session: their forms are protect
     t.notOk(res.cookies.find((c) => c.name === 'atrium.sid'), `${url}: no session cookie`);
     const form = res.cookies.find((c) => c.name === 'atrium.form');
     t.ok(form?.httpOnly && form.sameSite === 'Lax', `${url}: an HttpOnly, SameSite=Lax form cookie`);
+    t.equal(form?.maxAge, 8 * 60 * 60, `${url}: kept as long as an unused session, across a browser's restart`);
   }
   t.equal(Number((await db('sessions').count({ n: '*' }))[0]?.n), 0, 'no session row is written');
 
