@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { SESSION_IDLE_MS } from '../db/session-store.js';
 import { loadedSession } from './session.js';
-import { RememberingSigner } from './session-signer.js';
+import { RememberingSigner, remembering } from './session-signer.js';
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -41,7 +41,8 @@ export default fp(
     // Keys of their own, derived from the server's secret: a signed form cookie is no session cookie, and the reverse.
     const signer = new RememberingSigner(createHmac('sha256', opts.secret).update('atrium form cookie').digest('base64url'));
     const sessionKey = createHmac('sha256', opts.secret).update('atrium csrf secret of a session').digest();
-    const sessionSecret = (sid: string) => createHmac('sha256', sessionKey).update(sid).digest('base64url');
+    // An HMAC costs more to set up than to compute; a session asks for the same one on every page.
+    const sessionSecret = remembering((sid) => createHmac('sha256', sessionKey).update(sid).digest('base64url'));
 
     /** The signed-in session's id, or null for a visitor who is not signed in. */
     function signedInSession(request: FastifyRequest): string | null {

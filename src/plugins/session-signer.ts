@@ -9,30 +9,26 @@ const REMEMBERED = 10_000;
  * never seen is checked in full, as before.
  */
 export class RememberingSigner {
-  private readonly signer: Signer;
-  private readonly signed = new Map<string, string>();
-  private readonly checked = new Map<string, UnsignResult>();
+  readonly sign: (value: string) => string;
+  readonly unsign: (input: string) => UnsignResult;
 
   constructor(secret: string) {
-    this.signer = new Signer(secret);
-  }
-
-  sign(value: string): string {
-    return remembered(this.signed, value, () => this.signer.sign(value));
-  }
-
-  unsign(input: string): UnsignResult {
-    return remembered(this.checked, input, () => this.signer.unsign(input));
+    const signer = new Signer(secret);
+    this.sign = remembering((value) => signer.sign(value));
+    this.unsign = remembering((input) => signer.unsign(input));
   }
 }
 
-/** The answer kept for `key`, or `answer()`'s, kept. */
-function remembered<V>(map: Map<string, V>, key: string, answer: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = answer();
-    if (map.size >= REMEMBERED) map.clear();
-    map.set(key, value);
-  }
-  return value;
+/** `answer`, with its answers kept for the last REMEMBERED strings asked (bounded): it must depend on the string alone. */
+export function remembering<V>(answer: (key: string) => V): (key: string) => V {
+  const answers = new Map<string, V>();
+  return (key) => {
+    let value = answers.get(key);
+    if (value === undefined) {
+      value = answer(key);
+      if (answers.size >= REMEMBERED) answers.clear();
+      answers.set(key, value);
+    }
+    return value;
+  };
 }
