@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { SESSION_IDLE_MS } from '../db/session-store.js';
 import { loadedSession } from './session.js';
-import { RememberingSigner, remembering } from './session-signer.js';
+import { remembering } from './session-signer.js';
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -38,8 +38,6 @@ export class CsrfError extends Error {
 export default fp(
   async function csrfPlugin(app: FastifyInstance, opts: { secret: string }) {
     const tokens = Tokens();
-    // Keys of their own, derived from the server's secret: a signed form cookie is no session cookie, and the reverse.
-    const signer = new RememberingSigner(createHmac('sha256', opts.secret).update('atrium form cookie').digest('base64url'));
     const sessionKey = createHmac('sha256', opts.secret).update('atrium csrf secret of a session').digest();
     // An HMAC costs more to set up than to compute; a session asks for the same one on every page.
     const sessionSecret = remembering((sid) => createHmac('sha256', sessionKey).update(sid).digest('base64url'));
@@ -53,7 +51,7 @@ export default fp(
     function visitorSecret(request: FastifyRequest): string | null {
       const cookie = request.cookies[FORM_COOKIE];
       if (!cookie) return null;
-      const unsigned = signer.unsign(cookie);
+      const unsigned = request.unsignCookie(cookie);
       return unsigned.valid ? unsigned.value : null;
     }
 
@@ -64,9 +62,9 @@ export default fp(
       if (!secret) {
         secret = tokens.secretSync();
         // As long as a session lasts unused (a form open that long still works), and kept across a browser's restart.
-        this.setCookie(FORM_COOKIE, signer.sign(secret), { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: SESSION_IDLE_MS / 1000 });
+        this.setCookie(FORM_COOKIE, secret, { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: SESSION_IDLE_MS / 1000, signed: true });
         // Later calls for this reply (a page and its fragments) use the same secret.
-        this.request.cookies[FORM_COOKIE] = signer.sign(secret);
+        this.request.cookies[FORM_COOKIE] = this.signCookie(secret);
       }
       return tokens.create(secret);
     });

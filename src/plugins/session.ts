@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifySession from '@fastify/session';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -29,7 +30,9 @@ export const SESSION_REFRESH_MS = 60 * 1000;
 /** Cookie + PostgreSQL-backed sessions (R-U2); CSRF tokens are plugins/csrf.ts's. */
 export default fp(
   async function sessionPlugin(app: FastifyInstance, opts: { db: Knex; secret: string }) {
-    await app.register(fastifyCookie);
+    // Signs the cookies a signed-out visitor carries instead of a session (plugins/csrf.ts, single sign-on's pending
+    // state), with a key of their own: such a cookie's value is never a valid session id, nor the reverse.
+    await app.register(fastifyCookie, { secret: createHmac('sha256', opts.secret).update('atrium signed cookies').digest('base64url') });
     // The header's unread count is read with the session (one round trip for both; plugins/views.ts uses it on GETs).
     const store = new PgSessionStore(opts.db, (err) => app.log.error({ err }, 'session store callback threw'), (kind) => unreadCountColumn('u', ADMIN_MODE_REQUESTED, kind));
     app.addHook('onClose', async () => store.close());

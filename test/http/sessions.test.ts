@@ -156,6 +156,10 @@ t.test('a visitor who is not signed in costs no session: their forms are protect
     t.ok(form?.httpOnly && form.sameSite === 'Lax', `${url}: an HttpOnly, SameSite=Lax form cookie`);
     t.equal(form?.maxAge, 8 * 60 * 60, `${url}: kept as long as an unused session, across a browser's restart`);
   }
+  for (const url of ['/', '/login/reset/no-such-token', '/login/two-factor', '/login/directory', '/login/oidc', '/join/no-such-token', '/mail/unsubscribe/no-such-token', '/s/no-such-token', '/no-such-page']) {
+    const res = await app.inject({ url });
+    t.notOk(res.cookies.find((c) => c.name === 'atrium.sid'), `${url} (${res.statusCode}): no session cookie`);
+  }
   t.equal(Number((await db('sessions').count({ n: '*' }))[0]?.n), 0, 'no session row is written');
 
   const mine = new Client(app);

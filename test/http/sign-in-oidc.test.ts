@@ -36,6 +36,10 @@ async function ssoLogin(c: Client, accountId: string) {
 t.test('R-A1: code + PKCE through discovery; an employee account is made for a verified e-mail', async (t) => {
   const { app, db } = await setUp(t);
   t.match((await new Client(app).get('/login')).body, /href="\/login\/oidc\?next=%2F"/);
+  const started = await new Client(app).get('/login/oidc');
+  t.equal(started.statusCode, 303);
+  t.notOk(started.cookies.find((c) => c.name === 'atrium.sid'), 'starting a sign-on sets no session cookie');
+  t.equal(Number((await db('sessions').count({ n: '*' }))[0]?.n), 0, 'and stores no session: its state is a signed cookie');
   const c = new Client(app);
   const { start, callback } = await ssoLogin(c, 'dora');
   const auth = new URL(String(start.headers.location));
@@ -107,9 +111,17 @@ t.test('refused: a replayed state, an expired state, a state from another sessio
   const d = new Client(app);
   const start = await d.get('/login/oidc');
   const back = await signInAtProvider(String(start.headers.location), 'dora', appUrl);
-  await db('sessions').update({ data: db.raw(`jsonb_set(data, '{oidcPending,at}', '0')`) }).whereRaw(`data->'oidcPending' is not null`);
-  const expired = await d.get(back.pathname + back.search);
+  // Eleven minutes later (a state lasts ten).
+  const now = Date.now;
+  Date.now = () => now() + 11 * 60 * 1000;
+  const expired = await d.get(back.pathname + back.search).finally(() => (Date.now = now));
   t.equal(expired.statusCode, 400, 'an expired state is refused');
+
+  const g = new Client(app);
+  const s4 = await g.get('/login/oidc');
+  const back4 = await signInAtProvider(String(s4.headers.location), 'dora', appUrl);
+  const unsigned = await app.inject({ url: back4.pathname + back4.search, headers: { cookie: `atrium.oidc=${encodeURIComponent(JSON.stringify({ state: back4.searchParams.get('state'), nonce: 'n', codeVerifier: 'v', next: '/', at: Date.now() }))}` } });
+  t.equal(unsigned.statusCode, 400, 'a state cookie the server did not sign is refused');
 
   const e = new Client(app);
   const s2 = await e.get('/login/oidc');

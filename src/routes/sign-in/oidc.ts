@@ -2,15 +2,24 @@ import { publishUsers } from '../../live/channel.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { t } from '../../i18n/index.js';
 import { NotFoundError } from '../../lib/errors.js';
-import { beginOidcSignIn, completeOidcSignIn, ProviderError, providerSignOutUrl, type OidcPending } from '../../services/sign-in/oidc.js';
+import { beginOidcSignIn, completeOidcSignIn, parsePending, PENDING_MS, ProviderError, providerSignOutUrl, type OidcPending } from '../../services/sign-in/oidc.js';
 import { getSignInSettings } from '../../services/sign-in/settings.js';
 import { safeNext } from '../../lib/safe-next.js';
 import { finishSignIn } from './complete.js';
 
-declare module 'fastify' {
-  interface Session {
-    oidcPending?: OidcPending;
-  }
+/**
+ * The started sign-in's state, nonce and PKCE verifier, in a signed HttpOnly cookie for the callback alone: in the
+ * session, every visit of the start address stored one, a table anyone could fill. SameSite=Lax: the provider sends
+ * the browser back with a top-level GET, which carries it.
+ */
+const PENDING_COOKIE = 'atrium.oidc';
+const PENDING_COOKIE_OPTIONS = { path: '/login/oidc', httpOnly: true, sameSite: 'lax', secure: 'auto' } as const;
+
+function pendingOf(request: FastifyRequest): OidcPending | undefined {
+  const cookie = request.cookies[PENDING_COOKIE];
+  if (!cookie) return undefined;
+  const unsigned = request.unsignCookie(cookie);
+  return unsigned.valid ? parsePending(unsigned.value) : undefined;
 }
 
 /** R-A1: OpenID Connect single sign-on (authorization code + PKCE) and sign-out. */
@@ -31,7 +40,7 @@ export default async function oidcSignInRoutes(app: FastifyInstance): Promise<vo
     const settings = await enabledSettings();
     try {
       const { url, pending } = await beginOidcSignIn(settings, app.config.signIn, redirectUri, safeNext((request.query as { next?: unknown }).next, app.config.publicUrl));
-      request.session.set('oidcPending', pending);
+      reply.setCookie(PENDING_COOKIE, JSON.stringify(pending), { ...PENDING_COOKIE_OPTIONS, maxAge: PENDING_MS / 1000, signed: true });
       // The address comes from the provider's discovered metadata, which the settings name.
       return reply.redirect(url.href, 303);
     } catch (err) {
@@ -42,9 +51,9 @@ export default async function oidcSignInRoutes(app: FastifyInstance): Promise<vo
 
   app.get('/login/oidc/callback', { config: { access: 'guest' } }, async (request: FastifyRequest, reply) => {
     const settings = await enabledSettings();
-    const pending = request.session.get('oidcPending');
-    // Single use: whatever happens next, this state cannot be presented again.
-    request.session.set('oidcPending', undefined);
+    const pending = pendingOf(request);
+    // Single use: whatever happens next, this browser does not present this state again (and the provider takes a code once).
+    reply.clearCookie(PENDING_COOKIE, PENDING_COOKIE_OPTIONS);
     const outcome = await completeOidcSignIn(app.db, settings, app.config.signIn, pending, new URL(request.url, app.config.publicUrl));
     if (outcome.ok) return finishSignIn(request, reply, outcome.user, pending?.next ?? '/', 'oidc', outcome.idToken ? { oidcIdToken: outcome.idToken } : {});
     if (outcome.reason === 'failed') {

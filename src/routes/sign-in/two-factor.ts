@@ -27,9 +27,12 @@ export async function enrolmentPage(request: FastifyRequest, email: string): Pro
 
 /** R-A2: the second step of a local sign-in, and the set-up the settings may require first. */
 export default async function twoFactorSignInRoutes(app: FastifyInstance): Promise<void> {
+  /** Back to sign-in; a session holding a sign-in that ran out says so, a visitor who never began one stores nothing. */
   async function expired(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    request.session.set('pendingSignIn', undefined);
-    request.session.set('flash', { kind: 'error', message: t('signIn.twoFactor.expired') });
+    if (request.session.get('pendingSignIn') !== undefined) {
+      request.session.set('pendingSignIn', undefined);
+      request.session.set('flash', { kind: 'error', message: t('signIn.twoFactor.expired') });
+    }
     return reply.redirect('/login', 303);
   }
 

@@ -7,13 +7,27 @@ import { accountForVouchedPerson, type AccountRefusal } from './accounts.js';
 
 type Settings = Pick<SignInSettings, 'oidcIssuer' | 'oidcClientId' | 'oidcCreateAccounts'>;
 
-/** What the callback needs back from the start of a sign-in; kept in the person's session. */
+/** What the callback needs back from the start of a sign-in; kept in a signed cookie of the browser (routes/sign-in/oidc.ts). */
 export interface OidcPending {
   state: string;
   nonce: string;
   codeVerifier: string;
   next: string;
   at: number;
+}
+
+/** A pending sign-in read back from its JSON, or undefined when it is not one. */
+export function parsePending(json: string): OidcPending | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (!value || typeof value !== 'object') return undefined;
+  const { state, nonce, codeVerifier, next, at } = value as Record<string, unknown>;
+  if (typeof state !== 'string' || typeof nonce !== 'string' || typeof codeVerifier !== 'string' || typeof next !== 'string' || typeof at !== 'number') return undefined;
+  return { state, nonce, codeVerifier, next, at };
 }
 
 export type ProviderFailure = 'not-configured' | 'unreachable' | 'tls' | 'wrong-issuer' | 'error';
@@ -27,7 +41,8 @@ export class ProviderError extends Error {
   }
 }
 
-const PENDING_MS = 10 * 60 * 1000;
+/** How long a started sign-in may take at the provider. */
+export const PENDING_MS = 10 * 60 * 1000;
 const DISCOVERY_TTL_MS = 5 * 60 * 1000;
 const discovered = new Map<string, { config: oidc.Configuration; at: number }>();
 
