@@ -1,5 +1,5 @@
 import { raw } from 'objection';
-import { QueryTemplate } from '../db/query-template.js';
+import { QueryTemplate, type TemplateValue } from '../db/query-template.js';
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { linkify } from '../lib/linkify.js';
 import { ChatMessage, type ConversationKind } from '../models/chat.js';
@@ -44,8 +44,8 @@ function messagesOf(viewer: Viewer, conversationId: number, kind: ConversationKi
 const shape = (viewer: Viewer, rows: Raw[]): MessageRow[] =>
   rows.map((r) => ({ id: Number(r.id), createdAt: r.createdAt, authorId: r.authorId, authorName: r.authorName ?? null, authorIsExtranet: r.authorIsExtranet === true, mine: viewer.signedIn && r.authorId === viewer.id, html: linkify(r.body, r.mentions ?? []), body: r.body, editedAt: r.editedAt ?? null }));
 
-/** The latest messages, those before or after a message, or that message alone. */
-type MessageWindow = 'latest' | 'before' | 'after' | 'only';
+/** The latest messages, those before or after a message, that message alone, or the messages of a list of ids. */
+type MessageWindow = 'latest' | 'before' | 'after' | 'only' | 'ids';
 
 /**
  * Messages of one conversation, built once per kind of viewer and window (db/query-template.ts) with the
@@ -60,13 +60,14 @@ const messageWindow = new QueryTemplate((s: { viewer: SignedInViewer; window: Me
   const ids = messagesIn(viewer, conversationId ?? 0, s.kind).select('chatMessages.id');
   if (s.window === 'after') ids.where('chatMessages.id', '>', from ?? 0).orderBy('chatMessages.id').limit(NEW_MESSAGES_MAX);
   else if (s.window === 'only') ids.where('chatMessages.id', from ?? 0);
+  else if (s.window === 'ids') ids.whereRaw('chat_messages.id = any(?::int[])', [from ?? 0]);
   else {
     if (s.window === 'before') ids.where('chatMessages.id', '<', from ?? 0);
     ids.orderBy('chatMessages.id', 'desc').limit(MESSAGES_SHOWN + 1);
   }
   return messagesOf(viewer, conversationId ?? 0, s.kind)
     .whereRaw('chat_messages.id = any(array(?))', [ids])
-    .orderBy('chatMessages.id', s.window === 'after' ? 'asc' : 'desc')
+    .orderBy('chatMessages.id', s.window === 'after' || s.window === 'ids' ? 'asc' : 'desc')
     .toKnexQuery();
 });
 
@@ -76,7 +77,7 @@ export interface ConversationRef {
   kind: ConversationKind | null;
 }
 
-function readWindow(viewer: SignedInViewer, window: MessageWindow, conversation: ConversationRef, from: number): Promise<Raw[]> {
+function readWindow(viewer: SignedInViewer, window: MessageWindow, conversation: ConversationRef, from: TemplateValue): Promise<Raw[]> {
   return messageWindow.rows<Raw>(ChatMessage.knex(), `${scopeShapeKey(viewer)}|${window}|${conversation.kind}`, { viewer, window, kind: conversation.kind }, [viewer.id, conversation.id, from]);
 }
 
@@ -92,6 +93,12 @@ export async function findMessages(viewer: Viewer, conversation: ConversationRef
 export async function findMessage(viewer: Viewer, conversation: ConversationRef, id: number): Promise<MessageRow | undefined> {
   if (!viewer.signedIn) return undefined;
   return shape(viewer, await readWindow(viewer, 'only', conversation, id))[0];
+}
+
+/** Those of the messages `ids` of the conversation the viewer may see now, oldest first, as a page shows them; one query. */
+export async function findMessagesById(viewer: Viewer, conversation: ConversationRef, ids: readonly number[]): Promise<MessageRow[]> {
+  if (!viewer.signedIn || ids.length === 0) return [];
+  return shape(viewer, await readWindow(viewer, 'ids', conversation, `{${ids.map((id) => Math.trunc(id)).join(',')}}`));
 }
 
 /** Messages after `after` (the newest the page shows), oldest first: what a poll brings. */

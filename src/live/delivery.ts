@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { findMessage, findNewMessages } from '../finders/chat.js';
+import { findMessagesById, findNewMessages, type MessageRow } from '../finders/chat.js';
 import { countUnreadNotifications, UNREAD_CAP } from '../finders/notifications.js';
 import { t } from '../i18n/index.js';
 import { formatDate, formatDateTime, formatNumber } from '../lib/format.js';
@@ -123,7 +123,7 @@ export class Delivery {
    * Edits and deletions since `since` (logged in chat_changes) to the pages among `subs` that show them: pages that
    * missed their events (a stream reconnecting, the LISTEN connection lost). A message's last change counts, a
    * deletion above all; each is sent as its live event would have been, so a page that had it already is unchanged.
-   * Of the edited messages only the EDITS_REREAD_MAX last edited are re-read (a query each): older ones stay as the
+   * Of the edited messages only the EDITS_REREAD_MAX last edited are re-read: older ones stay as the
    * page shows them until it is reloaded.
    */
   async replay(conversationId: number, since: Date, subs: Subscriber[]): Promise<void> {
@@ -137,7 +137,7 @@ export class Delivery {
 
   /**
    * Edits and deletions (`changes`, by message id, in order) to the streams whose page shows each message. Per person,
-   * the conversation is read once through its scope (R-X1); an edited message is re-read as that person may see it.
+   * the conversation is read once through its scope (R-X1), and the edited messages, together, as that person may see them.
    */
   private async sendChanges(conversationId: number, changes: Map<number, ChatChange['kind']>, alive: [Subscriber, SignedInViewer][]): Promise<void> {
     const following = alive.filter(([s]) => s.conversationId === conversationId);
@@ -145,24 +145,24 @@ export class Delivery {
       groupBy(following, ([, v]) => `${v.id}|${v.adminMode}`).map(async (group) => {
         const viewer = group[0]?.[1];
         const showing = (messageId: number) => group.filter(([s]) => s.lastMessageId >= messageId);
-        if (!viewer || ![...changes.keys()].some((id) => showing(id).length > 0)) return;
+        const shown = [...changes].filter(([messageId]) => showing(messageId).length > 0);
+        if (!viewer || shown.length === 0) return;
         const found = await findVisibleConversation(viewer, { id: conversationId });
         if (!found) return;
         const base = chatBase(found.ctx, viewer.id);
-        for (const [messageId, kind] of changes) {
-          const streams = showing(messageId);
-          if (streams.length === 0) continue;
-          const html = kind === 'deleted' ? messageGone(messageId) : await this.editedHtml(viewer, found.ctx, base, conversationId, messageId);
-          if (html) for (const [s] of streams) s.stream.send('chat', html);
+        const editedIds = shown.filter(([, kind]) => kind === 'edited').map(([messageId]) => messageId);
+        const edited = new Map((await findMessagesById(viewer, { id: conversationId, kind: null }, editedIds)).map((m) => [m.id, m]));
+        for (const [messageId, kind] of shown) {
+          const message = edited.get(messageId);
+          const html = kind === 'deleted' ? messageGone(messageId) : message ? await this.editedHtml(viewer, found.ctx, base, message) : null;
+          if (html) for (const [s] of showing(messageId)) s.stream.send('chat', html);
         }
       }),
     );
   }
 
-  /** An edited message as the viewer may see it now, to take the place of the one its page shows; null when gone. */
-  private async editedHtml(viewer: SignedInViewer, ctx: ConversationContext, base: string, conversationId: number, messageId: number): Promise<string | null> {
-    const message = await findMessage(viewer, { id: conversationId, kind: null }, messageId);
-    if (!message) return null;
+  /** An edited message as the viewer may see it now, to take the place of the one its page shows. */
+  private editedHtml(viewer: SignedInViewer, ctx: ConversationContext, base: string, message: MessageRow): Promise<string> {
     return this.render('partials/chat/messages', { ...templateData(viewer), messages: withMessageActions(viewer, ctx, base, [message]), postUrl: base, replacing: true });
   }
 

@@ -38,7 +38,7 @@ export async function chatChangesSince(db: Knex, conversationId: number, since: 
   return rows.reverse();
 }
 
-/** Edited messages one replay or poll re-reads at most: each is a query, and a page that missed more is far behind. */
+/** Edited messages one replay or poll re-reads at most (together): a page that missed more is far behind, better reloaded. */
 export const EDITS_REREAD_MAX = 20;
 
 /** Each changed message's last change, a deletion above all, in the order of those changes (oldest first). */

@@ -7,6 +7,7 @@ import { Group, Membership } from '../../src/models/group.js';
 import { User } from '../../src/models/user.js';
 import { build, makeUser, signIn } from '../helper.js';
 import { makeGroup } from '../fixtures.js';
+import { countQueries } from '../query-count.js';
 
 t.test('chat (R-F4)', async (t) => {
   const { app, db } = await build(t);
@@ -97,7 +98,7 @@ t.test('chat (R-F4)', async (t) => {
     t.equal((await d.get(pollUrl!, { 'hx-request': 'true' })).statusCode, 404, 'a stranger polls nothing');
     t.equal((await b.get(`/groups/${room.id}/chat/messages?after=${second!.id}&since=soon`, { 'hx-request': 'true' })).statusCode, 400, 'a malformed time is refused');
 
-    // A page that missed more edits than a poll re-reads (20, a query each) is loaded anew.
+    // A page that missed more edits than a poll re-reads (20) is loaded anew.
     const behind = /id="chat-poll"[^>]*data-hx-get="([^"]+)"/.exec((await b.get(next!, { 'hx-request': 'true' })).body ?? '')?.[1] ?? next!;
     const many = [];
     for (let i = 0; i < 21; i++) {
@@ -109,6 +110,25 @@ t.test('chat (R-F4)', async (t) => {
     const far = await b.get(caughtUp!, { 'hx-request': 'true' });
     t.equal(far.headers['hx-refresh'], 'true', 'twenty-one edits: the page reloads');
     t.notMatch(far.body, /edited/, 'and is sent none of them');
+
+    // The edited messages a poll sends are read together: three cost what one does.
+    const quiet = await makeGroup(db, anna, { name: 'Quiet Poll Room' }, [[ben]]);
+    const ids: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      await a.post(`/groups/${quiet.id}/chat`, { message: `Quiet ${i}` });
+      ids.push((await ChatMessage.query(db).orderBy('id', 'desc').first())!.id);
+    }
+    const fresh = /data-live-poll data-hx-get="([^"]+)"/.exec((await b.get(`/groups/${quiet.id}/chat`)).body)?.[1]?.replaceAll('&amp;', '&');
+    await a.post(`/groups/${quiet.id}/chat/messages/${ids[0]}/edit`, { message: 'Quiet: once more' });
+    let onePoll = '';
+    const oneQueries = await countQueries(db, async () => (onePoll = (await b.get(fresh!, { 'hx-request': 'true' })).body));
+    t.match(onePoll, /once more/);
+    const after = /id="chat-poll"[^>]*data-hx-get="([^"]+)"/.exec(onePoll)?.[1]?.replaceAll('&amp;', '&');
+    for (const id of ids.slice(1)) await a.post(`/groups/${quiet.id}/chat/messages/${id}/edit`, { message: `Quiet: ${id} again` });
+    let threePoll = '';
+    const threeQueries = await countQueries(db, async () => (threePoll = (await b.get(after!, { 'hx-request': 'true' })).body));
+    t.equal((threePoll.match(/again/g) ?? []).length, 3, 'three edited messages arrive');
+    t.equal(threeQueries, oneQueries, `one query for the edited messages, however many (${threeQueries} and ${oneQueries})`);
   });
 
   t.test('unread counts', async (t) => {

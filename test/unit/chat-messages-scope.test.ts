@@ -2,7 +2,7 @@
 // walk through every conversation). Told the wrong kind, or read by someone outside, they are never shown.
 import t from 'tap';
 import { Model } from 'objection';
-import { findMessages, findNewMessages } from '../../src/finders/chat.js';
+import { findMessages, findMessagesById, findNewMessages } from '../../src/finders/chat.js';
 import { ChatMessage } from '../../src/models/chat.js';
 import { viewerFromUser } from '../../src/policy/viewer.js';
 import { postDirect, postToGroup } from '../../src/services/chat.js';
@@ -35,4 +35,9 @@ t.test("a conversation's messages under its kind's rule, and nothing under the o
   const first = (await ChatMessage.query(db).where('body', 'one').first())!.id;
   t.same((await findNewMessages(b, { id: groupConversation, kind: 'group' }, first)).map((m) => m.body), ['two', 'three'], 'what came after a message, under its rule');
   t.same(await findNewMessages(o, { id: groupConversation, kind: 'group' }, 0), [], 'and nothing new for an outsider');
+  const all = (await ChatMessage.query(db).orderBy('id')).map((m) => m.id);
+  const byId = async (viewer: typeof a, id: number) => (await findMessagesById(viewer, { id, kind: null }, all)).map((m) => m.body);
+  t.same(await byId(b, groupConversation), ['one', 'two', 'three'], "messages by id: only the conversation's, oldest first, whatever ids are asked");
+  t.same(await byId(b, directConversation), ['just us'], 'and of the direct conversation only its own');
+  t.same(await byId(o, groupConversation), [], 'nothing by id for an outsider');
 });

@@ -3,7 +3,7 @@ import { t } from '../../i18n/index.js';
 import { ForbiddenError, HttpError, NotFoundError, parseId } from '../../lib/errors.js';
 import { formValues, type FieldError } from '../../lib/forms.js';
 import { can } from '../../policy/abilities.js';
-import { findMessage, findMessages, findNewMessages, type MessageRow } from '../../finders/chat.js';
+import { findMessage, findMessages, findMessagesById, findNewMessages, type MessageRow } from '../../finders/chat.js';
 import { directContext, findVisibleConversation, groupChatContext, type ConversationContext } from '../../policy/chat-scopes.js';
 import { usersVisibleTo, type VisibleGroup } from '../../policy/scopes.js';
 import { wantsFragment } from '../../plugins/views.js';
@@ -120,11 +120,7 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     const editedIds = shown.filter(([, kind]) => kind === 'edited').map(([id]) => id);
     if (editedIds.length > EDITS_REREAD_MAX) return 'reload' as const;
     const deleted = shown.filter(([, kind]) => kind === 'deleted').map(([id]) => id);
-    const edited: MessageRow[] = [];
-    for (const id of editedIds) {
-      const message = await findMessage(viewer, { id: conversationId, kind: where.kind }, id);
-      if (message) edited.push(message);
-    }
+    const edited = await findMessagesById(viewer, { id: conversationId, kind: where.kind }, editedIds);
     // A change's time is the microsecond its transaction began: the next poll starts just after the newest.
     const until = Math.max(...changes.map((c) => c.createdAt.getTime())) + 1;
     return { edited: withEdit(viewer, where, edited), deleted, until };
