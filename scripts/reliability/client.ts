@@ -28,20 +28,36 @@ export function send(url: string, opts: { method?: string; headers?: Record<stri
   });
 }
 
-/** A browser-like client: keeps the session cookie and the last CSRF token it saw; follows no redirects. */
+/** A browser-like client: keeps its cookies (the session's, a signed-out visitor's form cookie) and the last CSRF token it saw; follows no redirects. */
 export class Browser {
-  cookie = '';
+  private readonly jar = new Map<string, string>();
   csrf = '';
+  /** The last Set-Cookie of the session cookie. */
   lastSetCookie = '';
 
   constructor(public base: string) {}
 
+  /** The Cookie header this browser sends. */
+  get cookie(): string {
+    return [...this.jar].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
+  /** Takes over another browser's cookies (a Cookie header). */
+  set cookie(header: string) {
+    this.jar.clear();
+    for (const pair of header.split(';')) {
+      const [name, ...value] = pair.trim().split('=');
+      if (name) this.jar.set(name, value.join('='));
+    }
+  }
+
   private remember(res: Response): Response {
-    const set = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('atrium.sid='));
-    if (set) {
-      this.lastSetCookie = set;
-      const value = /^atrium\.sid=([^;]*)/.exec(set)?.[1] ?? '';
-      this.cookie = value ? `atrium.sid=${value}` : '';
+    for (const set of ([] as string[]).concat(res.headers['set-cookie'] ?? [])) {
+      const [, name = '', value = ''] = /^([^=]+)=([^;]*)/.exec(set) ?? [];
+      if (!name) continue;
+      if (name === 'atrium.sid') this.lastSetCookie = set;
+      if (value) this.jar.set(name, value);
+      else this.jar.delete(name);
     }
     const token = /name="_csrf" value="([^"]+)"/.exec(res.body) ?? /"x-csrf-token": "([^"]+)"/.exec(res.body);
     if (token?.[1]) this.csrf = token[1];
