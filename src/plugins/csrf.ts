@@ -62,9 +62,10 @@ export default fp(
       if (!secret) {
         secret = tokens.secretSync();
         // As long as a session lasts unused (a form open that long still works), and kept across a browser's restart.
-        this.setCookie(FORM_COOKIE, secret, { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: SESSION_IDLE_MS / 1000, signed: true });
+        const signed = this.signCookie(secret);
+        this.setCookie(FORM_COOKIE, signed, { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: SESSION_IDLE_MS / 1000 });
         // Later calls for this reply (a page and its fragments) use the same secret.
-        this.request.cookies[FORM_COOKIE] = this.signCookie(secret);
+        this.request.cookies[FORM_COOKIE] = signed;
       }
       return tokens.create(secret);
     });

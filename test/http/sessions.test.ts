@@ -170,6 +170,7 @@ t.test('a visitor who is not signed in costs no session: their forms are protect
   const forged = await app.inject({ method: 'POST', url: '/login', headers: { cookie: 'atrium.form=forged-secret', 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${encodeURIComponent(mine.csrf)}&email=${user.email}&password=correct-horse-battery` });
   t.equal(forged.statusCode, 403, 'an unsigned form cookie is refused');
   t.equal((await mine.post('/login', { email: user.email, password: 'correct-horse-battery' })).statusCode, 303, 'the form signs in');
+  t.equal((await mine.post('/logout', {})).statusCode, 403, 'a token made before signing in is not good for the session');
 
   const first = await signIn(app, user);
   const second = await signIn(app, user);
