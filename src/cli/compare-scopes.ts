@@ -8,7 +8,7 @@ import { activityVisibleTo, postsVisibleTo } from '../policy/feed-scopes.js';
 import { findFeed, FEED_PAGE_SIZE } from '../finders/feed.js';
 import { Post } from '../models/post.js';
 import { Task } from '../models/task.js';
-import { taskIdsOfExternal, tasksVisibleByProbeTo, tasksVisibleTo } from '../policy/task-scopes.js';
+import { taskCandidatesOf, tasksVisibleByProbeTo, tasksVisibleTo } from '../policy/task-scopes.js';
 import { groupsWithToolFor } from '../policy/tool-groups.js';
 import { activeMembership, groupsVisibleTo, memberCountOf, myGroupIds, usersVisibleTo } from '../policy/scopes.js';
 import { isSuperuser, viewerFromUser, type Viewer } from '../policy/viewer.js';
@@ -87,10 +87,22 @@ const REWRITES: Rewrite[] = [
   { name: 'postsVisibleTo', before: (v) => asModels(postsVisibleToBefore(v).select('posts.id')), after: (v) => asModels(postsVisibleTo(v).select('posts.id')), key: ['id'] },
   { name: 'filesVisibleTo', before: (v) => asModels(filesVisibleToBefore(v).select('files.id')), after: (v) => asModels(filesVisibleTo(v).select('files.id')), key: ['id'] },
   {
-    // Search reads an external user's tasks from these candidates: alone, they must be exactly its visible tasks.
-    name: 'taskIdsOfExternal',
+    // Search reads a viewer's tasks from these candidates (and a superuser's from the scope): alone, they must be exactly its visible tasks.
+    name: 'taskCandidatesOf.ids',
     before: (v) => asModels(tasksVisibleTo(v).select('tasks.id')),
-    after: (v) => asModels(v.signedIn && v.isExtranet ? Task.query().select('tasks.id').whereRaw('tasks.id = any(array(?))', [taskIdsOfExternal(v)]) : tasksVisibleTo(v).select('tasks.id')),
+    after: (v) => {
+      const candidates = v.signedIn ? taskCandidatesOf(v) : null;
+      return asModels(candidates ? Task.query().select('tasks.id').whereRaw('tasks.id = any(array(?))', [candidates.ids]) : tasksVisibleTo(v).select('tasks.id'));
+    },
+    key: ['id'],
+  },
+  {
+    name: 'taskCandidatesOf.byIndex',
+    before: (v) => asModels(tasksVisibleTo(v).select('tasks.id')),
+    after: (v) => {
+      const candidates = v.signedIn ? taskCandidatesOf(v) : null;
+      return asModels(candidates ? candidates.byIndex(Task.query()).select('tasks.id') : tasksVisibleTo(v).select('tasks.id'));
+    },
     key: ['id'],
   },
   // A task page reads its task through the probing form: over every task it must give the list form's rows.

@@ -55,8 +55,9 @@ export function matchSql(kind: SearchKind, path: HitPath): string {
  * A page's sort key (names lower-cased): plain where a walk goes in an index's order, fenced (an expression no index
  * gives) where rows are found first and sorted after. `walkInOrder`: whether walking the kind's rows in order stays
  * cheap for this viewer: an employee's scope is a large part of each table; an external user's is its few groups,
- * which the walk through the whole table would look for among everyone's rows (its tasks come as an index condition
- * on their ids, in order: their walk stays inside them).
+ * which the walk through the whole table would look for among everyone's rows (its tasks and posts come as an index
+ * condition on their ids, in order: their walk stays inside them). An employee's tasks are walked their own way
+ * (search.ts, taskWalkIds).
  */
 export function sortKey(kind: SearchKind, path: HitPath, walkInOrder: boolean): string {
   const table = SEARCH_TABLE[kind];

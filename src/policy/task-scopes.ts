@@ -39,13 +39,40 @@ export function taskIdsInvolving(viewerId: number, role?: TaskMemberRole): Query
 }
 
 /**
- * Ids of every task an external viewer may see (R-T2, R-X1), as one UNION ALL of index scans: the tasks that
- * involve it and those of its few groups with the tasks tool on. A candidate set that callers still read
- * through tasksVisibleTo(); as an array it is an index condition, where the scope's OR made PostgreSQL read
- * the whole table newest first to find a few of them (20 ms of an external user's search at scale 1).
+ * Ids of every task the viewer may see (R-T2, R-X1), as one UNION ALL of index scans: the tasks that involve it and
+ * those of its groups with the tasks tool on. A candidate set that callers still read through tasksVisibleTo(); as
+ * an array it is an index condition, where the scope's OR made PostgreSQL read the whole table newest first to find
+ * a few of them (20 ms of an external user's search at scale 1). Not for a superuser: see taskCandidatesOf().
  */
-export function taskIdsOfExternal(viewer: SignedInViewer): QueryBuilder<TaskMember> {
+export function taskIdsOf(viewer: SignedInViewer): QueryBuilder<TaskMember> {
   return taskIdsInvolving(viewer.id).unionAll([Task.query().alias('inv_g').select('inv_g.id').whereIn('inv_g.groupId', myTaskGroupIds(viewer.id))]);
+}
+
+/** The tasks a viewer may see as narrowings PostgreSQL reads from the indexes (taskCandidatesOf). */
+export interface TaskCandidates {
+  /** Its groups' tasks, those it created or is responsible for, and those naming it: a bitmap over four indexes. */
+  byIndex: (q: QueryBuilder<Task>) => QueryBuilder<Task>;
+  /** The same tasks' ids, read once into an array (taskIdsOf). */
+  ids: QueryBuilder<TaskMember>;
+}
+
+/**
+ * Where each task the viewer may see is (R-T2), for reads that would otherwise test the whole table against the
+ * scope; they narrow a read through tasksVisibleTo(), never widen it. Null for a superuser, who sees every task.
+ */
+export function taskCandidatesOf(viewer: SignedInViewer): TaskCandidates | null {
+  if (isSuperuser(viewer)) return null;
+  return {
+    byIndex: (q) =>
+      q.where((b) =>
+        b
+          .whereRaw('tasks.group_id = any(array(?))', [myTaskGroupIds(viewer.id)])
+          .orWhere('tasks.creatorId', viewer.id)
+          .orWhere('tasks.responsibleId', viewer.id)
+          .orWhereRaw('tasks.id = any(array(?))', [tasksNamingMe(viewer.id)]),
+      ),
+    ids: taskIdsOf(viewer),
+  };
 }
 
 /**

@@ -185,3 +185,44 @@ t.test("an external user's walk to a common word goes through its groups' posts 
     t.ok(tested > 0 && tested <= 100, `the external user's posts search tests ${tested} posts against the words (at most 100; each of its group's 3,006 before)`);
   }
 });
+
+t.test('a common word among the few tasks of someone in one group tests their tasks only, newest first, page after page (R-F6, R-T2)', async (t) => {
+  const { db, me, stranger, mine, theirs } = await company(t);
+  // Mine holds "budget" tasks long before the newest ones (taken over from the other group) and among the newest.
+  await db.raw(`update tasks set group_id = ? where id in (select id from tasks where group_id = ? and title like 'budget%' order by id limit 7)`, [mine.id, theirs.id]);
+  await db('tasks').insert(Array.from({ length: 8 }, (_, i) => ({ title: `budget review ${i}`, groupId: mine.id, creatorId: stranger.id, responsibleId: stranger.id })));
+  // The rest of the company's tasks spread over many groups and people, as in a company: one group's or one
+  // person's tasks are then a small part of all, for PostgreSQL's statistics too.
+  const crowd = (await db.raw(`insert into groups (name) select 'Crowd ' || i from generate_series(1, 300) i returning id`)).rows as { id: number }[];
+  const people = (await db.raw(`insert into users (name, email, password_hash) select 'Person ' || i, 'person' || i || '@example.com', 'x' from generate_series(1, 300) i returning id`)).rows as { id: number }[];
+  await db.raw(
+    `update tasks set group_id = (array[${crowd.map((g) => g.id).join(',')}])[1 + id % 300], creator_id = (array[${people.map((p) => p.id).join(',')}])[1 + id % 300],
+       responsible_id = (array[${people.map((p) => p.id).join(',')}])[1 + (id / 7) % 300] where group_id = ?`,
+    [theirs.id],
+  );
+  await db.raw('analyze');
+  forgetWordFrequencies();
+  const common = prefixQuery('budget')!;
+  t.equal((await hitPaths(db, common)).tasks, 'walk', 'tasks holding "budget" are walked to');
+  const want = (await db('tasks').where('group_id', mine.id).whereRaw("search_vector @@ to_tsquery('simple', ?)", [common]).orderBy('id', 'desc').pluck('id')) as number[];
+  t.ok(want.length > SEARCH_CAP, `more hits (${want.length}) than a page holds`);
+
+  const viewer = viewerFromUser(me, false);
+  let first: Awaited<ReturnType<typeof searchKind>> | undefined;
+  const statements = await statementsOf(db, async () => {
+    first = await searchKind(viewer, 'tasks', common, undefined);
+  });
+  t.same(first!.items.map((h) => h.id), want.slice(0, SEARCH_CAP), 'the newest of my tasks first, the newest ones and the older ones in one order');
+  const second = await searchKind(viewer, 'tasks', common, first!.nextCursor);
+  t.same(second.items.map((h) => h.id), want.slice(SEARCH_CAP), 'the rest after the cursor');
+  t.equal(second.nextCursor, null, 'and no page after');
+  t.same((await searchAll(viewer, common)).tasks.items.map((h) => h.id), want.slice(0, SEARCH_CAP), 'the page of all kinds shows the same tasks');
+
+  t.ok(statements.length > 0, 'the search ran');
+  for (const s of statements) {
+    const tested = await rowsReadAsRun(db, s.sql, s.bindings, rowsTestedForWords);
+    t.ok(tested > 0 && tested <= 100, `my tasks search tests ${tested} tasks against the words (at most 100; the company's 60,000 before)`);
+    const read = await rowsReadAsRun(db, s.sql, s.bindings);
+    t.ok(read <= 1000, `and reads ${read} rows in all (at most 1,000: no table is read whole to find my tasks)`);
+  }
+});
