@@ -33,6 +33,9 @@ export class ComponentEta extends Eta {
 
   includeData(template: string, includer: object, own: object | undefined): object {
     if (template.startsWith(COMPONENTS_DIR)) return own ?? {};
+    // A partial handed its includer's own data (`include(…, it)`, a feed entry's body, comments and poll) gets it as
+    // it is: a copy would hold the same values, at twice the keys' writes (no template writes to its data).
+    if (own === includer) return includer;
     return { ...includer, ...own };
   }
 

@@ -3,7 +3,7 @@
 import t from 'tap';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { en } from '../../src/i18n/en/index.js';
-import { t as translate } from '../../src/i18n/index.js';
+import { t as translate, translator } from '../../src/i18n/index.js';
 
 t.test('every message compiles as ICU MessageFormat', async (t) => {
   const broken: string[] = [];
@@ -39,4 +39,17 @@ t.test('markup in a message stays text, and a missing parameter never throws', a
   t.equal(translate('group.notYours'), 'a group you are not in');
   t.doesNotThrow(() => translate('groups.members', {}));
   t.match(translate('signIn.ldap.userFilterHint'), /^\{\{username\}\} stands for .*sAMAccountName=\{\{username\}\}\)\)$/, 'quoted braces come out as braces');
+});
+
+t.test('a count formatted once reads the same the next time, in each language', async (t) => {
+  const en = translator('en');
+  const de = translator('de');
+  for (let round = 0; round < 2; round++) {
+    t.equal(en('groups.members', { count: 1 }), '1 member', `round ${round}: one`);
+    t.equal(en('groups.members', { count: 2 }), '2 members', `round ${round}: two`);
+    t.equal(en('groups.members', { count: 1234 }), '1,234 members', `round ${round}: grouped for English`);
+    t.equal(de('groups.members', { count: 1234 }), '1.234 Mitglieder', `round ${round}: grouped for German`);
+    t.match(en('extranet.invite.seatLimit', { limit: 10, count: 1 }), /1 new account/, `round ${round}: two numbers`);
+    t.match(en('extranet.invite.seatLimit', { limit: 10, count: 2 }), /2 new accounts/, `round ${round}: the other number changes it`);
+  }
 });
