@@ -21,13 +21,20 @@ export interface EventRow {
   groupIsExtranet: boolean;
 }
 
+/**
+ * Each event's group, looked up by its key: as a join PostgreSQL hashed every group of the company to name a month's
+ * hundred events (0.65 of 0.9 ms at scale 1); LIMIT keeps it from making the lookup a join again.
+ */
+const ITS_GROUP = 'left join lateral (select name, is_extranet from groups where groups.id = events.group_id limit 1) as g on true';
+
 function scoped(viewer: Viewer, scope: CalendarScope) {
   const q = eventsVisibleTo(viewer)
-    .leftJoin('groups as g', 'g.id', 'events.groupId')
+    .joinRaw(ITS_GROUP)
     .select('events.id', 'events.title', 'events.location', 'events.startsAt', 'events.endsAt', 'events.groupId', 'g.name as groupName', 'g.isExtranet as groupIsExtranet');
   if ('groupId' in scope) return q.where('events.groupId', scope.groupId);
-  // My calendar: the viewer's own groups (also in admin mode) and the company calendar the scope allows.
-  return q.where((b) => b.whereIn('events.groupId', myGroupIds(viewer.signedIn ? viewer.id : 0)).orWhereNull('events.groupId'));
+  // My calendar: the viewer's own groups (also in admin mode) and the company calendar the scope allows. The groups as
+  // an array are an index condition (events_group_ends): as `in (…)` the month read every event of the company.
+  return q.where((b) => b.whereRaw('events.group_id = any(array(?))', [myGroupIds(viewer.signedIn ? viewer.id : 0)]).orWhereNull('events.groupId'));
 }
 
 const shape = (rows: EventRow[]) => rows.map((r) => ({ ...r, groupIsExtranet: r.groupIsExtranet === true }));

@@ -1,7 +1,6 @@
 // Issue 16, R-F6: what a search costs must not depend on how rare its words are. A word nobody in the viewer's
 // groups wrote made PostgreSQL read every task and post of the company newest first, looking for eleven matches
 // that were not there: 500 ms of the database per request at scale 1 (a common word cost 10).
-import type pg from 'pg';
 import t from 'tap';
 import type { Knex } from 'knex';
 import { forgetWordFrequencies } from '../../src/db/word-frequency.js';
@@ -11,27 +10,12 @@ import { prefixQuery } from '../../src/lib/full-text.js';
 import { viewerFromUser } from '../../src/policy/viewer.js';
 import { makeGroup } from '../fixtures.js';
 import { build, makeUser } from '../helper.js';
+import { rowsReadAsRun, statementsOf, type PlanNode } from '../plan-cost.js';
 
 /** Tasks and posts of a group I am not in, before mine and after: enough that walking them looks cheap to the planner. */
 const OTHERS = 30000;
 /** Rows a plan may read to find a word that is in one task and one post: far fewer than the tables hold. */
 const BOUND = 400;
-
-interface PlanNode {
-  Filter?: string;
-  'Actual Rows'?: number;
-  'Actual Loops'?: number;
-  'Rows Removed by Filter'?: number;
-  'Rows Removed by Index Recheck'?: number;
-  Plans?: PlanNode[];
-}
-
-/** Every row a plan's nodes produced or threw away: what it read. */
-function rowsRead(node: PlanNode): number {
-  const loops = node['Actual Loops'] ?? 1;
-  const own = ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) * loops;
-  return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child), 0);
-}
 
 /** Rows a plan tested against the words one by one (a filter calling ts_match_vq, the walk's test). */
 function rowsTestedForWords(node: PlanNode): number {
@@ -39,39 +23,8 @@ function rowsTestedForWords(node: PlanNode): number {
   return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsTestedForWords(child), 0);
 }
 
-/**
- * What the statement reads as Atrium runs it: prepared, with a plan made once for any values (request pools keep
- * generic plans, db/knex.ts), here on a fresh connection state.
- */
-async function rowsReadAsRun(db: Knex, sql: string, bindings: readonly unknown[], measure: (plan: PlanNode) => number = rowsRead): Promise<number> {
-  const connection = (await db.client.acquireConnection()) as pg.Client;
-  try {
-    const literal = (v: unknown) => connection.escapeLiteral(v instanceof Date ? v.toISOString() : String(v));
-    await connection.query('set plan_cache_mode = force_generic_plan');
-    await connection.query(`prepare search_cost as ${sql}`);
-    const args = bindings.length ? `(${bindings.map(literal).join(', ')})` : '';
-    const res = await connection.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`explain (analyze, format json) execute search_cost${args}`);
-    await connection.query('deallocate search_cost');
-    return measure(res.rows[0]!['QUERY PLAN'][0]!.Plan);
-  } finally {
-    await db.client.releaseConnection(connection);
-  }
-}
-
-/** The search statements `run` sends, as the driver got them. */
-async function statementsOf(db: Knex, run: () => Promise<unknown>): Promise<{ sql: string; bindings: unknown[] }[]> {
-  const seen: { sql: string; bindings: unknown[] }[] = [];
-  const listener = (q: { sql: string; bindings?: unknown[] }) => {
-    if (q.sql.includes('to_tsquery')) seen.push({ sql: q.sql, bindings: q.bindings ?? [] });
-  };
-  db.on('query', listener);
-  try {
-    await run();
-  } finally {
-    db.off('query', listener);
-  }
-  return seen;
-}
+/** The search statements `run` sends. */
+const searchStatementsOf = (db: Knex, run: () => Promise<unknown>) => statementsOf(db, run, (sql) => sql.includes('to_tsquery'));
 
 /** A company of common words in a group I am not in, around a few tasks and posts of mine; one of each has a rare word. */
 async function company(t: Parameters<typeof build>[0]) {
@@ -104,7 +57,7 @@ t.test('a search for a rare word reads the full-text index, not the whole compan
   const rare = prefixQuery('zanzibar')!;
   t.same(await hitPaths(db, rare), { groups: 'index', tasks: 'index', posts: 'index', files: 'index', people: 'index' }, 'a word nobody else wrote is looked up');
   let all: Awaited<ReturnType<typeof searchAll>> | undefined;
-  const statements = await statementsOf(db, async () => {
+  const statements = await searchStatementsOf(db, async () => {
     all = await searchAll(viewer, rare);
   });
   t.same(all!.tasks.items.map((h) => h.title), ['zanzibar shipment'], 'the one task is found');
@@ -117,7 +70,7 @@ t.test('a search for a rare word reads the full-text index, not the whole compan
 
   for (const kind of ['tasks', 'posts'] satisfies SearchKind[]) {
     let found: Awaited<ReturnType<typeof searchKind>> | undefined;
-    const one = await statementsOf(db, async () => {
+    const one = await searchStatementsOf(db, async () => {
       found = await searchKind(viewer, kind, rare, undefined);
     });
     t.equal(found!.items.length, 1, `${kind} alone: the one hit`);
@@ -171,7 +124,7 @@ t.test("an external user's walk to a common word goes through its groups' posts 
   t.equal((await hitPaths(db, common)).posts, 'walk', 'posts holding "budget" are walked to');
   const viewer = viewerFromUser(partner, false);
   let found: Awaited<ReturnType<typeof searchKind>> | undefined;
-  const statements = await statementsOf(db, async () => {
+  const statements = await searchStatementsOf(db, async () => {
     found = await searchKind(viewer, 'posts', common, undefined);
   });
   const want = (await db('posts').where('group_id', mine.id).whereRaw("search_vector @@ to_tsquery('simple', ?)", [common]).orderBy('id', 'desc').limit(2 * SEARCH_CAP).pluck('id')) as number[];
@@ -209,7 +162,7 @@ t.test('a common word among the few tasks of someone in one group tests their ta
 
   const viewer = viewerFromUser(me, false);
   let first: Awaited<ReturnType<typeof searchKind>> | undefined;
-  const statements = await statementsOf(db, async () => {
+  const statements = await searchStatementsOf(db, async () => {
     first = await searchKind(viewer, 'tasks', common, undefined);
   });
   t.same(first!.items.map((h) => h.id), want.slice(0, SEARCH_CAP), 'the newest of my tasks first, the newest ones and the older ones in one order');
