@@ -18,6 +18,7 @@ import * as groupMemberCounts from './0017_group_member_counts.js';
 import * as activityKindInIndex from './0018_activity_kind_in_index.js';
 import * as fileNameWords from './0019_file_name_words.js';
 import * as chatChanges from './0020_chat_changes.js';
+import * as conversationActivityPerPerson from './0021_conversation_activity_per_person.js';
 
 /** Every migration, in order. Add new ones at the end. */
-export const migrations = [platform, groups, extranet, tasks, feed, tools, perf, submissions, signIn, board, mailNotifications, social, calendarFeeds, userLocale, replyDeletions, fileNameSearch, groupMemberCounts, activityKindInIndex, fileNameWords, chatChanges];
+export const migrations = [platform, groups, extranet, tasks, feed, tools, perf, submissions, signIn, board, mailNotifications, social, calendarFeeds, userLocale, replyDeletions, fileNameSearch, groupMemberCounts, activityKindInIndex, fileNameWords, chatChanges, conversationActivityPerPerson];

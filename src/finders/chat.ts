@@ -4,7 +4,7 @@ import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { linkify } from '../lib/linkify.js';
 import { ChatMessage, type ConversationKind } from '../models/chat.js';
 import type { Mention } from '../models/post.js';
-import { chatMessagesVisibleTo, conversationsVisibleTo, UNREAD_CAP, unreadCountOf } from '../policy/chat-scopes.js';
+import { chatMessagesVisibleTo, conversationKindIs, conversationsVisibleTo, recentConversationIds, UNREAD_CAP, unreadCountOf } from '../policy/chat-scopes.js';
 import { myGroupIds, usersVisibleTo } from '../policy/scopes.js';
 import { scopeShapeKey, scopeStandIn, type SignedInViewer, type Viewer } from '../policy/viewer.js';
 
@@ -128,12 +128,14 @@ export interface ConversationRow {
  */
 export async function findConversations(viewer: Viewer, after: unknown, pageSize = CONVERSATIONS_PAGE_SIZE): Promise<Page<ConversationRow>> {
   if (!viewer.signedIn) return { items: [], nextCursor: null };
+  const cursor = decodeCursor(after, ['number', 'number']) as [number, number] | null;
   const others = usersVisibleTo(viewer).select('users.id', 'users.name', 'users.isExtranet').as('ou');
   const q = conversationsVisibleTo(viewer)
     .leftJoin('groups as cg', 'cg.id', 'conversations.groupId')
     .leftJoin(others, 'ou.id', raw('(case when conversations.user_low_id = ? then conversations.user_high_id else conversations.user_low_id end)', [viewer.id]))
     // Admin mode sees every group's chat; the list is still the viewer's own.
-    .where((b) => b.where('conversations.kind', 'direct').orWhereIn('conversations.groupId', myGroupIds(viewer.id)))
+    .where((b) => b.where(conversationKindIs('direct')).orWhereIn('conversations.groupId', myGroupIds(viewer.id)))
+    .whereRaw('conversations.id = any(array?)', [recentConversationIds(viewer, cursor, pageSize + 1)])
     .select(
       'conversations.id',
       'conversations.kind',
@@ -146,7 +148,6 @@ export async function findConversations(viewer: Viewer, after: unknown, pageSize
       raw('coalesce(conversations.last_message_id, 0) as "lastMessageId"'),
       unreadCountOf(viewer.id, 'conversations.id').as('unread'),
     );
-  const cursor = decodeCursor(after, ['number', 'number']);
   if (cursor) q.whereRaw('(coalesce(conversations.last_message_id, 0), conversations.id) < (?, ?)', cursor);
   const rows = (await q.orderByRaw('coalesce(conversations.last_message_id, 0) desc, conversations.id desc').limit(pageSize + 1)) as unknown as ConversationRow[];
   const page = toPage(rows, pageSize, (r) => [Number(r.lastMessageId), r.id]);
