@@ -7,6 +7,8 @@ import { filesVisibleTo } from '../policy/file-scopes.js';
 import { activityVisibleTo, postsVisibleTo } from '../policy/feed-scopes.js';
 import { findFeed, FEED_PAGE_SIZE } from '../finders/feed.js';
 import { Post } from '../models/post.js';
+import { Conversation } from '../models/chat.js';
+import { conversationsVisibleTo } from '../policy/chat-scopes.js';
 import { Task } from '../models/task.js';
 import { taskCandidatesOf, tasksVisibleByProbeTo, tasksVisibleTo } from '../policy/task-scopes.js';
 import { groupsWithToolFor } from '../policy/tool-groups.js';
@@ -74,6 +76,24 @@ function postsVisibleToBefore(viewer: Viewer): QueryBuilder<Post> {
   });
 }
 
+/** conversationsVisibleTo() before issue 16's chat list: the other person of a direct conversation in the set of people the viewer sees. */
+function conversationsVisibleToBefore(viewer: Viewer): QueryBuilder<Conversation> {
+  const q = Conversation.query();
+  if (!viewer.signedIn) return q.whereRaw('false');
+  const contacts = () => usersVisibleTo(viewer).select('users.id');
+  return q.where((b) =>
+    b
+      .where((g) => g.where('conversations.kind', 'group').whereIn('conversations.groupId', groupsWithToolFor(viewer, 'chat')))
+      .orWhere((d) =>
+        d.where('conversations.kind', 'direct').where((p) =>
+          p
+            .where((x) => x.where('conversations.userLowId', viewer.id).whereIn('conversations.userHighId', contacts()))
+            .orWhere((x) => x.where('conversations.userHighId', viewer.id).whereIn('conversations.userLowId', contacts())),
+        ),
+      ),
+  );
+}
+
 const asModels = <M extends Model>(q: QueryBuilder<M, M[]>) => q as unknown as QueryBuilder<Model, Model[]>;
 
 const REWRITES: Rewrite[] = [
@@ -105,6 +125,7 @@ const REWRITES: Rewrite[] = [
     },
     key: ['id'],
   },
+  { name: 'conversationsVisibleTo', before: (v) => asModels(conversationsVisibleToBefore(v).select('conversations.id')), after: (v) => asModels(conversationsVisibleTo(v).select('conversations.id')), key: ['id'] },
   // A task page reads its task through the probing form: over every task it must give the list form's rows.
   { name: 'tasksVisibleByProbeTo', before: (v) => asModels(tasksVisibleTo(v).select('tasks.id')), after: (v) => asModels(tasksVisibleByProbeTo(v).select('tasks.id')), key: ['id'] },
 ];
