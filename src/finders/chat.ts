@@ -7,6 +7,7 @@ import type { Mention } from '../models/post.js';
 import { chatMessagesVisibleTo, conversationKindIs, conversationsVisibleTo, recentConversationIds, UNREAD_CAP, unreadCountOf } from '../policy/chat-scopes.js';
 import { myGroupIds, usersVisibleTo } from '../policy/scopes.js';
 import { scopeShapeKey, scopeStandIn, type SignedInViewer, type Viewer } from '../policy/viewer.js';
+import { viewerQuery } from '../policy/viewer-query.js';
 
 export const MESSAGES_SHOWN = 50;
 export const NEW_MESSAGES_MAX = 200;
@@ -123,19 +124,18 @@ export interface ConversationRow {
 }
 
 /**
- * R-F4, R-X6: the viewer's chats (its groups' and its direct conversations), most recent first,
- * each with its unread count; keyset-paged on (last message, id); one query a page.
+ * R-F4, R-X6: a page of the viewer's chats (its groups' and its direct conversations), most recent first, each with
+ * its unread count, after the keyset `before` (its values, when given). Built once per kind of viewer and cursor.
  */
-export async function findConversations(viewer: Viewer, after: unknown, pageSize = CONVERSATIONS_PAGE_SIZE): Promise<Page<ConversationRow>> {
-  if (!viewer.signedIn) return { items: [], nextCursor: null };
-  const cursor = decodeCursor(after, ['number', 'number']) as [number, number] | null;
+const conversationPage = viewerQuery<ConversationRow>((viewer, before) => {
+  const cursor = before.length === 2 ? ([before[0] ?? 0, before[1] ?? 0] as const) : null;
   const others = usersVisibleTo(viewer).select('users.id', 'users.name', 'users.isExtranet').as('ou');
   const q = conversationsVisibleTo(viewer)
     .leftJoin('groups as cg', 'cg.id', 'conversations.groupId')
     .leftJoin(others, 'ou.id', raw('(case when conversations.user_low_id = ? then conversations.user_high_id else conversations.user_low_id end)', [viewer.id]))
     // Admin mode sees every group's chat; the list is still the viewer's own.
     .where((b) => b.where(conversationKindIs('direct')).orWhereIn('conversations.groupId', myGroupIds(viewer.id)))
-    .whereRaw('conversations.id = any(array?)', [recentConversationIds(viewer, cursor, pageSize + 1)])
+    .whereRaw('conversations.id = any(array?)', [recentConversationIds(viewer, cursor, CONVERSATIONS_PAGE_SIZE + 1)])
     .select(
       'conversations.id',
       'conversations.kind',
@@ -149,8 +149,15 @@ export async function findConversations(viewer: Viewer, after: unknown, pageSize
       unreadCountOf(viewer.id, 'conversations.id').as('unread'),
     );
   if (cursor) q.whereRaw('(coalesce(conversations.last_message_id, 0), conversations.id) < (?, ?)', cursor);
-  const rows = (await q.orderByRaw('coalesce(conversations.last_message_id, 0) desc, conversations.id desc').limit(pageSize + 1)) as unknown as ConversationRow[];
-  const page = toPage(rows, pageSize, (r) => [Number(r.lastMessageId), r.id]);
+  return q.orderByRaw('coalesce(conversations.last_message_id, 0) desc, conversations.id desc').limit(CONVERSATIONS_PAGE_SIZE + 1).toKnexQuery();
+});
+
+/** R-F4, R-X6: the viewer's chats, keyset-paged on (last message, id); one query a page. */
+export async function findConversations(viewer: Viewer, after: unknown): Promise<Page<ConversationRow>> {
+  if (!viewer.signedIn) return { items: [], nextCursor: null };
+  const cursor = decodeCursor(after, ['number', 'number']);
+  const rows = await conversationPage(ChatMessage.knex(), viewer, cursor ? [Number(cursor[0]), Number(cursor[1])] : []);
+  const page = toPage(rows, CONVERSATIONS_PAGE_SIZE, (r) => [Number(r.lastMessageId), r.id]);
   return {
     nextCursor: page.nextCursor,
     items: page.items.map((r) => {

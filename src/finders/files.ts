@@ -3,6 +3,7 @@ import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { fileLinksVisibleTo, filesVisibleTo, foldersVisibleTo, sharedWithViewer, sharesVisibleTo } from '../policy/file-scopes.js';
 import { usersVisibleTo } from '../policy/scopes.js';
 import type { Viewer } from '../policy/viewer.js';
+import { viewerQuery } from '../policy/viewer-query.js';
 import { DriveFile } from '../models/file.js';
 
 export const FILES_PAGE_SIZE = 100;
@@ -145,8 +146,16 @@ export async function findActiveLink(viewer: Viewer, fileId: number): Promise<{ 
   return row ? { createdAt: row.createdAt } : null;
 }
 
+/** How many people are offered to share with or to chat with. */
+const SHARE_CANDIDATES = 200;
+
 /** People the viewer may share with, offered as suggestions (the service checks again). */
-export async function findShareCandidates(viewer: Viewer, limit = 200): Promise<{ name: string; email: string }[]> {
+export async function findShareCandidates(viewer: Viewer): Promise<{ name: string; email: string }[]> {
   if (!viewer.signedIn) return [];
-  return usersVisibleTo(viewer).whereNull('users.deactivatedAt').whereNot('users.id', viewer.id).select('users.name', 'users.email').orderByRaw('lower(users.name), users.id').limit(limit);
+  return shareCandidates(DriveFile.knex(), viewer, []);
 }
+
+/** Built once per kind of viewer: the list is on every chat list and shared file's page. */
+const shareCandidates = viewerQuery<{ name: string; email: string }>((viewer) =>
+  usersVisibleTo(viewer).whereNull('users.deactivatedAt').whereNot('users.id', viewer.id).select('users.name', 'users.email').orderByRaw('lower(users.name), users.id').limit(SHARE_CANDIDATES).toKnexQuery(),
+);
