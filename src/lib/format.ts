@@ -5,7 +5,7 @@ import { currentLocale, type Locale } from '../i18n/index.js';
  * was a tenth of a list page's rendering, and a page shows the same few dates many times (a board's
  * deadlines, a feed's days). The texts kept are bounded.
  */
-class DateFormatter {
+export class DateFormatter {
   private readonly format: Intl.DateTimeFormat;
   private readonly texts = new Map<number, string>();
 

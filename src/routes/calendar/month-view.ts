@@ -3,28 +3,30 @@ import { currentLocale, t } from '../../i18n/index.js';
 import { findEventsBetween, findUpcomingEvents, type CalendarScope, type EventRow } from '../../finders/events.js';
 import { eventsByDay, isMonth, monthGrid, shiftMonth } from '../../lib/month-grid.js';
 import { startOfLocalDay, toLocalParts } from '../../lib/zoned-time.js';
+import { DateFormatter } from '../../lib/format.js';
 
-const cache = new Map<string, Intl.DateTimeFormat>();
-function fmt(key: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+/** One formatter per language and style, each keeping the texts it made (a month's 42 days and 100 events' times). */
+const cache = new Map<string, DateFormatter>();
+function fmt(key: string, options: Intl.DateTimeFormatOptions): DateFormatter {
   const locale = currentLocale();
   let f = cache.get(`${locale}|${key}`);
   if (!f) {
-    f = new Intl.DateTimeFormat(locale, options);
+    f = new DateFormatter(locale, options);
     cache.set(`${locale}|${key}`, f);
   }
   return f;
 }
 
 const utcDay = (date: string) => new Date(`${date}T00:00:00Z`);
-const dayLabel = (date: string) => fmt('day', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }).format(utcDay(date));
-const monthLabel = (month: string) => fmt('month', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(utcDay(`${month}-01`));
-const timeLabel = (d: Date, zone: string) => fmt(`time|${zone}`, { timeStyle: 'short', timeZone: zone }).format(d);
+const dayLabel = (date: string) => fmt('day', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }).text(utcDay(date));
+const monthLabel = (month: string) => fmt('month', { month: 'long', year: 'numeric', timeZone: 'UTC' }).text(utcDay(`${month}-01`));
+const timeLabel = (d: Date, zone: string) => fmt(`time|${zone}`, { timeStyle: 'short', timeZone: zone }).text(d);
 
 /** Monday to Sunday, long and short, by locale. */
 function weekdays(): { long: string; short: string }[] {
   return Array.from({ length: 7 }, (_, i) => {
     const d = utcDay(`2024-01-0${i + 1}`);
-    return { long: fmt('wd-long', { weekday: 'long', timeZone: 'UTC' }).format(d), short: fmt('wd-short', { weekday: 'short', timeZone: 'UTC' }).format(d) };
+    return { long: fmt('wd-long', { weekday: 'long', timeZone: 'UTC' }).text(d), short: fmt('wd-short', { weekday: 'short', timeZone: 'UTC' }).text(d) };
   });
 }
 
