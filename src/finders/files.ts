@@ -2,7 +2,8 @@ import type { Model, QueryBuilder } from 'objection';
 import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { fileLinksVisibleTo, filesVisibleTo, foldersVisibleTo, sharedWithViewer, sharesVisibleTo } from '../policy/file-scopes.js';
 import { usersVisibleTo } from '../policy/scopes.js';
-import type { Viewer } from '../policy/viewer.js';
+import { scopeShapeKey, scopeStandIn, type SignedInViewer, type Viewer } from '../policy/viewer.js';
+import { QueryTemplate, type TemplateValue } from '../db/query-template.js';
 import { viewerQuery } from '../policy/viewer-query.js';
 import { DriveFile } from '../models/file.js';
 
@@ -29,32 +30,63 @@ export interface FileRow {
   uploaderIsExtranet: boolean;
 }
 
-function inDrive<M extends Model, R>(q: QueryBuilder<M, R>, table: 'files' | 'folders', drive: Drive): QueryBuilder<M, R> {
-  return 'groupId' in drive ? q.where(`${table}.groupId`, drive.groupId) : q.where(`${table}.ownerId`, drive.ownerId);
+/** What a drive listing's text depends on besides its values (the viewer's id, the drive's, the folder's, the cursor's). */
+interface ListingShape {
+  viewer: SignedInViewer;
+  drive: 'group' | 'owner';
+  /** At the drive's top (no folder). */
+  top: boolean;
+  cursor: boolean;
+  limit: number;
 }
 
-/** The folders directly inside a folder (or at the drive's top), by name. */
-export async function findFolders(viewer: Viewer, drive: Drive, parentId: number | null): Promise<FolderRow[]> {
-  const q = foldersVisibleTo(viewer).select('folders.id', 'folders.name', 'folders.parentId');
-  inDrive(q, 'folders', drive);
-  if (parentId === null) q.whereNull('folders.parentId');
-  else q.where('folders.parentId', parentId);
-  return (await q.orderByRaw('lower(folders.name), folders.id').limit(FOLDERS_SHOWN)) as FolderRow[];
+const listingKey = (s: ListingShape) => `${scopeShapeKey(s.viewer)}|${s.drive}|${s.top}|${s.cursor}|${s.limit}`;
+
+function inDrive<M extends Model, R>(q: QueryBuilder<M, R>, table: 'files' | 'folders', s: ListingShape, driveId: TemplateValue, folderId: TemplateValue): QueryBuilder<M, R> {
+  q.where(`${table}.${s.drive === 'group' ? 'groupId' : 'ownerId'}`, driveId);
+  const parent = table === 'files' ? 'files.folderId' : 'folders.parentId';
+  return s.top ? q.whereNull(parent) : q.where(parent, folderId);
 }
 
-/** R-F2: the files directly inside a folder (or at the drive's top), by name, keyset-paged; one query a page. */
-export async function findFiles(viewer: Viewer, drive: Drive, folderId: number | null, after: unknown, pageSize = FILES_PAGE_SIZE): Promise<Page<FileRow>> {
+/** The folders of one folder, built once per shape. Values: the viewer's id, the drive's, the folder's. */
+const folderListing = new QueryTemplate((s: ListingShape, [me = 0, driveId = 0, folderId = 0]: readonly number[]) =>
+  inDrive(foldersVisibleTo(scopeStandIn(s.viewer, me)).select('folders.id', 'folders.name', 'folders.parentId'), 'folders', s, driveId, folderId)
+    .orderByRaw('lower(folders.name), folders.id')
+    .limit(s.limit)
+    .toKnexQuery(),
+);
+
+/** A page of one folder's files, built once per shape. Values: the viewer's id, the drive's, the folder's, then the cursor's. */
+const fileListing = new QueryTemplate((s: ListingShape, [me = 0, driveId = 0, folderId = 0, afterName = 0, afterId = 0]: readonly number[]) => {
+  const viewer = scopeStandIn(s.viewer, me);
   // An uploader the viewer may no longer see (R-X1) is left unnamed.
   const uploaders = usersVisibleTo(viewer).select('users.id', 'users.name', 'users.isExtranet').as('up');
   const q = filesVisibleTo(viewer)
     .leftJoin(uploaders, 'up.id', 'files.uploadedBy')
     .select('files.id', 'files.name', 'files.mimeType', 'files.size', 'files.updatedAt', 'up.name as uploaderName', 'up.isExtranet as uploaderIsExtranet');
-  inDrive(q, 'files', drive);
-  if (folderId === null) q.whereNull('files.folderId');
-  else q.where('files.folderId', folderId);
+  inDrive(q, 'files', s, driveId, folderId);
+  if (s.cursor) q.whereRaw('(lower(files.name), files.id) > (?, ?)', [afterName, afterId]);
+  return q.orderByRaw('lower(files.name), files.id').limit(s.limit).toKnexQuery();
+});
+
+const driveValues = (drive: Drive, folderId: number | null): [string, number, number] =>
+  'groupId' in drive ? ['group', drive.groupId, folderId ?? 0] : ['owner', drive.ownerId, folderId ?? 0];
+
+/** The folders directly inside a folder (or at the drive's top), by name. */
+export async function findFolders(viewer: Viewer, drive: Drive, parentId: number | null): Promise<FolderRow[]> {
+  if (!viewer.signedIn) return [];
+  const [kind, driveId, folderId] = driveValues(drive, parentId);
+  const shape: ListingShape = { viewer, drive: kind === 'group' ? 'group' : 'owner', top: parentId === null, cursor: false, limit: FOLDERS_SHOWN };
+  return folderListing.rows<FolderRow>(DriveFile.knex(), listingKey(shape), shape, [viewer.id, driveId, folderId]);
+}
+
+/** R-F2: the files directly inside a folder (or at the drive's top), by name, keyset-paged; one query a page. */
+export async function findFiles(viewer: Viewer, drive: Drive, folderId: number | null, after: unknown, pageSize = FILES_PAGE_SIZE): Promise<Page<FileRow>> {
+  if (!viewer.signedIn) return { items: [], nextCursor: null };
+  const [kind, driveId, folder] = driveValues(drive, folderId);
   const cursor = decodeCursor(after, ['string', 'number']);
-  if (cursor) q.whereRaw('(lower(files.name), files.id) > (?, ?)', cursor);
-  const rows = (await q.orderByRaw('lower(files.name), files.id').limit(pageSize + 1)) as unknown as FileRow[];
+  const shape: ListingShape = { viewer, drive: kind === 'group' ? 'group' : 'owner', top: folderId === null, cursor: cursor !== null, limit: pageSize + 1 };
+  const rows = await fileListing.rows<FileRow>(DriveFile.knex(), listingKey(shape), shape, [viewer.id, driveId, folder, ...(cursor ?? [])]);
   const page = toPage(rows, pageSize, (r) => [r.name.toLowerCase(), r.id]);
   return { nextCursor: page.nextCursor, items: page.items.map((r) => ({ ...r, size: Number(r.size), uploaderIsExtranet: r.uploaderIsExtranet === true })) };
 }
@@ -92,7 +124,8 @@ export interface FolderChoice {
 /** Every folder of a drive as a path ("Plans / 2026"), for the move form; bounded. */
 export async function findFolderChoices(viewer: Viewer, drive: Drive, limit = 1000): Promise<FolderChoice[]> {
   const q = foldersVisibleTo(viewer).select('folders.id', 'folders.name', 'folders.parentId').orderBy('folders.id').limit(limit);
-  inDrive(q, 'folders', drive);
+  if ('groupId' in drive) q.where('folders.groupId', drive.groupId);
+  else q.where('folders.ownerId', drive.ownerId);
   const rows = (await q) as FolderRow[];
   const byId = new Map(rows.map((r) => [r.id, r]));
   const pathOf = (r: FolderRow): string => {
