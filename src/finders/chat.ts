@@ -4,8 +4,8 @@ import { decodeCursor, toPage, type Page } from '../lib/keyset.js';
 import { linkify } from '../lib/linkify.js';
 import { ChatMessage, type ConversationKind } from '../models/chat.js';
 import type { Mention } from '../models/post.js';
-import { chatMessagesVisibleTo, conversationKindIs, conversationsVisibleTo, recentConversationIds, UNREAD_CAP, unreadCountOf } from '../policy/chat-scopes.js';
-import { myGroupIds, usersVisibleTo } from '../policy/scopes.js';
+import { chatMessagesVisibleTo, conversationsVisibleTo, recentConversationIds, UNREAD_CAP, unreadCountOf } from '../policy/chat-scopes.js';
+import { usersVisibleTo } from '../policy/scopes.js';
 import { scopeShapeKey, scopeStandIn, type SignedInViewer, type Viewer } from '../policy/viewer.js';
 import { viewerQuery } from '../policy/viewer-query.js';
 
@@ -133,8 +133,7 @@ const conversationPage = viewerQuery<ConversationRow>((viewer, before) => {
   const q = conversationsVisibleTo(viewer)
     .leftJoin('groups as cg', 'cg.id', 'conversations.groupId')
     .leftJoin(others, 'ou.id', raw('(case when conversations.user_low_id = ? then conversations.user_high_id else conversations.user_low_id end)', [viewer.id]))
-    // Admin mode sees every group's chat; the list is still the viewer's own.
-    .where((b) => b.where(conversationKindIs('direct')).orWhereIn('conversations.groupId', myGroupIds(viewer.id)))
+    // The viewer's own conversations only (admin mode sees every group's chat; the list is still its own).
     .whereRaw('conversations.id = any(array?)', [recentConversationIds(viewer, cursor, CONVERSATIONS_PAGE_SIZE + 1)])
     .select(
       'conversations.id',
